@@ -1,0 +1,104 @@
+"""One exception hierarchy for instc.
+
+Every error a user can cause is an :class:`InstcError`. Subclasses also inherit the
+built-in exception they resemble (as r5py does), so ``except ValueError`` keeps working
+for callers who do not know instc. Messages say what was wrong, where, and how to fix it;
+the CLI prints them as one red line with exit code 2, the HTTP API as a 4xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "DataError",
+    "InstcError",
+    "NoRouteError",
+    "Problem",
+    "ScenarioError",
+    "TNTPFormatError",
+    "UnknownNameError",
+    "ValidationError",
+]
+
+
+class InstcError(Exception):
+    """Root of every error instc raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, how to fix it.
+
+    ``row`` is the 1-based line number in the file (the header is line 1), or ``None``
+    when the problem concerns the whole file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column:
+            where += f":{self.column}"
+        text = f"{where}: {self.message}"
+        if self.fix:
+            text += f" — {self.fix}"
+        return text
+
+
+class DataError(InstcError, ValueError):
+    """Input data (CSV, TOML, TNTP, request body) does not follow the contract."""
+
+
+class ValidationError(DataError):
+    """A table or directory failed validation; ``problems`` lists every finding."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        head = str(self.problems[0]) if self.problems else "invalid data"
+        more = len(self.problems) - 1
+        super().__init__(head + (f" (and {more} more problems)" if more > 0 else ""))
+
+
+class TNTPFormatError(DataError):
+    """A TNTP file is malformed; the message starts with ``file:line:``."""
+
+
+class ScenarioError(DataError):
+    """A scenario file is malformed or refers to something that does not exist."""
+
+
+class UnknownNameError(InstcError, KeyError):
+    """A place, link, cargo class, mode, country... was not found.
+
+    ``suggestions`` holds the closest valid names, best first.
+    """
+
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        text = f"unknown {kind} {name!r}"
+        if self.suggestions:
+            text += " — did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(text)
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class NoRouteError(InstcError, LookupError):
+    """No path satisfies the request; the message names the constraint that cut it."""
+
+    def __init__(self, origin: str, destination: str, reason: str) -> None:
+        self.origin = origin
+        self.destination = destination
+        self.reason = reason
+        super().__init__(f"no route from {origin} to {destination}: {reason}")

@@ -1,0 +1,46 @@
+"""The ``instc`` command line (Typer + Rich).
+
+Command modules import only Typer at start-up; pandas, scipy and the dataset are
+imported inside the commands, so ``instc --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from instc.cli import network as _network
+
+app = typer.Typer(
+    name="instc",
+    help="Freight on the International North–South Transport Corridor: sourced data, "
+    "routes, scenarios, assignment and reliability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_network.register(app)
+
+
+@app.command()
+def demo() -> None:
+    """A short tour of the embedded dataset: network summary and route comparison."""
+    from instc.cli.demo import run_demo
+
+    run_demo()
+
+
+def main() -> None:
+    """Entry point: run the app, turning instc errors into one red line and exit 2."""
+    from instc._errors import InstcError
+    from instc.cli._common import err_console
+
+    try:
+        app()
+    except InstcError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+
+
+__all__ = ["app", "main"]

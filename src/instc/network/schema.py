@@ -1,0 +1,484 @@
+"""The data contract: one declared schema per table of the dataset.
+
+Every table is a CSV file in a directory (the embedded one is ``instc/data/``), plus one
+``parameters.toml``. This module only *declares* the tables; ``instc.network.validate``
+checks files against it and ``instc.network.load`` turns them into a
+:class:`~instc.network.model.Network`.
+
+Conventions shared by all tables
+--------------------------------
+- Units live in column names (``length_km``, ``dwell_h``, ``cost_usd_per_teu``).
+- List cells hold values separated by ``;`` (``kinds = "port;rail"``).
+- Dates are ISO: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (the first day of the period).
+- A value on which sources disagree has ``_low`` and ``_high`` companions; the plain
+  column holds the mode (the most likely value) and ``low <= mode <= high``.
+- Provenance: every row that states a fact lists ``source_ids`` that resolve in
+  ``sources.csv``. A value computed here (not read in a source) is named in the row's
+  ``estimated`` list and the row's ``method`` says how it was computed. A row with no
+  source must estimate everything it states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "CARGO_CLASSES",
+    "CARGO_UNITS",
+    "COUNTRIES",
+    "GAUGES_MM",
+    "LAYERS",
+    "MODES",
+    "NODE_KINDS",
+    "PROJECT_STATUSES",
+    "TABLES",
+    "Column",
+    "Table",
+    "layer_of",
+]
+
+Dtype = Literal["str", "float", "int", "date", "bool", "list", "int_list"]
+
+MODES = ("sea", "rail", "road", "ferry", "inland_waterway", "pipeline")
+GAUGES_MM = (1520, 1435, 1676)
+# A graph layer is a mode, with rail split by gauge: a container cannot change layer
+# without a transfer (handling, gauge change or transshipment) that the data declares.
+LAYERS = ("sea", "rail1520", "rail1435", "rail1676", "road", "ferry", "inland_waterway", "pipeline")
+CARGO_CLASSES = ("container", "bulk", "liquid", "truck", "passenger")
+# The unit each cargo class is counted in (design.md: container TEU, bulk/liquid t, ...).
+CARGO_UNITS = {"container": "teu", "bulk": "t", "liquid": "t", "truck": "truck", "passenger": "pax"}
+NODE_KINDS = ("port", "rail", "road", "border", "terminal", "sea", "pipeline", "waterway")
+PROJECT_STATUSES = (
+    "planned",
+    "under_construction",
+    "open",
+    "suspended",
+    "closed",
+    "signed",
+    "ratified",
+    "in_force",
+)
+# ISO 3166-1 alpha-2 codes of the countries the corridor and its alternatives touch.
+COUNTRIES = {
+    "AM": "Armenia",
+    "AZ": "Azerbaijan",
+    "BG": "Bulgaria",
+    "CN": "China",
+    "DE": "Germany",
+    "DJ": "Djibouti",
+    "EG": "Egypt",
+    "ES": "Spain",
+    "FI": "Finland",
+    "GE": "Georgia",
+    "GI": "Gibraltar",
+    "GR": "Greece",
+    "IN": "India",
+    "IR": "Iran",
+    "KZ": "Kazakhstan",
+    "NL": "Netherlands",
+    "OM": "Oman",
+    "PK": "Pakistan",
+    "RU": "Russia",
+    "SA": "Saudi Arabia",
+    "TM": "Turkmenistan",
+    "TR": "Turkey",
+    "UZ": "Uzbekistan",
+    "YE": "Yemen",
+    "ZA": "South Africa",
+    "AE": "United Arab Emirates",
+}
+CAPACITY_UNITS = ("t", "teu", "truck", "pax", "wagon", "train")
+BASES = ("source", "estimate", "derived", "claim")
+
+
+def layer_of(mode: str, gauge_mm: int | None = None) -> str:
+    """The graph layer a link of ``mode`` (and rail ``gauge_mm``) runs on.
+
+    >>> layer_of("rail", 1520)
+    'rail1520'
+    >>> layer_of("ferry")
+    'ferry'
+    """
+    if mode == "rail":
+        if gauge_mm is None:
+            raise ValueError("a rail link needs gauge_mm")
+        return f"rail{gauge_mm}"
+    return mode
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its type, whether it must be filled, and its domain."""
+
+    name: str
+    dtype: Dtype = "str"
+    required: bool = False
+    unit: str | None = None
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    ref: tuple[str, str] | None = None  # (table, key column) every value must resolve in
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the dataset: file name, key, columns and low/mode/high ranges."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    # (low, mode, high) column triples; low and high are optional companions of mode
+    ranges: tuple[tuple[str, str, str], ...] = ()
+    # provenance columns (source_ids / estimated / method) are checked on every row
+    sourced: bool = True
+    description: str = ""
+    optional_file: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _provenance() -> tuple[Column, ...]:
+    return (
+        Column(
+            "source_ids",
+            "list",
+            ref=("sources", "source_id"),
+            description="ids of the sources of this row's values",
+        ),
+        Column(
+            "estimated",
+            "list",
+            description="names of the columns whose values are estimated here, not sourced",
+        ),
+        Column("method", description="how the estimated values were computed"),
+        Column("notes", description="free text"),
+    )
+
+
+def _range(
+    name: str,
+    dtype: Dtype,
+    unit: str,
+    *,
+    required: bool = False,
+    minimum: float | None = 0.0,
+    description: str = "",
+) -> tuple[Column, ...]:
+    return (
+        Column(f"{name}_low", dtype, unit=unit, minimum=minimum),
+        Column(name, dtype, required=required, unit=unit, minimum=minimum, description=description),
+        Column(f"{name}_high", dtype, unit=unit, minimum=minimum),
+    )
+
+
+_DATE_NOTE = "ISO date YYYY-MM-DD, YYYY-MM or YYYY"
+
+SOURCES = Table(
+    "sources",
+    key=("source_id",),
+    sourced=False,
+    description="A public document that rows cite.",
+    columns=(
+        Column("source_id", required=True, description="short stable id, e.g. F068"),
+        Column("title", required=True),
+        Column("publisher"),
+        Column("published", description="YYYY, YYYY-MM, YYYY-MM-DD, 'c.YYYY' or 'undated'"),
+        Column("url", required=True, description="public http(s) address"),
+        Column("notes"),
+    ),
+)
+
+NODES = Table(
+    "nodes",
+    key=("node_id",),
+    description="A place: port, rail or road hub, border point, terminal, sea waypoint.",
+    columns=(
+        Column(
+            "node_id",
+            required=True,
+            description="UN/LOCODE (5 letters) where one exists, else CC-SLUG",
+        ),
+        Column("name", required=True),
+        Column("country", required=True, allowed=tuple(COUNTRIES)),
+        Column("lat", "float", required=True, unit="deg", minimum=-90.0, maximum=90.0),
+        Column("lon", "float", required=True, unit="deg", minimum=-180.0, maximum=180.0),
+        Column("kinds", "list", required=True, allowed=NODE_KINDS),
+        Column("gauges_mm", "int_list", unit="mm", allowed=tuple(str(g) for g in GAUGES_MM)),
+        Column("aliases", "list", description="other names and spellings, for search"),
+        *_provenance(),
+    ),
+)
+
+LINKS = Table(
+    "links",
+    key=("link_id",),
+    description="A physical or service connection between two nodes.",
+    ranges=(
+        ("length_km_low", "length_km", "length_km_high"),
+        ("time_h_low", "time_h", "time_h_high"),
+        ("capacity_per_year_low", "capacity_per_year", "capacity_per_year_high"),
+    ),
+    columns=(
+        Column("link_id", required=True),
+        Column("from_node", required=True, ref=("nodes", "node_id")),
+        Column("to_node", required=True, ref=("nodes", "node_id")),
+        Column("mode", required=True, allowed=MODES),
+        Column(
+            "gauge_mm",
+            "int",
+            unit="mm",
+            allowed=tuple(str(g) for g in GAUGES_MM),
+            description="track gauge; required for rail, empty otherwise",
+        ),
+        Column("bidirectional", "bool", description="true (default): usable both ways"),
+        *_range("length_km", "float", "km", required=True),
+        Column(
+            "speed_kmh",
+            "float",
+            unit="km/h",
+            minimum=0.0,
+            description="moving speed; empty: the mode default in parameters.toml",
+        ),
+        *_range(
+            "time_h", "float", "h", description="moving time; when given it overrides length/speed"
+        ),
+        Column("cargo", "list", required=True, allowed=CARGO_CLASSES),
+        *_range("capacity_per_year", "float", "unit/year"),
+        Column("capacity_unit", allowed=CAPACITY_UNITS),
+        Column(
+            "border_id",
+            ref=("borders", "border_id"),
+            description="the border crossing this link makes (land links between countries)",
+        ),
+        Column(
+            "project_id",
+            ref=("projects", "project_id"),
+            description="usable only while this project's status is 'open'",
+        ),
+        Column("open_date", "date", description=_DATE_NOTE),
+        Column("close_date", "date", description=_DATE_NOTE),
+        Column(
+            "vehicle_class",
+            description="emission/vehicle class, a key of [emissions] in parameters.toml; "
+            "empty: the mode's default class",
+        ),
+        Column(
+            "fixed_cost_usd_per_teu",
+            "float",
+            unit="usd/teu",
+            minimum=0.0,
+            description="charge per passage (e.g. Suez Canal dues) per TEU",
+        ),
+        Column("fixed_cost_usd_per_t", "float", unit="usd/t", minimum=0.0),
+        *_provenance(),
+    ),
+)
+
+BORDERS = Table(
+    "borders",
+    key=("border_id", "mode"),
+    description="A border crossing for one mode: dwell, charges and capacity.",
+    ranges=(("dwell_h_low", "dwell_h", "dwell_h_high"),),
+    columns=(
+        Column("border_id", required=True),
+        Column("mode", required=True, allowed=("rail", "road", "pipeline")),
+        Column("name", required=True),
+        Column("countries", "list", required=True, allowed=tuple(COUNTRIES)),
+        *_range("dwell_h", "float", "h", required=True),
+        Column("cost_usd_per_teu", "float", unit="usd/teu", minimum=0.0),
+        Column("cost_usd_per_t", "float", unit="usd/t", minimum=0.0),
+        Column("cost_usd_per_truck", "float", unit="usd/truck", minimum=0.0),
+        Column("capacity_per_day", "float", unit="unit/day", minimum=0.0),
+        Column("capacity_unit", allowed=CAPACITY_UNITS),
+        *_provenance(),
+    ),
+)
+
+TRANSFERS = Table(
+    "transfers",
+    key=("node_id", "from_layer", "to_layer"),
+    description="A mode change, gauge break or transshipment at a place.",
+    ranges=(("dwell_h_low", "dwell_h", "dwell_h_high"),),
+    columns=(
+        Column("node_id", required=True, ref=("nodes", "node_id")),
+        Column("from_layer", required=True, allowed=LAYERS),
+        Column("to_layer", required=True, allowed=LAYERS),
+        Column(
+            "kind",
+            required=True,
+            allowed=("handling", "gauge_break", "transshipment", "port", "pipeline"),
+        ),
+        Column("bidirectional", "bool", description="true (default): also to -> from"),
+        Column(
+            "cargo",
+            "list",
+            allowed=CARGO_CLASSES,
+            description="cargo classes that can make this transfer; empty: all",
+        ),
+        *_range("dwell_h", "float", "h", required=True),
+        Column("cost_usd_per_teu", "float", unit="usd/teu", minimum=0.0),
+        Column("cost_usd_per_t", "float", unit="usd/t", minimum=0.0),
+        Column("cost_usd_per_truck", "float", unit="usd/truck", minimum=0.0),
+        Column(
+            "co2e_kg_per_t",
+            "float",
+            unit="kg co2e/t",
+            minimum=0.0,
+            description="hub operations emissions per tonne handled",
+        ),
+        Column("capacity_per_year", "float", unit="unit/year", minimum=0.0),
+        Column("capacity_unit", allowed=CAPACITY_UNITS),
+        *_provenance(),
+    ),
+)
+
+TARIFFS = Table(
+    "tariffs",
+    key=("tariff_id",),
+    description=(
+        "Freight rate for a cargo class on a selection of links. The most specific "
+        "tariff applies: link_id, then mode + country, then mode."
+    ),
+    ranges=(("usd_per_unit_km_low", "usd_per_unit_km", "usd_per_unit_km_high"),),
+    columns=(
+        Column("tariff_id", required=True),
+        Column("link_id", ref=("links", "link_id")),
+        Column("mode", allowed=MODES),
+        Column("country", allowed=tuple(COUNTRIES)),
+        Column("cargo", required=True, allowed=CARGO_CLASSES),
+        *_range("usd_per_unit_km", "float", "usd/unit-km"),
+        Column(
+            "usd_per_unit",
+            "float",
+            unit="usd/unit",
+            minimum=0.0,
+            description="fixed charge per leg and cargo unit",
+        ),
+        Column("price_year", "int", minimum=1990, maximum=2100),
+        *_provenance(),
+    ),
+)
+
+SERVICES = Table(
+    "services",
+    key=("service_id",),
+    description="A scheduled service (ferry, block train, liner) on one or more links.",
+    columns=(
+        Column("service_id", required=True),
+        Column("name", required=True),
+        Column("operator"),
+        Column("link_ids", "list", required=True, ref=("links", "link_id")),
+        *_range("frequency_per_week", "float", "1/week", required=True),
+        Column("capacity_per_departure", "float", minimum=0.0),
+        Column("capacity_unit", allowed=CAPACITY_UNITS),
+        Column("cargo", "list", allowed=CARGO_CLASSES),
+        Column("start_date", "date", description=_DATE_NOTE),
+        Column("end_date", "date", description=_DATE_NOTE),
+        *_provenance(),
+    ),
+)
+
+PROJECTS = Table(
+    "projects",
+    key=("project_id",),
+    description="An infrastructure project or agreement.",
+    columns=(
+        Column("project_id", required=True),
+        Column("name", required=True),
+        Column(
+            "kind",
+            required=True,
+            allowed=(
+                "rail",
+                "road",
+                "bridge",
+                "terminal",
+                "port",
+                "pipeline",
+                "agreement",
+                "service",
+                "corridor",
+            ),
+        ),
+        Column("countries", "list", required=True, allowed=tuple(COUNTRIES)),
+        Column("description"),
+        *_provenance(),
+    ),
+)
+
+PROJECT_STATUS = Table(
+    "project_status",
+    key=("project_id", "status", "date", "party"),
+    description=(
+        "The status timeline of a project: each row says from which date a status holds "
+        "(a range when sources disagree). Rows with basis 'expected' are forecasts."
+    ),
+    columns=(
+        Column("project_id", required=True, ref=("projects", "project_id")),
+        Column("status", required=True, allowed=PROJECT_STATUSES),
+        Column("date", "date", required=True, description=_DATE_NOTE + " (earliest)"),
+        Column("date_latest", "date", description="latest date when sources disagree"),
+        Column(
+            "party",
+            allowed=tuple(COUNTRIES),
+            description="the party this status applies to (agreements); empty: all",
+        ),
+        Column("basis", required=True, allowed=("actual", "expected")),
+        *_provenance(),
+    ),
+)
+
+DEMAND = Table(
+    "demand",
+    key=("demand_id",),
+    description="A freight volume by year: observed, forecast or a target, with its scope.",
+    ranges=(("volume_low", "volume", "volume_high"),),
+    columns=(
+        Column("demand_id", required=True),
+        Column(
+            "scope",
+            required=True,
+            description="what the figure covers, e.g. 'instc-total', 'western-rail'",
+        ),
+        Column("origin", ref=("nodes", "node_id")),
+        Column("destination", ref=("nodes", "node_id")),
+        Column("direction", allowed=("north", "south", "both")),
+        Column("year", "int", required=True, minimum=1990, maximum=2100),
+        Column("cargo", required=True, allowed=(*CARGO_CLASSES, "all")),
+        *_range("volume", "float", "unit/year", required=True),
+        Column("unit", required=True, allowed=("t", "teu", "container", "truck", "pax")),
+        Column("kind", required=True, allowed=("actual", "forecast", "target", "agreement")),
+        *_provenance(),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        SOURCES,
+        NODES,
+        LINKS,
+        BORDERS,
+        TRANSFERS,
+        TARIFFS,
+        SERVICES,
+        PROJECTS,
+        PROJECT_STATUS,
+        DEMAND,
+    )
+}

@@ -1,0 +1,1 @@
+"""instc.reliability."""
