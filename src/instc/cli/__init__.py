@@ -10,7 +10,10 @@ import sys
 
 import typer
 
+from instc.cli import assign as _assign
 from instc.cli import network as _network
+from instc.cli import routing as _routing
+from instc.cli import scenario as _scenario
 
 app = typer.Typer(
     name="instc",
@@ -20,7 +23,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_network.register(app)
+for _module in (_network, _routing, _scenario, _assign):
+    _module.register(app)
 
 
 @app.command()
