@@ -1,0 +1,136 @@
+"""Load a dataset directory (or the embedded one) into a validated :class:`Network`.
+
+A directory holds one ``<table>.csv`` per table of :data:`instc.network.schema.TABLES`
+and a ``parameters.toml``. ``sources.csv``, ``nodes.csv`` and ``links.csv`` are
+required; any other table may be absent and is then empty, and a missing
+``parameters.toml`` gives no parameters. Every problem is collected before anything is
+raised, so one :class:`~instc._errors.ValidationError` lists all of them.
+
+Parsed, validated tables are cached per directory (keyed by the files' size and
+modification time), so repeated loads cost only the as-of filter. The cached tables are
+shared between the networks returned: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from instc._errors import DataError, ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from instc.network.model import Network
+    from instc.network.validate import ParsedDirectory
+
+__all__ = ["embedded_data_dir", "filter_links_as_of", "load_network", "load_tables"]
+
+TODAY = "today"
+
+
+def embedded_data_dir() -> Path:
+    """The directory of the dataset shipped inside the package (``instc/data``)."""
+    from importlib.resources import files
+
+    return Path(str(files("instc.data")))
+
+
+def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    entries = []
+    for path in sorted(directory.glob("*")):
+        if path.suffix in (".csv", ".toml") and path.is_file():
+            stat = path.stat()
+            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cached(directory: str, fingerprint: tuple[tuple[str, int, int], ...]) -> ParsedDirectory:
+    from instc.network.validate import read_directory
+
+    parsed = read_directory(directory)
+    if parsed.problems:
+        raise ValidationError(parsed.problems)
+    return parsed
+
+
+def load_tables(path: str | Path | None = None) -> ParsedDirectory:
+    """Read and validate ``path`` (``None``: the embedded data); cached per directory.
+
+    Raises :class:`~instc._errors.ValidationError` listing every problem, or
+    :class:`~instc._errors.DataError` when the directory does not exist.
+    """
+    directory = embedded_data_dir() if path is None else Path(path)
+    if not directory.is_dir():
+        raise DataError(
+            f"{directory}: dataset directory not found — give the folder that holds "
+            "nodes.csv, links.csv and sources.csv"
+        )
+    resolved = directory.resolve()
+    return _read_cached(str(resolved), _fingerprint(resolved))
+
+
+def filter_links_as_of(links: pd.DataFrame, tables: Any, as_of: dt.date | None) -> pd.DataFrame:
+    """The links usable at ``as_of``, with the bool column ``expected``.
+
+    A link is usable when its project (if any) is ``open`` at ``as_of`` and
+    ``open_date <= as_of < close_date``. ``expected`` marks links usable only because
+    the project's status rests on a forecast. ``as_of=None`` keeps every link.
+    """
+    if as_of is None:
+        out = links.copy()
+        out["expected"] = False
+        return out.reset_index(drop=True)
+    from instc.network.timeline import project_status_as_of
+
+    status = project_status_as_of(tables, as_of)
+    open_ids = set(status.loc[status["status"] == "open", "project_id"])
+    expected_ids = set(status.loc[status["expected"], "project_id"])
+    keep: list[bool] = []
+    expected: list[bool] = []
+    for project, opened, closed in zip(
+        links["project_id"], links["open_date"], links["close_date"], strict=True
+    ):
+        ok = (project is None or project in open_ids) and (
+            (opened is None or opened <= as_of) and (closed is None or as_of < closed)
+        )
+        keep.append(ok)
+        expected.append(ok and project is not None and project in expected_ids)
+    out = links.loc[keep].copy()
+    out["expected"] = [e for e, k in zip(expected, keep, strict=True) if k]
+    out["expected"] = out["expected"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def load_network(path: str | Path | None = None, *, as_of: Any = TODAY) -> Network:
+    """The network read from ``path`` (``None``: the embedded dataset) as of a date.
+
+    ``as_of`` takes a ``date``/``datetime``, an ISO string (``"2030"``, ``"2030-06"``,
+    ``"2030-06-01"``) or an int year; the default ``"today"`` is today's date, and
+    ``None`` keeps every link whatever its status. Raises
+    :class:`~instc._errors.ValidationError` listing every problem in the data.
+    """
+    from instc.network.model import Network
+    from instc.network.timeline import parse_as_of
+
+    when: dt.date | None
+    if as_of is None:
+        when = None
+    elif isinstance(as_of, str) and as_of == TODAY:
+        when = dt.date.today()
+    else:
+        when = parse_as_of(as_of)
+    parsed = load_tables(path)
+    tables = dict(parsed.tables)
+    all_links = tables["links"]
+    tables["links"] = filter_links_as_of(all_links, tables, when)
+    return Network(
+        tables=tables,
+        parameters=parsed.parameters,
+        as_of=when,
+        origin="embedded" if path is None else str(path),
+        all_links=all_links,
+    )

@@ -1,0 +1,91 @@
+"""Find a place by what a person types: a node id, UN/LOCODE, name or alias.
+
+Matching ignores case, accents, punctuation, hyphens and spaces (``"Bandar-e Anzali"``,
+``"bandar anzali"`` and ``"BANDARANZALI"`` are the same). Order: exact node id, then
+an exact name or alias, then a unique prefix, then a unique substring. Anything else
+raises :class:`~instc._errors.UnknownNameError` with the closest names, each written
+``"Name (NODE_ID)"`` — a form :func:`find_node` accepts back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from instc._errors import UnknownNameError
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+
+__all__ = ["find_node", "normalise_name"]
+
+_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>[^()]+)\)\s*$")
+
+
+def normalise_name(text: str) -> str:
+    """``text`` folded for matching: no accents, case, spaces or punctuation.
+
+    >>> normalise_name("Bandar-e Anzali")
+    'bandareanzali'
+    >>> normalise_name("Gökçe  Şehir")
+    'gokcesehir'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("ı", "i")  # dotless i has no decomposition
+    return "".join(ch for ch in plain.casefold() if ch.isalnum())
+
+
+def _label(name: str, node_id: str) -> str:
+    return f"{name} ({node_id})"
+
+
+def find_node(network: Network, text: str) -> str:
+    """The ``node_id`` of the place ``text`` names in ``network``.
+
+    Raises :class:`~instc._errors.UnknownNameError` (with suggestions) when no place
+    or more than one place matches.
+    """
+    nodes = network.nodes
+    ids: list[str] = list(nodes["node_id"])
+    names: list[str] = list(nodes["name"])
+    aliases: list[tuple[str, ...]] = [tuple(a or ()) for a in nodes["aliases"]]
+    query = text.strip()
+    m = _WITH_ID.match(query)
+    if m and m.group("id").strip() in ids:
+        return m.group("id").strip()
+    for node_id in ids:
+        if node_id.casefold() == query.casefold():
+            return node_id
+    key = normalise_name(query)
+    if not key:
+        raise UnknownNameError("place", text, ())
+    # every spelling of every node, folded
+    spellings: list[tuple[str, str]] = []
+    for node_id, name, alias in zip(ids, names, aliases, strict=True):
+        for spelling in (node_id, name, *alias):
+            if spelling:
+                spellings.append((normalise_name(spelling), node_id))
+    label = {i: _label(n, i) for i, n in zip(ids, names, strict=True)}
+    for test in (
+        lambda s: s == key,
+        lambda s: s.startswith(key),
+        lambda s: key in s,
+    ):
+        hits = sorted({node_id for spelling, node_id in spellings if test(spelling)})
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise UnknownNameError("place", text, [label[h] for h in hits[:8]])
+    folded = {}
+    for spelling, node_id in spellings:
+        folded.setdefault(spelling, node_id)
+    close = difflib.get_close_matches(key, list(folded), n=8, cutoff=0.6)
+    suggestions: list[str] = []
+    for spelling in close:
+        lab = label[folded[spelling]]
+        if lab not in suggestions:
+            suggestions.append(lab)
+    raise UnknownNameError("place", text, suggestions[:5])

@@ -1,0 +1,108 @@
+"""Project status as of a date, from the ``project_status`` timeline.
+
+The status of a project at date ``D``: among its ``project_status`` rows that apply to
+all parties (``party`` empty) and whose ``date <= D``, the row with the latest
+``date`` wins (for equal dates, the later row in the file). A project with no such row
+is ``planned``. For a date range the earliest ``date`` counts; ``date_latest`` is
+information for the reader, not for the filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from instc._errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from instc.network.model import Network
+
+__all__ = ["parse_as_of", "project_status_as_of"]
+
+STATUS_COLUMNS = ("project_id", "name", "kind", "status", "basis", "since", "expected")
+
+
+def parse_as_of(value: Any) -> dt.date:
+    """A date from a ``date``, ``datetime``, ISO string (``YYYY[-MM[-DD]]``) or int year.
+
+    >>> parse_as_of("2030")
+    datetime.date(2030, 1, 1)
+    >>> parse_as_of(2026)
+    datetime.date(2026, 1, 1)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        return dt.date(value, 1, 1)
+    if isinstance(value, str):
+        from instc.network.validate import parse_date
+
+        try:
+            return parse_date(value)
+        except ValueError:
+            pass
+    raise DataError(
+        f"bad as-of date {value!r} — write a date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2030-01-01)"
+    )
+
+
+def project_status_as_of(
+    network_or_tables: Network | Mapping[str, pd.DataFrame], date: Any
+) -> pd.DataFrame:
+    """The status of every project at ``date``, one row per project in ``projects`` order.
+
+    Columns: ``project_id``, ``name``, ``kind``, ``status``, ``basis`` (``actual``,
+    ``expected``, or ``None`` when no timeline row applies yet), ``since`` (the date of
+    the winning row, or ``None``) and ``expected`` (the status rests on a forecast).
+
+    >>> import pandas as pd, datetime as dt
+    >>> tables = {
+    ...     "projects": pd.DataFrame({"project_id": ["P1"], "name": ["Line"], "kind": ["rail"]}),
+    ...     "project_status": pd.DataFrame({
+    ...         "project_id": ["P1", "P1"], "status": ["under_construction", "open"],
+    ...         "date": [dt.date(2024, 1, 1), dt.date(2028, 1, 1)], "party": [None, None],
+    ...         "basis": ["actual", "expected"]}),
+    ... }
+    >>> project_status_as_of(tables, "2030")[["status", "expected"]].values.tolist()
+    [['open', True]]
+    >>> project_status_as_of(tables, 2020)["status"].tolist()
+    ['planned']
+    """
+    import pandas as pd
+
+    when = parse_as_of(date)
+    tables = getattr(network_or_tables, "tables", network_or_tables)
+    projects = tables["projects"]
+    timeline = tables["project_status"]
+    latest: dict[str, tuple[dt.date, int, str, str]] = {}
+    for order, row in enumerate(timeline.to_dict("records")):
+        start = row.get("date")
+        if start is None or start > when or row.get("party"):
+            continue
+        pid = row["project_id"]
+        candidate = (start, order, row["status"], row.get("basis"))
+        if pid not in latest or candidate[:2] > latest[pid][:2]:
+            latest[pid] = candidate
+    records = []
+    for row in projects.to_dict("records"):
+        pid = row["project_id"]
+        hit = latest.get(pid)
+        records.append(
+            {
+                "project_id": pid,
+                "name": row.get("name"),
+                "kind": row.get("kind"),
+                "status": hit[2] if hit else "planned",
+                "basis": hit[3] if hit else None,
+                "since": hit[0] if hit else None,
+                "expected": bool(hit and hit[3] == "expected"),
+            }
+        )
+    frame = pd.DataFrame(records, columns=list(STATUS_COLUMNS))
+    frame["expected"] = frame["expected"].astype(bool)
+    return frame

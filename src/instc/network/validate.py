@@ -1,0 +1,1009 @@
+"""Check a dataset directory against the data contract, reporting every problem.
+
+:func:`validate_directory` never raises for bad data: it returns one
+:class:`~instc._errors.Problem` per finding, each with the file, the 1-based CSV line
+(the header is line 1, so the first data row is line 2), the column, what is wrong and
+how to fix it. :func:`read_directory` does the same work and also returns the typed
+tables, which :func:`instc.network.load.load_network` turns into a ``Network``.
+
+Tables that may be absent from a directory: every table except ``sources``, ``nodes``
+and ``links`` (a missing optional table is read as empty). ``parameters.toml`` may be
+absent too (then no parameters, and any ``vehicle_class`` is unknown).
+
+Rules beyond the per-column schema (types, required, allowed values, bounds, keys and
+references):
+
+- ranges: ``x_low <= x <= x_high`` where given;
+- provenance: a row of a sourced table lists ``source_ids``, or names in ``estimated``
+  the columns it computed and says how in ``method``; ``estimated`` names real columns;
+- links: rail links carry ``gauge_mm`` and other modes do not; a rail gauge is listed in
+  both end nodes' ``gauges_mm``; each end node serves the link's mode (see
+  :data:`MODE_NODE_KINDS`); rail and road links between countries carry a ``border_id``
+  whose ``borders.csv`` row for that mode exists and whose countries include both
+  ends'; ``from_node != to_node``; ``close_date > open_date``; pipelines carry only
+  ``liquid``; ``vehicle_class`` is a key of ``[emissions]`` in ``parameters.toml``;
+- capacities carry a ``capacity_unit``; dates ranges are ordered (``date_latest >=
+  date``, ``end_date > start_date``);
+- transfers change layer; tariffs name a ``link_id`` or a ``mode`` and a rate;
+  services run more than zero times a week; demand units fit the cargo (``t`` for any
+  cargo, ``teu``/``container`` only for container or "all", ``truck`` for truck,
+  ``pax`` for passenger);
+- sources: ids are short tokens (:data:`SOURCE_ID_PATTERN`), urls are http(s);
+- nodes: ids are UN/LOCODEs (``RUMCX``) or ``CC-SLUG`` whose country prefix is the
+  node's country;
+- parameters.toml: every leaf is a table with ``value``, ``unit``, and ``source_ids``
+  or (``basis`` estimate/derived and ``method``); ``basis`` is one of ``source``,
+  ``estimate``, ``derived``, ``claim``; ``low <= value <= high``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from instc._errors import Problem
+from instc.network.schema import BASES, COUNTRIES, TABLES, Column, Table
+
+__all__ = [
+    "MODE_NODE_KINDS",
+    "REQUIRED_TABLES",
+    "SOURCE_ID_PATTERN",
+    "ParsedDirectory",
+    "check_tables",
+    "parse_date",
+    "read_directory",
+    "validate_directory",
+]
+
+REQUIRED_TABLES = ("sources", "nodes", "links")
+PARAMETERS_FILE = "parameters.toml"
+# A source id is a short token without spaces, e.g. F068, S12, glec-v3.
+SOURCE_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,39}$")
+# UN/LOCODE (2-letter country + 3 letters/digits 2-9) or CC-SLUG.
+_NODE_ID_PATTERN = re.compile(r"^([A-Z]{2})(?:[A-Z2-9]{3}|-[A-Z0-9][A-Z0-9\-]*)$")
+# Which node kinds may sit at the end of a link of each mode: a ship calls at a port or
+# a sea waypoint, a train at a rail station, border point, terminal or rail-served port.
+MODE_NODE_KINDS: dict[str, frozenset[str]] = {
+    "sea": frozenset({"port", "sea"}),
+    "ferry": frozenset({"port", "sea"}),
+    "rail": frozenset({"rail", "border", "terminal", "port"}),
+    "road": frozenset({"road", "border", "terminal", "port"}),
+    "inland_waterway": frozenset({"port", "waterway", "sea"}),
+    "pipeline": frozenset({"pipeline", "terminal", "port", "border"}),
+}
+_DEMAND_UNIT_CARGO = {
+    "t": None,  # any cargo may be counted in tonnes
+    "teu": ("container", "all"),
+    "container": ("container", "all"),
+    "truck": ("truck",),
+    "pax": ("passenger",),
+}
+_CAPACITY_COLUMNS = {
+    "links": "capacity_per_year",
+    "transfers": "capacity_per_year",
+    "borders": "capacity_per_day",
+    "services": "capacity_per_departure",
+}
+_DATE_FIX = "write an ISO date: YYYY-MM-DD, YYYY-MM or YYYY"
+_UNIT_SUFFIXES = {
+    "m", "mi", "miles", "mile", "nm", "km", "h", "hr", "hrs", "hours", "min", "d", "day",
+    "days", "kg", "t", "tonnes", "tons", "usd", "eur", "kn", "knots", "kmh", "mph", "teu",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParsedDirectory:
+    """A dataset directory read into typed tables, with every problem found.
+
+    ``tables`` follow the in-memory conventions of :mod:`instc.network.model` (schema
+    columns in order, typed cells); ``lines[table][i]`` is the CSV line of row ``i``.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    parameters: dict[str, Any]
+    problems: tuple[Problem, ...]
+    lines: dict[str, tuple[int, ...]]
+
+
+def validate_directory(path: str | Path) -> list[Problem]:
+    """Every problem in the dataset directory ``path``; an empty list when valid.
+
+    Never raises for bad data.
+    """
+    return list(read_directory(path).problems)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date ``YYYY-MM-DD``, ``YYYY-MM`` (day 1) or ``YYYY`` (1 January).
+
+    >>> parse_date("2024-06")
+    datetime.date(2024, 6, 1)
+    >>> parse_date("2030")
+    datetime.date(2030, 1, 1)
+    """
+    text = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an ISO date")
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    return dt.date(year, month, day)  # raises ValueError for impossible dates
+
+
+def _closest(word: str, options: Iterable[str], n: int = 1) -> list[str]:
+    options = list(options)
+    found = difflib.get_close_matches(word, options, n=n, cutoff=0.5)
+    if not found:
+        lowered = {o.lower(): o for o in options}
+        found = [lowered[w] for w in difflib.get_close_matches(word.lower(), lowered, n=n)]
+    return found
+
+
+def _did_you_mean(word: str, options: Sequence[str], what: str) -> str:
+    close = _closest(word, options)
+    allowed = ", ".join(options) if len(options) <= 12 else f"see {what}"
+    if close:
+        return f"did you mean {close[0]!r}? allowed: {allowed}"
+    return f"use one of: {allowed}"
+
+
+class _Cells:
+    """Parses the cells of one table, collecting problems."""
+
+    def __init__(self, table: Table, problems: list[Problem]) -> None:
+        self.table = table
+        self.problems = problems
+
+    def add(self, line: int | None, column: str | None, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(self.table.file, line, column, message, fix))
+
+    def parse(self, col: Column, raw: str, line: int) -> Any:
+        text = raw.strip()
+        if col.dtype in ("list", "int_list"):
+            items = [part.strip() for part in text.split(";") if part.strip()]
+            if not items:
+                if col.required:
+                    self.add(line, col.name, "required value is empty", f"fill in {col.name}")
+                return ()
+            if col.dtype == "int_list":
+                values: list[int] = []
+                for item in items:
+                    try:
+                        values.append(int(item))
+                    except ValueError:
+                        self.add(
+                            line,
+                            col.name,
+                            f"{item!r} is not a whole number",
+                            f"write whole numbers separated by ';'{self._unit_hint(col)}",
+                        )
+                        continue
+                    self._check_allowed(col, str(values[-1]), line)
+                return tuple(values)
+            for item in items:
+                self._check_allowed(col, item, line)
+                if col.ref == ("sources", "source_id") and not SOURCE_ID_PATTERN.match(item):
+                    self.add(
+                        line,
+                        col.name,
+                        f"{item!r} is not a source id",
+                        "separate source ids with ';' (ids are letters, digits, '.', '_', '-')",
+                    )
+            return tuple(items)
+        if not text:
+            if col.required:
+                self.add(line, col.name, "required value is empty", f"fill in {col.name}")
+            if col.dtype == "float":
+                return math.nan
+            if col.dtype == "bool":
+                return col.name == "bidirectional"
+            return None
+        if col.dtype == "str":
+            self._check_allowed(col, text, line)
+            return text
+        if col.dtype == "float":
+            try:
+                value = float(text)
+                if not math.isfinite(value):
+                    raise ValueError(text)
+            except ValueError:
+                self.add(
+                    line,
+                    col.name,
+                    f"{text!r} is not a number",
+                    f"write the number only{self._unit_hint(col)}",
+                )
+                return math.nan
+            self._check_bounds(col, value, line)
+            return value
+        if col.dtype == "int":
+            try:
+                ivalue = int(text)
+            except ValueError:
+                self.add(
+                    line,
+                    col.name,
+                    f"{text!r} is not a whole number",
+                    f"write a whole number only{self._unit_hint(col)}",
+                )
+                return None
+            self._check_allowed(col, str(ivalue), line)
+            self._check_bounds(col, ivalue, line)
+            return ivalue
+        if col.dtype == "bool":
+            lowered = text.lower()
+            if lowered in ("true", "yes", "1", "y", "t"):
+                return True
+            if lowered in ("false", "no", "0", "n", "f"):
+                return False
+            self.add(line, col.name, f"{text!r} is not true or false", "write true or false")
+            return col.name == "bidirectional"
+        if col.dtype == "date":
+            try:
+                return parse_date(text)
+            except ValueError as exc:
+                reason = "is not a valid date" if "not an ISO" not in str(exc) else ""
+                self.add(
+                    line,
+                    col.name,
+                    f"{text!r} {reason or 'is not an ISO date'}",
+                    _DATE_FIX,
+                )
+                return None
+        raise AssertionError(col.dtype)  # pragma: no cover - schema dtypes are closed
+
+    @staticmethod
+    def _unit_hint(col: Column) -> str:
+        return f", in {col.unit}" if col.unit else ""
+
+    def _check_allowed(self, col: Column, value: str, line: int) -> None:
+        if col.allowed is not None and value not in col.allowed:
+            self.add(
+                line,
+                col.name,
+                f"unknown {col.name} {value!r}",
+                _did_you_mean(value, col.allowed, f"the {col.name} list in instc.network.schema"),
+            )
+
+    def _check_bounds(self, col: Column, value: float, line: int) -> None:
+        if col.minimum is not None and value < col.minimum:
+            self.add(
+                line,
+                col.name,
+                f"{value:g} is below the minimum {col.minimum:g}",
+                f"use a value >= {col.minimum:g}{self._unit_hint(col)}",
+            )
+        if col.maximum is not None and value > col.maximum:
+            self.add(
+                line,
+                col.name,
+                f"{value:g} is above the maximum {col.maximum:g}",
+                f"use a value <= {col.maximum:g}{self._unit_hint(col)}",
+            )
+
+
+def _unknown_column_fix(name: str, table: Table) -> str:
+    known = table.column_names
+    base, _, suffix = name.rpartition("_")
+    if base and suffix.lower() in _UNIT_SUFFIXES:
+        same_base = [c for c in known if c.startswith(base + "_") and c != name]
+        plain = [c for c in same_base if not c.endswith(("_low", "_high"))]
+        if plain or same_base:
+            return f"units are in column names; use {(plain or same_base)[0]}"
+    close = _closest(name, known)
+    if close:
+        return f"did you mean {close[0]}? otherwise remove the column"
+    return "remove the column or rename it to a schema column (see instc.network.schema)"
+
+
+def _empty_frame(table: Table) -> pd.DataFrame:
+    return _typed_frame(table, {c.name: [] for c in table.columns})
+
+
+def _typed_frame(table: Table, data: dict[str, list[Any]]) -> pd.DataFrame:
+    series: dict[str, pd.Series] = {}
+    for col in table.columns:
+        values = data[col.name]
+        if col.dtype == "float":
+            series[col.name] = pd.Series(values, dtype="float64")
+        elif col.dtype == "int":
+            series[col.name] = pd.Series(values, dtype="Int64")
+        elif col.dtype == "bool":
+            series[col.name] = pd.Series(values, dtype="bool")
+        else:
+            series[col.name] = pd.Series(values, dtype="object")
+    return pd.DataFrame(series, columns=list(table.column_names))
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(
+            Problem(path.name, None, None, f"cannot read the file ({exc.strerror})", "check it")
+        )
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                path.name,
+                line,
+                None,
+                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                "save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
+            )
+        )
+        return None
+
+
+def _read_table(
+    table: Table, directory: Path, problems: list[Problem]
+) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    path = directory / table.file
+    if not path.is_file():
+        if table.name in REQUIRED_TABLES:
+            problems.append(
+                Problem(
+                    table.file,
+                    None,
+                    None,
+                    "required file is missing",
+                    f"add {table.file} with the header: {','.join(table.column_names)}",
+                )
+            )
+        return _empty_frame(table), ()
+    text = _read_text(path, problems)
+    if text is None:
+        return _empty_frame(table), ()
+    if not text.strip():
+        problems.append(
+            Problem(
+                table.file,
+                None,
+                None,
+                "the file is empty",
+                f"write at least the header: {','.join(c.name for c in table.columns if c.required)}",
+            )
+        )
+        return _empty_frame(table), ()
+    cells = _Cells(table, problems)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        cells.add(1, None, f"the header cannot be read as CSV ({exc})", "fix the quoting")
+        return _empty_frame(table), ()
+    known = set(table.column_names)
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in positions:
+            cells.add(1, name, "the column appears twice", "remove one of the two columns")
+        elif name not in known:
+            if name:
+                cells.add(1, name, "unknown column", _unknown_column_fix(name, table))
+            else:
+                cells.add(1, None, f"column {i + 1} has no name", "name it or remove it")
+        else:
+            positions[name] = i
+    for col in table.columns:
+        if col.required and col.name not in positions:
+            cells.add(1, col.name, "required column is missing", f"add the column {col.name}")
+    data: dict[str, list[Any]] = {c.name: [] for c in table.columns}
+    lines: list[int] = []
+    last_line = 1
+    while True:
+        start = last_line + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            cells.add(start, None, f"the row cannot be read as CSV ({exc})", "fix the quoting")
+            break
+        last_line = reader.line_num
+        if not record or all(not c.strip() for c in record):
+            continue
+        if len(record) > len(header):
+            cells.add(
+                start,
+                None,
+                f"the row has {len(record)} cells but the header has {len(header)}",
+                "quote cells that contain commas, or remove the extra cells",
+            )
+        lines.append(start)
+        for col in table.columns:
+            pos = positions.get(col.name)
+            raw = record[pos] if pos is not None and pos < len(record) else ""
+            data[col.name].append(cells.parse(col, raw, start))
+    return _typed_frame(table, data), tuple(lines)
+
+
+def _toml_line(text: str, dotted: str) -> int | None:
+    """The line where ``dotted`` is defined in TOML ``text`` (a best effort)."""
+    parts = dotted.split(".")
+    lines = text.splitlines()
+    header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parts)) + r"\s*\]")
+    for i, line in enumerate(lines, 1):
+        if header.match(line):
+            return i
+    # a leaf written inline (`name = { ... }`) below its parent's header
+    parent = parts[:-1]
+    parent_header = re.compile(
+        r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parent)) + r"\s*\]" if parent else r"^$"
+    )
+    key = re.compile(r"^\s*" + re.escape(parts[-1]) + r"\s*=")
+    inside = not parent
+    for i, line in enumerate(lines, 1):
+        if parent and parent_header.match(line):
+            inside = True
+            continue
+        if inside and line.lstrip().startswith("[") and parent:
+            inside = False
+        if inside and key.match(line):
+            return i
+    dotted_key = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, parts)) + r"\s*=")
+    for i, line in enumerate(lines, 1):
+        if dotted_key.match(line):
+            return i
+    return None
+
+
+def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any]:
+    path = directory / PARAMETERS_FILE
+    if not path.is_file():
+        return {}
+    text = _read_text(path, problems)
+    if text is None:
+        return {}
+    try:
+        parameters = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(
+            Problem(
+                PARAMETERS_FILE,
+                int(m.group(1)) if m else None,
+                None,
+                f"TOML syntax error: {exc}",
+                "fix the syntax (strings in double quotes, one key = value per line)",
+            )
+        )
+        return {}
+    _check_parameters(parameters, text, problems)
+    return parameters
+
+
+def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[Problem]) -> None:
+    def add(dotted: str, column: str | None, message: str, fix: str) -> None:
+        problems.append(Problem(PARAMETERS_FILE, _toml_line(text, dotted), column, message, fix))
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if not isinstance(value, Mapping):
+                add(
+                    prefix or key,
+                    key,
+                    f"parameter {dotted} is a bare value",
+                    f"write it as a table: {key} = {{ value = ..., unit = ..., source_ids = [...] }}",
+                )
+                continue
+            if "value" in value or "unit" in value:
+                check_leaf(value, dotted)
+            else:
+                walk(value, dotted)
+
+    def check_leaf(leaf: Mapping[str, Any], dotted: str) -> None:
+        name = f"parameter {dotted}"
+        if "value" not in leaf:
+            add(dotted, "value", f"{name} has no value", "add value = <number or string>")
+        if not isinstance(leaf.get("unit"), str) or not leaf.get("unit"):
+            add(dotted, "unit", f"{name} has no unit", 'add unit = "..." (e.g. "g/tkm")')
+        basis = leaf.get("basis")
+        if basis is not None and basis not in BASES:
+            add(
+                dotted,
+                "basis",
+                f"{name} has unknown basis {basis!r}",
+                _did_you_mean(str(basis), BASES, "bases"),
+            )
+        sources = leaf.get("source_ids")
+        has_sources = isinstance(sources, list) and len(sources) > 0
+        estimated = basis in ("estimate", "derived") and bool(leaf.get("method"))
+        if not has_sources and not estimated:
+            add(
+                dotted,
+                "source_ids",
+                f"{name} has no provenance",
+                'add source_ids = ["..."], or basis = "estimate" with method = "how"',
+            )
+        values = {k: leaf.get(k) for k in ("low", "value", "high")}
+        nums = {k: v for k, v in values.items() if isinstance(v, int | float)}
+        if "low" in nums and "value" in nums and nums["low"] > nums["value"]:
+            add(
+                dotted,
+                "low",
+                f"{name}: low {nums['low']} > value {nums['value']}",
+                "make low <= value",
+            )
+        if "high" in nums and "value" in nums and nums["value"] > nums["high"]:
+            add(
+                dotted,
+                "high",
+                f"{name}: value {nums['value']} > high {nums['high']}",
+                "make value <= high",
+            )
+
+    walk(parameters, "")
+
+
+def read_directory(path: str | Path) -> ParsedDirectory:
+    """Read and check every table of the directory ``path``; never raises for bad data."""
+    directory = Path(path)
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    lines: dict[str, tuple[int, ...]] = {}
+    if not directory.is_dir():
+        problems.append(
+            Problem(
+                str(directory),
+                None,
+                None,
+                "directory not found" if not directory.exists() else "not a directory",
+                "give the folder that holds nodes.csv, links.csv and sources.csv",
+            )
+        )
+        for table in TABLES.values():
+            tables[table.name], lines[table.name] = _empty_frame(table), ()
+        return ParsedDirectory(tables, {}, tuple(problems), lines)
+    for table in TABLES.values():
+        tables[table.name], lines[table.name] = _read_table(table, directory, problems)
+    parameters = _read_parameters(directory, problems)
+    problems.extend(check_tables(tables, lines, parameters))
+    return ParsedDirectory(tables, parameters, tuple(problems), lines)
+
+
+# ---------------------------------------------------------------------- cross checks
+
+
+class _Checker:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        lines: Mapping[str, Sequence[int]],
+        parameters: Mapping[str, Any],
+    ) -> None:
+        self.tables = tables
+        self.lines = lines
+        self.parameters = parameters
+        self.problems: list[Problem] = []
+
+    def line(self, table: str, i: int) -> int | None:
+        rows = self.lines.get(table, ())
+        return rows[i] if i < len(rows) else None
+
+    def add(self, table: str, i: int, column: str | None, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(f"{table}.csv", self.line(table, i), column, message, fix))
+
+    def rows(self, table: str) -> Iterable[tuple[int, dict[str, Any]]]:
+        frame = self.tables.get(table)
+        if frame is None:
+            return
+        for i, row in enumerate(frame.to_dict("records")):
+            yield i, row
+
+    def run(self) -> list[Problem]:
+        for table in TABLES.values():
+            self.keys(table)
+            self.references(table)
+            self.ranges(table)
+            if table.sourced:
+                self.provenance(table)
+            self.capacity_unit(table)
+        self.sources()
+        self.nodes()
+        self.links()
+        self.transfers()
+        self.tariffs()
+        self.services()
+        self.project_status()
+        self.demand()
+        return self.problems
+
+    # -- generic
+
+    def keys(self, table: Table) -> None:
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, row in self.rows(table.name):
+            key = tuple("" if _missing(row[k]) else row[k] for k in table.key)
+            if any(
+                k == "" for k, c in zip(key, table.key, strict=True) if table.column(c).required
+            ):
+                continue  # already reported as an empty required field
+            if key in seen:
+                shown = ", ".join(
+                    f"{c}={v}" for c, v in zip(table.key, key, strict=True) if v != ""
+                )
+                self.add(
+                    table.name,
+                    i,
+                    table.key[0],
+                    f"duplicate key ({shown}), first on line {self.line(table.name, seen[key])}",
+                    "remove one of the rows or give it another id",
+                )
+            else:
+                seen[key] = i
+
+    def references(self, table: Table) -> None:
+        for col in table.columns:
+            if col.ref is None:
+                continue
+            target_table, target_col = col.ref
+            target = self.tables.get(target_table)
+            valid = set() if target is None else {v for v in target[target_col] if v is not None}
+            options = sorted(valid)
+            for i, row in self.rows(table.name):
+                value = row[col.name]
+                values = value if isinstance(value, tuple) else ((value,) if value else ())
+                for v in values:
+                    if v not in valid:
+                        close = _closest(str(v), options)
+                        hint = f"did you mean {close[0]!r}? " if close else ""
+                        self.add(
+                            table.name,
+                            i,
+                            col.name,
+                            f"unknown {target_col} {v!r} (not in {target_table}.csv)",
+                            f"{hint}or add it to {target_table}.csv",
+                        )
+
+    def ranges(self, table: Table) -> None:
+        for low, mode, high in table.ranges:
+            for i, row in self.rows(table.name):
+                lo, mo, hi = row[low], row[mode], row[high]
+                if not _missing(lo) and not _missing(mo) and lo > mo:
+                    self.add(
+                        table.name, i, low, f"{low} {lo:g} > {mode} {mo:g}", f"make {low} <= {mode}"
+                    )
+                if not _missing(hi) and not _missing(mo) and mo > hi:
+                    self.add(
+                        table.name,
+                        i,
+                        high,
+                        f"{mode} {mo:g} > {high} {hi:g}",
+                        f"make {mode} <= {high}",
+                    )
+                if not _missing(lo) and not _missing(hi) and _missing(mo):
+                    self.add(
+                        table.name,
+                        i,
+                        mode,
+                        f"{low}/{high} given without {mode}",
+                        f"fill in {mode} (the most likely value)",
+                    )
+
+    def provenance(self, table: Table) -> None:
+        names = set(table.column_names)
+        for i, row in self.rows(table.name):
+            estimated: tuple[str, ...] = row["estimated"]
+            for name in estimated:
+                if name not in names:
+                    self.add(
+                        table.name,
+                        i,
+                        "estimated",
+                        f"estimated names {name!r}, which is not a column of {table.file}",
+                        _did_you_mean(name, [c for c in table.column_names], "the columns").replace(
+                            "allowed:", "columns:"
+                        ),
+                    )
+            if estimated and not row["method"]:
+                self.add(
+                    table.name,
+                    i,
+                    "method",
+                    "estimated values without a method",
+                    "say in method how they were computed",
+                )
+            if not row["source_ids"] and not (estimated and row["method"]):
+                self.add(
+                    table.name,
+                    i,
+                    "source_ids",
+                    "the row has no source",
+                    "list source_ids from sources.csv, or name the estimated columns in estimated and say how in method",
+                )
+
+    def capacity_unit(self, table: Table) -> None:
+        col = _CAPACITY_COLUMNS.get(table.name)
+        if col is None:
+            return
+        for i, row in self.rows(table.name):
+            if not _missing(row[col]) and not row["capacity_unit"]:
+                self.add(
+                    table.name,
+                    i,
+                    "capacity_unit",
+                    f"{col} given without capacity_unit",
+                    "fill in capacity_unit (t, teu, truck, pax, wagon, train)",
+                )
+
+    # -- per table
+
+    def sources(self) -> None:
+        for i, row in self.rows("sources"):
+            sid = row["source_id"]
+            if sid and not SOURCE_ID_PATTERN.match(sid):
+                self.add(
+                    "sources",
+                    i,
+                    "source_id",
+                    f"{sid!r} is not a valid source id",
+                    "use letters, digits, '.', '_' or '-', starting with a letter (e.g. F068)",
+                )
+            url = row["url"]
+            if url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+                self.add(
+                    "sources",
+                    i,
+                    "url",
+                    f"{url!r} is not an http(s) address",
+                    "give the public address starting with https://",
+                )
+
+    def nodes(self) -> None:
+        for i, row in self.rows("nodes"):
+            nid, country = row["node_id"], row["country"]
+            if not nid:
+                continue
+            m = _NODE_ID_PATTERN.match(nid)
+            if m is None:
+                self.add(
+                    "nodes",
+                    i,
+                    "node_id",
+                    f"{nid!r} is neither a UN/LOCODE nor CC-SLUG",
+                    "use the UN/LOCODE (e.g. RUMCX) or COUNTRY-NAME in capitals (e.g. AZ-ASTARA)",
+                )
+            elif country in COUNTRIES and m.group(1) != country:
+                self.add(
+                    "nodes",
+                    i,
+                    "node_id",
+                    f"{nid!r} starts with {m.group(1)} but the node's country is {country}",
+                    "make the id's country prefix match the country column",
+                )
+
+    def links(self) -> None:
+        nodes = {r["node_id"]: r for _, r in self.rows("nodes") if r["node_id"]}
+        borders = {(r["border_id"], r["mode"]): r for _, r in self.rows("borders")}
+        border_ids = {b for b, _ in borders}
+        classes = self.vehicle_classes()
+        for i, row in self.rows("links"):
+            mode, gauge = row["mode"], row["gauge_mm"]
+            ends = [(c, nodes.get(row[c])) for c in ("from_node", "to_node")]
+            if row["from_node"] and row["from_node"] == row["to_node"]:
+                self.add(
+                    "links",
+                    i,
+                    "to_node",
+                    "the link starts and ends at the same node",
+                    "give two different nodes",
+                )
+            if mode == "rail" and _missing(gauge):
+                self.add(
+                    "links",
+                    i,
+                    "gauge_mm",
+                    "rail link without gauge_mm",
+                    "fill in gauge_mm (1520, 1435 or 1676)",
+                )
+            if mode and mode != "rail" and not _missing(gauge):
+                self.add(
+                    "links",
+                    i,
+                    "gauge_mm",
+                    f"{mode} link with gauge_mm",
+                    "leave gauge_mm empty for non-rail links",
+                )
+            for column, node in ends:
+                if node is None or not mode:
+                    continue
+                serving = MODE_NODE_KINDS.get(mode, frozenset())
+                if not serving & set(node["kinds"]):
+                    self.add(
+                        "links",
+                        i,
+                        column,
+                        f"node {node['node_id']} (kinds {';'.join(node['kinds'])}) does not serve {mode} links",
+                        f"add one of {', '.join(sorted(serving))} to its kinds, or fix the link's mode",
+                    )
+                if mode == "rail" and not _missing(gauge) and int(gauge) not in node["gauges_mm"]:
+                    self.add(
+                        "links",
+                        i,
+                        "gauge_mm",
+                        f"gauge {int(gauge)} is not in the gauges_mm of node {node['node_id']} ({';'.join(map(str, node['gauges_mm'])) or 'none'})",
+                        f"add {int(gauge)} to the node's gauges_mm or fix the link's gauge",
+                    )
+            if mode == "pipeline" and set(row["cargo"]) - {"liquid"}:
+                self.add(
+                    "links", i, "cargo", "a pipeline carries only liquid", "set cargo to liquid"
+                )
+            countries = {n["country"] for _, n in ends if n is not None and n["country"]}
+            border = row["border_id"]
+            if mode in ("rail", "road") and len(countries) > 1 and not border:
+                self.add(
+                    "links",
+                    i,
+                    "border_id",
+                    f"{mode} link between {' and '.join(sorted(countries))} without border_id",
+                    "fill in the border_id of the crossing (borders.csv)",
+                )
+            if border and border in border_ids:
+                brow = borders.get((border, mode))
+                if brow is None and mode in ("rail", "road", "pipeline"):
+                    self.add(
+                        "links",
+                        i,
+                        "border_id",
+                        f"border {border} has no {mode} row in borders.csv",
+                        f"add a borders.csv row ({border}, {mode}) with its dwell",
+                    )
+                any_row = brow or next(b for (bid, _), b in borders.items() if bid == border)
+                if countries and not countries <= set(any_row["countries"]):
+                    self.add(
+                        "links",
+                        i,
+                        "border_id",
+                        f"border {border} is between {';'.join(any_row['countries'])} but the link joins {';'.join(sorted(countries))}",
+                        "use the border between the link's countries",
+                    )
+            if row["open_date"] and row["close_date"] and row["close_date"] <= row["open_date"]:
+                self.add(
+                    "links",
+                    i,
+                    "close_date",
+                    "close_date is not after open_date",
+                    "make close_date later than open_date",
+                )
+            vclass = row["vehicle_class"]
+            if vclass and vclass not in classes:
+                fix = (
+                    _did_you_mean(vclass, sorted(classes), "[emissions] in parameters.toml")
+                    if classes
+                    else "define [emissions." + vclass + "] in parameters.toml"
+                )
+                self.add(
+                    "links",
+                    i,
+                    "vehicle_class",
+                    f"unknown vehicle_class {vclass!r} (not under [emissions] in parameters.toml)",
+                    fix,
+                )
+
+    def vehicle_classes(self) -> set[str]:
+        emissions = self.parameters.get("emissions", {})
+        if not isinstance(emissions, Mapping):
+            return set()
+        return {k for k, v in emissions.items() if k != "default_class" and isinstance(v, Mapping)}
+
+    def transfers(self) -> None:
+        for i, row in self.rows("transfers"):
+            if row["from_layer"] and row["from_layer"] == row["to_layer"]:
+                self.add(
+                    "transfers",
+                    i,
+                    "to_layer",
+                    "a transfer must change layer (from_layer == to_layer)",
+                    "use two different layers, e.g. rail1520 -> rail1435",
+                )
+
+    def tariffs(self) -> None:
+        for i, row in self.rows("tariffs"):
+            if not row["link_id"] and not row["mode"]:
+                self.add(
+                    "tariffs",
+                    i,
+                    "link_id",
+                    "the tariff names neither link_id nor mode",
+                    "fill in link_id, or mode (and country)",
+                )
+            if _missing(row["usd_per_unit_km"]) and _missing(row["usd_per_unit"]):
+                self.add(
+                    "tariffs",
+                    i,
+                    "usd_per_unit_km",
+                    "the tariff has no rate",
+                    "fill in usd_per_unit_km or usd_per_unit",
+                )
+
+    def services(self) -> None:
+        for i, row in self.rows("services"):
+            freq = row["frequency_per_week"]
+            if not _missing(freq) and freq <= 0:
+                self.add(
+                    "services",
+                    i,
+                    "frequency_per_week",
+                    f"frequency_per_week is {freq:g}",
+                    "a service runs more than 0 times a week; remove it or give its frequency",
+                )
+            if row["start_date"] and row["end_date"] and row["end_date"] <= row["start_date"]:
+                self.add(
+                    "services",
+                    i,
+                    "end_date",
+                    "end_date is not after start_date",
+                    "make end_date later than start_date",
+                )
+
+    def project_status(self) -> None:
+        for i, row in self.rows("project_status"):
+            if row["date"] and row["date_latest"] and row["date_latest"] < row["date"]:
+                self.add(
+                    "project_status",
+                    i,
+                    "date_latest",
+                    "date_latest is before date",
+                    "date is the earliest and date_latest the latest date; swap them",
+                )
+
+    def demand(self) -> None:
+        for i, row in self.rows("demand"):
+            unit, cargo = row["unit"], row["cargo"]
+            if unit in _DEMAND_UNIT_CARGO and cargo:
+                fits = _DEMAND_UNIT_CARGO[unit]
+                if fits is not None and cargo not in fits:
+                    self.add(
+                        "demand",
+                        i,
+                        "unit",
+                        f"unit {unit} does not fit cargo {cargo}",
+                        f"count {cargo} in t{' or ' + _cargo_unit(cargo) if _cargo_unit(cargo) not in ('t', '') else ''}",
+                    )
+
+
+def _cargo_unit(cargo: str) -> str:
+    from instc.network.schema import CARGO_UNITS
+
+    return CARGO_UNITS.get(cargo, "")
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return value is pd.NA
+
+
+def check_tables(
+    tables: Mapping[str, pd.DataFrame],
+    lines: Mapping[str, Sequence[int]] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """Cross-row and cross-table checks on typed tables (keys, references, rules).
+
+    ``lines`` maps each table to the CSV line of each row (default: row ``i`` is line
+    ``i + 2``); used by :func:`read_directory`, by imports and by scenarios.
+    """
+    if lines is None:
+        lines = {name: tuple(range(2, len(frame) + 2)) for name, frame in tables.items()}
+    return _Checker(tables, lines, parameters or {}).run()
