@@ -79,7 +79,7 @@ def find_node(network: Network, text: str) -> str:
             return hits[0]
         if len(hits) > 1:
             raise UnknownNameError("place", text, [label[h] for h in hits[:8]])
-    folded = {}
+    folded: dict[str, str] = {}
     for spelling, node_id in spellings:
         folded.setdefault(spelling, node_id)
     close = difflib.get_close_matches(key, list(folded), n=8, cutoff=0.6)

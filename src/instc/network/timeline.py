@@ -76,13 +76,19 @@ def project_status_as_of(
     import pandas as pd
 
     when = parse_as_of(date)
-    tables = getattr(network_or_tables, "tables", network_or_tables)
+    tables: Mapping[str, pd.DataFrame] = (
+        network_or_tables.tables if hasattr(network_or_tables, "tables") else network_or_tables
+    )
     projects = tables["projects"]
     timeline = tables["project_status"]
-    latest: dict[str, tuple[dt.date, int, str, str]] = {}
+    latest: dict[str, tuple[dt.date, int, str, str | None]] = {}
     for order, row in enumerate(timeline.to_dict("records")):
         start = row.get("date")
-        if start is None or start > when or row.get("party"):
+        if (
+            not isinstance(start, dt.date)
+            or start > when
+            or bool(row.get("party") if isinstance(row.get("party"), str) else False)
+        ):
             continue
         pid = row["project_id"]
         candidate = (start, order, row["status"], row.get("basis"))

@@ -53,7 +53,7 @@ from typing import Any
 import pandas as pd
 
 from instc._errors import Problem
-from instc.network.schema import BASES, COUNTRIES, TABLES, Column, Table
+from instc.network.schema import BASES, CARGO_UNITS, COUNTRIES, TABLES, Column, Table
 
 __all__ = [
     "MODE_NODE_KINDS",
@@ -378,7 +378,8 @@ def _read_table(
                 None,
                 None,
                 "the file is empty",
-                f"write at least the header: {','.join(c.name for c in table.columns if c.required)}",
+                "write at least the header: "
+                + ",".join(c.name for c in table.columns if c.required),
             )
         )
         return _empty_frame(table), ()
@@ -501,7 +502,8 @@ def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[P
                     prefix or key,
                     key,
                     f"parameter {dotted} is a bare value",
-                    f"write it as a table: {key} = {{ value = ..., unit = ..., source_ids = [...] }}",
+                    f"write it as a table: {key} = "
+                    "{ value = ..., unit = ..., source_ids = [...] }",
                 )
                 continue
             if "value" in value or "unit" in value:
@@ -605,8 +607,7 @@ class _Checker:
         frame = self.tables.get(table)
         if frame is None:
             return
-        for i, row in enumerate(frame.to_dict("records")):
-            yield i, row
+        yield from enumerate(frame.to_dict("records"))
 
     def run(self) -> list[Problem]:
         for table in TABLES.values():
@@ -727,7 +728,8 @@ class _Checker:
                     i,
                     "source_ids",
                     "the row has no source",
-                    "list source_ids from sources.csv, or name the estimated columns in estimated and say how in method",
+                    "list source_ids from sources.csv, or name the estimated columns in "
+                    "estimated and say how in method",
                 )
 
     def capacity_unit(self, table: Table) -> None:
@@ -831,15 +833,18 @@ class _Checker:
                         "links",
                         i,
                         column,
-                        f"node {node['node_id']} (kinds {';'.join(node['kinds'])}) does not serve {mode} links",
-                        f"add one of {', '.join(sorted(serving))} to its kinds, or fix the link's mode",
+                        f"node {node['node_id']} (kinds {';'.join(node['kinds'])}) "
+                        f"does not serve {mode} links",
+                        f"add one of {', '.join(sorted(serving))} to its kinds, "
+                        "or fix the link's mode",
                     )
                 if mode == "rail" and not _missing(gauge) and int(gauge) not in node["gauges_mm"]:
                     self.add(
                         "links",
                         i,
                         "gauge_mm",
-                        f"gauge {int(gauge)} is not in the gauges_mm of node {node['node_id']} ({';'.join(map(str, node['gauges_mm'])) or 'none'})",
+                        f"gauge {int(gauge)} is not in the gauges_mm of node "
+                        f"{node['node_id']} ({_joined(node['gauges_mm'])})",
                         f"add {int(gauge)} to the node's gauges_mm or fix the link's gauge",
                     )
             if mode == "pipeline" and set(row["cargo"]) - {"liquid"}:
@@ -872,7 +877,8 @@ class _Checker:
                         "links",
                         i,
                         "border_id",
-                        f"border {border} is between {';'.join(any_row['countries'])} but the link joins {';'.join(sorted(countries))}",
+                        f"border {border} is between {_joined(any_row['countries'])} "
+                        f"but the link joins {_joined(sorted(countries))}",
                         "use the border between the link's countries",
                     )
             if row["open_date"] and row["close_date"] and row["close_date"] <= row["open_date"]:
@@ -976,14 +982,17 @@ class _Checker:
                         i,
                         "unit",
                         f"unit {unit} does not fit cargo {cargo}",
-                        f"count {cargo} in t{' or ' + _cargo_unit(cargo) if _cargo_unit(cargo) not in ('t', '') else ''}",
+                        _demand_unit_fix(cargo),
                     )
 
 
-def _cargo_unit(cargo: str) -> str:
-    from instc.network.schema import CARGO_UNITS
+def _demand_unit_fix(cargo: str) -> str:
+    unit = CARGO_UNITS.get(cargo, "t")
+    return f"count {cargo} in t" + (f" or {unit}" if unit != "t" else "")
 
-    return CARGO_UNITS.get(cargo, "")
+
+def _joined(values: Iterable[Any]) -> str:
+    return ";".join(map(str, values)) or "none"
 
 
 def _missing(value: Any) -> bool:
