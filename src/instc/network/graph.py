@@ -1,0 +1,551 @@
+"""The compiled graph: one virtual node per (place, layer), CSR arrays, weights per unit.
+
+:func:`build_graph` turns a :class:`~instc.network.model.Network` into a :class:`Graph`
+that the routing engines run on (the virtual-network idea of NODUS):
+
+- every place gets one virtual node per layer it serves (``layer_of(mode, gauge_mm)``);
+- every usable link accepting the cargo class becomes one edge per direction on its
+  layer; a link with a ``border_id`` is a *border* edge that also carries the border's
+  dwell and charge for its mode;
+- a change of layer at a place exists only where ``transfers.csv`` declares it (so a
+  1520/1435 mm gauge break cannot be crossed without its transfer);
+- each edge has float64 weights per cargo unit (TEU, t, truck or pax): ``time_h`` (moving
+  + waiting for a scheduled service + dwell), ``cost_usd``, ``co2e_kg`` (WTW),
+  ``co2e_kg_ttw`` and ``distance_km``, with the parts kept for the leg breakdown.
+
+Moving time is the link's ``time_h`` or ``length_km`` over its speed (the link's
+``speed_kmh``, else ``speed.<layer>_kmh``, else ``speed.<mode>_kmh``). Road legs longer
+than a day's driving add the rest (``road.driving_h_per_day``) as dwell. Waiting for a
+scheduled service is half the combined headway of the services running on the link at
+``as_of`` (``services.csv``); links without a service wait ``waiting.<mode>_h`` when that
+parameter exists, else nothing. Freight cost comes from the most specific tariff
+(``link_id``, then mode + country of the link's ``from_node``, then of its ``to_node``, then
+mode), plus fixed link charges (Suez dues), transfer handling and border charges.
+Emissions follow :mod:`instc.emissions.iso14083`.
+
+The graph is cached per (network object, cargo class); a network is immutable.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from instc._errors import DataError, UnknownNameError
+from instc.emissions.iso14083 import (
+    default_vehicle_class,
+    hub_emissions_kg,
+    intensity_for,
+    vehicle_emissions_kg,
+)
+from instc.network.schema import CARGO_CLASSES, CARGO_UNITS, layer_of
+from instc.units import HOURS_PER_DAY, waiting_h_for_frequency
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from instc.network.model import Network
+
+__all__ = ["EDGE_KINDS", "Graph", "build_graph", "tonnes_per_unit"]
+
+EDGE_KINDS = ("link", "border", "transfer")
+_PARAMS = "parameters.toml"
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A network compiled for one cargo class. Arrays are read-only; edges sorted by tail.
+
+    Virtual node ``i`` is place ``node_place[i]`` on layer ``node_layer[i]``. Edge ``e``
+    runs ``edge_from[e] -> edge_to[e]``; its out-edges are ``indptr[u]:indptr[u+1]``.
+    Weights are per cargo ``unit`` (``teu``, ``t``, ``truck`` or ``pax``).
+    """
+
+    cargo: str
+    unit: str
+    tonnes_per_unit: float
+    as_of: dt.date | None
+    # virtual nodes
+    node_place: tuple[str, ...]
+    node_layer: tuple[str, ...]
+    node_index: Mapping[tuple[str, str], int]
+    place_nodes: Mapping[str, tuple[int, ...]]
+    place_name: Mapping[str, str]
+    place_country: Mapping[str, str]
+    place_lonlat: Mapping[str, tuple[float, float]]
+    # edges (CSR by tail)
+    indptr: np.ndarray
+    edge_from: np.ndarray
+    edge_to: np.ndarray
+    # weights per unit
+    distance_km: np.ndarray
+    moving_h: np.ndarray
+    waiting_h: np.ndarray
+    dwell_h: np.ndarray
+    time_h: np.ndarray
+    freight_usd: np.ndarray
+    charges_usd: np.ndarray
+    cost_usd: np.ndarray
+    co2e_kg: np.ndarray
+    co2e_kg_ttw: np.ndarray
+    # metadata
+    kind: tuple[str, ...]
+    mode: tuple[str, ...]
+    link_id: tuple[str | None, ...]
+    border_id: tuple[str | None, ...]
+    transfer_kind: tuple[str | None, ...]
+    vehicle_class: tuple[str | None, ...]
+    from_country: tuple[str, ...]
+    to_country: tuple[str, ...]
+    source_ids: tuple[tuple[str, ...], ...]
+    expected: np.ndarray
+    project_id: tuple[str | None, ...]
+    notes: tuple[tuple[str, ...], ...]
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_place)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_from)
+
+    def weights(self, criterion: str) -> np.ndarray:
+        """The weight array named ``criterion`` (``time_h``, ``cost_usd``, ``co2e_kg``...)."""
+        value = getattr(self, criterion, None)
+        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+            raise UnknownNameError("criterion", criterion, _WEIGHTS)
+        return value
+
+    def nodes_of(self, place: str) -> tuple[int, ...]:
+        """Virtual nodes of ``place`` (empty when it has none for this cargo class)."""
+        return self.place_nodes.get(place, ())
+
+    def summary(self) -> dict[str, int]:
+        """Counts: places, virtual nodes and edges by kind."""
+        out = {"places": len(self.place_nodes), "virtual_nodes": self.n_nodes}
+        for k in EDGE_KINDS:
+            out[f"{k}_edges"] = sum(1 for x in self.kind if x == k)
+        return out
+
+
+_WEIGHTS = (
+    "distance_km",
+    "moving_h",
+    "waiting_h",
+    "dwell_h",
+    "time_h",
+    "freight_usd",
+    "charges_usd",
+    "cost_usd",
+    "co2e_kg",
+    "co2e_kg_ttw",
+)
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[str, Graph]] = weakref.WeakKeyDictionary()
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(value))
+    except TypeError:
+        return False
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+
+
+def _param(network: Network, dotted: str) -> Mapping[str, Any] | None:
+    node: Any = network.parameters
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, Mapping) and "value" in node else None
+
+
+def _sources(leaf: Mapping[str, Any] | None) -> tuple[str, ...]:
+    if leaf is None:
+        return ()
+    return tuple(str(s) for s in (leaf.get("source_ids") or ()))
+
+
+def tonnes_per_unit(network: Network, cargo: str) -> tuple[float, tuple[str, ...]]:
+    """Tonnes of cargo in one unit of ``cargo`` and the sources of that figure.
+
+    Container: ``cargo.tonnes_per_teu``; truck: ``cargo.tonnes_per_truck``; passenger:
+    ``cargo.tonnes_per_pax``; bulk and liquid are counted in tonnes already.
+    """
+    unit = CARGO_UNITS[cargo]
+    if unit == "t":
+        return 1.0, ()
+    key = f"cargo.tonnes_per_{unit}"
+    leaf = _param(network, key)
+    if leaf is None:
+        raise DataError(
+            f"{_PARAMS}: no key {key} — add it (tonnes per {unit}, with source_ids) to "
+            f"route {cargo} cargo"
+        )
+    return float(leaf["value"]), _sources(leaf)
+
+
+def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> float | None:
+    """A charge given per teu/t/truck in ``row`` for one cargo ``unit`` (None if absent)."""
+    own: Any = row.get(f"{prefix}_{unit}")
+    if not _missing(own):
+        return float(own)
+    per_t: Any = row.get(f"{prefix}_t")
+    if not _missing(per_t):
+        return float(per_t) * tonnes
+    return None
+
+
+class _Builder:
+    def __init__(self, network: Network, cargo: str) -> None:
+        self.network = network
+        self.cargo = cargo
+        self.unit = CARGO_UNITS[cargo]
+        self.tonnes, self.tonnes_sources = tonnes_per_unit(network, cargo)
+        nodes = network.nodes
+        self.country = dict(zip(nodes["node_id"], nodes["country"], strict=True))
+        self.name = dict(zip(nodes["node_id"], nodes["name"], strict=True))
+        self.lonlat = {
+            n: (float(lon), float(lat))
+            for n, lon, lat in zip(nodes["node_id"], nodes["lon"], nodes["lat"], strict=True)
+        }
+        self._intensities: dict[str, Any] = {}
+        self._tariffs = self._index_tariffs()
+        self._waiting = self._index_services()
+        self._borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
+
+    # --- parameters ---------------------------------------------------------------
+    def speed_kmh(self, mode: str, layer: str) -> tuple[float, tuple[str, ...]]:
+        for key in (f"speed.{layer}_kmh", f"speed.{mode}_kmh"):
+            leaf = _param(self.network, key)
+            if leaf is not None:
+                return float(leaf["value"]), _sources(leaf)
+        raise DataError(
+            f"{_PARAMS}: no key speed.{mode}_kmh — add a default moving speed for {mode} "
+            "or give the links speed_kmh or time_h"
+        )
+
+    def intensity(self, vehicle_class: str) -> Any:
+        if vehicle_class not in self._intensities:
+            self._intensities[vehicle_class] = intensity_for(self.network.parameters, vehicle_class)
+        return self._intensities[vehicle_class]
+
+    # --- tariffs and services -----------------------------------------------------
+    def _index_tariffs(self) -> dict[tuple[str, ...], Mapping[str, Any]]:
+        index: dict[tuple[str, ...], Mapping[str, Any]] = {}
+        for row in _records(self.network.tariffs):
+            if row["cargo"] != self.cargo:
+                continue
+            if row["link_id"]:
+                key: tuple[str, ...] = ("link", row["link_id"])
+            elif row["mode"] and row["country"]:
+                key = ("country", row["mode"], row["country"])
+            elif row["mode"]:
+                key = ("mode", row["mode"])
+            else:
+                continue
+            index.setdefault(key, row)  # first row in the file wins on ties
+        return index
+
+    def tariff(self, link: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        frm, to = self.country[link["from_node"]], self.country[link["to_node"]]
+        for key in (
+            ("link", link["link_id"]),
+            ("country", link["mode"], frm),
+            ("country", link["mode"], to),
+            ("mode", link["mode"]),
+        ):
+            if key in self._tariffs:
+                return self._tariffs[key]
+        return None
+
+    def _index_services(self) -> dict[str, tuple[float, tuple[str, ...]]]:
+        as_of = self.network.as_of
+        freq: dict[str, float] = {}
+        srcs: dict[str, list[str]] = {}
+        for row in _records(self.network.services):
+            cargo = row["cargo"] or ()
+            if cargo and self.cargo not in cargo:
+                continue
+            if as_of is not None:
+                if row["start_date"] is not None and row["start_date"] > as_of:
+                    continue
+                if row["end_date"] is not None and row["end_date"] <= as_of:
+                    continue
+            f = row["frequency_per_week"]
+            if _missing(f) or f <= 0:
+                continue
+            for lid in row["link_ids"]:
+                freq[lid] = freq.get(lid, 0.0) + float(f)
+                srcs.setdefault(lid, []).extend(row["source_ids"] or ())
+        return {
+            lid: (waiting_h_for_frequency(f), tuple(dict.fromkeys(srcs[lid])))
+            for lid, f in freq.items()
+        }
+
+    # --- edges --------------------------------------------------------------------
+    def link_edge(self, link: Mapping[str, Any]) -> dict[str, Any]:
+        mode = link["mode"]
+        layer = layer_of(mode, None if _missing(link["gauge_mm"]) else int(link["gauge_mm"]))
+        sources: list[str] = list(link["source_ids"] or ())
+        notes: list[str] = []
+        length_km = float(link["length_km"])
+        if not _missing(link["time_h"]):
+            moving_h = float(link["time_h"])
+        else:
+            speed = link["speed_kmh"]
+            if _missing(speed):
+                speed, s_src = self.speed_kmh(mode, layer)
+                sources.extend(s_src)
+            moving_h = length_km / float(speed)
+        dwell_h = 0.0
+        if mode == "road":
+            leaf = _param(self.network, "road.driving_h_per_day")
+            if leaf is not None and moving_h > float(leaf["value"]):
+                drive = float(leaf["value"])
+                rest_days = math.ceil(moving_h / drive - 1e-9) - 1
+                dwell_h += rest_days * (HOURS_PER_DAY - drive)
+                sources.extend(_sources(leaf))
+                notes.append(f"{rest_days} driver rest stop(s) of {HOURS_PER_DAY - drive:g} h")
+        if link["link_id"] in self._waiting:
+            waiting_h, w_src = self._waiting[link["link_id"]]
+            sources.extend(w_src)
+        else:
+            leaf = _param(self.network, f"waiting.{mode}_h")
+            waiting_h = float(leaf["value"]) if leaf is not None else 0.0
+            sources.extend(_sources(leaf))
+        # freight cost
+        tariff = self.tariff(link)
+        freight_usd = 0.0
+        charges_usd = 0.0
+        if tariff is None:
+            notes.append(f"no {self.cargo} tariff for {mode} link {link['link_id']}: freight 0")
+        else:
+            rate = tariff["usd_per_unit_km"]
+            if not _missing(rate):
+                freight_usd += float(rate) * length_km
+            if not _missing(tariff["usd_per_unit"]):
+                freight_usd += float(tariff["usd_per_unit"])
+            sources.extend(tariff["source_ids"] or ())
+        fixed = _per_unit(link, "fixed_cost_usd_per", self.unit, self.tonnes)
+        if fixed is not None:
+            charges_usd += fixed
+        border_id = link["border_id"]
+        kind = "link"
+        if border_id:
+            kind = "border"
+            row = self._borders.get((border_id, mode))
+            if row is None:
+                raise DataError(
+                    f"borders.csv: no row for border {border_id!r} and mode {mode!r} (used by "
+                    f"link {link['link_id']}) — add the crossing's dwell and charges"
+                )
+            dwell_h += float(row["dwell_h"])
+            charge = _per_unit(row, "cost_usd_per", self.unit, self.tonnes)
+            if charge is not None:
+                charges_usd += charge
+            sources.extend(row["source_ids"] or ())
+        vclass = link["vehicle_class"] or default_vehicle_class(self.network.parameters, mode)
+        intensity = self.intensity(vclass)
+        wtw, ttw = vehicle_emissions_kg(
+            length_km=length_km, tonnes=self.tonnes, intensity=intensity
+        )
+        sources.extend(intensity.source_ids)
+        sources.extend(self.tonnes_sources)
+        return {
+            "layer": layer,
+            "kind": kind,
+            "mode": mode,
+            "link_id": link["link_id"],
+            "border_id": border_id,
+            "transfer_kind": None,
+            "vehicle_class": vclass,
+            "distance_km": length_km,
+            "moving_h": moving_h,
+            "waiting_h": waiting_h,
+            "dwell_h": dwell_h,
+            "freight_usd": freight_usd,
+            "charges_usd": charges_usd,
+            "co2e_kg": wtw,
+            "co2e_kg_ttw": ttw,
+            "source_ids": tuple(dict.fromkeys(sources)),
+            "expected": bool(link.get("expected", False)),
+            "project_id": link["project_id"],
+            "notes": tuple(notes),
+        }
+
+    def transfer_edge(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        cost = _per_unit(row, "cost_usd_per", self.unit, self.tonnes)
+        co2e = 0.0
+        if not _missing(row["co2e_kg_per_t"]):
+            co2e = hub_emissions_kg(tonnes=self.tonnes, co2e_kg_per_t=float(row["co2e_kg_per_t"]))
+        notes = () if cost is not None else (f"no {self.unit} handling charge sourced: 0",)
+        return {
+            "kind": "transfer",
+            "mode": "transfer",
+            "link_id": None,
+            "border_id": None,
+            "transfer_kind": row["kind"],
+            "vehicle_class": None,
+            "distance_km": 0.0,
+            "moving_h": 0.0,
+            "waiting_h": 0.0,
+            "dwell_h": float(row["dwell_h"]),
+            "freight_usd": 0.0,
+            "charges_usd": cost or 0.0,
+            "co2e_kg": co2e,
+            "co2e_kg_ttw": 0.0,
+            "source_ids": tuple(row["source_ids"] or ()),
+            "expected": False,
+            "project_id": None,
+            "notes": notes,
+        }
+
+
+def build_graph(network: Network, *, cargo: str = "container") -> Graph:
+    """Compile ``network`` for one cargo class (cached per network object and cargo).
+
+    Raises :class:`~instc._errors.UnknownNameError` for an unknown cargo class and
+    :class:`~instc._errors.DataError` when a parameter the graph needs is missing.
+    """
+    if cargo not in CARGO_CLASSES:
+        import difflib
+
+        raise UnknownNameError(
+            "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
+        )
+    per_network = _CACHE.setdefault(network, {})
+    if cargo not in per_network:
+        per_network[cargo] = _build(network, cargo)
+    return per_network[cargo]
+
+
+def _build(network: Network, cargo: str) -> Graph:
+    b = _Builder(network, cargo)
+    node_index: dict[tuple[str, str], int] = {}
+
+    def vnode(place: str, layer: str) -> int:
+        key = (place, layer)
+        if key not in node_index:
+            node_index[key] = len(node_index)
+        return node_index[key]
+
+    tails: list[int] = []
+    heads: list[int] = []
+    rows: list[dict[str, Any]] = []
+    ends: list[tuple[str, str]] = []
+
+    for link in _records(network.links):
+        if cargo not in (link["cargo"] or ()):
+            continue
+        edge = b.link_edge(link)
+        layer = edge["layer"]
+        u, v = vnode(link["from_node"], layer), vnode(link["to_node"], layer)
+        pairs = [(u, v, link["from_node"], link["to_node"])]
+        if link["bidirectional"] is not False:
+            pairs.append((v, u, link["to_node"], link["from_node"]))
+        for t, h, pf, pt in pairs:
+            tails.append(t)
+            heads.append(h)
+            rows.append(edge)
+            ends.append((pf, pt))
+
+    for row in _records(network.transfers):
+        allowed = row["cargo"] or ()
+        if allowed and cargo not in allowed:
+            continue
+        place = row["node_id"]
+        edge = b.transfer_edge(row)
+        u, v = vnode(place, row["from_layer"]), vnode(place, row["to_layer"])
+        directions = [(u, v)] if row["bidirectional"] is False else [(u, v), (v, u)]
+        for t, h in directions:
+            tails.append(t)
+            heads.append(h)
+            rows.append(edge)
+            ends.append((place, place))
+
+    order = np.argsort(np.asarray(tails, dtype=np.int64), kind="stable")
+    n = len(node_index)
+    edge_from = np.asarray(tails, dtype=np.int32)[order]
+    edge_to = np.asarray(heads, dtype=np.int32)[order]
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(edge_from, minlength=n), out=indptr[1:])
+    rows = [rows[i] for i in order]
+    ends = [ends[i] for i in order]
+
+    def arr(name: str) -> np.ndarray:
+        out = np.fromiter((r[name] for r in rows), dtype=np.float64, count=len(rows))
+        out.setflags(write=False)
+        return out
+
+    distance_km, moving_h, waiting_h, dwell_h = (
+        arr("distance_km"),
+        arr("moving_h"),
+        arr("waiting_h"),
+        arr("dwell_h"),
+    )
+    freight_usd, charges_usd = arr("freight_usd"), arr("charges_usd")
+    time_h = moving_h + waiting_h + dwell_h
+    cost_usd = freight_usd + charges_usd
+    for a in (edge_from, edge_to, indptr, time_h, cost_usd):
+        a.setflags(write=False)
+    node_place = [""] * n
+    node_layer = [""] * n
+    for (place, layer), i in node_index.items():
+        node_place[i] = place
+        node_layer[i] = layer
+    place_nodes: dict[str, list[int]] = {}
+    for i, place in enumerate(node_place):
+        place_nodes.setdefault(place, []).append(i)
+    expected = np.fromiter((r["expected"] for r in rows), dtype=bool, count=len(rows))
+    expected.setflags(write=False)
+    return Graph(
+        cargo=cargo,
+        unit=b.unit,
+        tonnes_per_unit=b.tonnes,
+        as_of=network.as_of,
+        node_place=tuple(node_place),
+        node_layer=tuple(node_layer),
+        node_index=dict(node_index),
+        place_nodes={p: tuple(v) for p, v in place_nodes.items()},
+        place_name=b.name,
+        place_country=b.country,
+        place_lonlat=b.lonlat,
+        indptr=indptr,
+        edge_from=edge_from,
+        edge_to=edge_to,
+        distance_km=distance_km,
+        moving_h=moving_h,
+        waiting_h=waiting_h,
+        dwell_h=dwell_h,
+        time_h=time_h,
+        freight_usd=freight_usd,
+        charges_usd=charges_usd,
+        cost_usd=cost_usd,
+        co2e_kg=arr("co2e_kg"),
+        co2e_kg_ttw=arr("co2e_kg_ttw"),
+        kind=tuple(r["kind"] for r in rows),
+        mode=tuple(r["mode"] for r in rows),
+        link_id=tuple(r["link_id"] for r in rows),
+        border_id=tuple(r["border_id"] for r in rows),
+        transfer_kind=tuple(r["transfer_kind"] for r in rows),
+        vehicle_class=tuple(r["vehicle_class"] for r in rows),
+        from_country=tuple(b.country[pf] for pf, _ in ends),
+        to_country=tuple(b.country[pt] for _, pt in ends),
+        source_ids=tuple(r["source_ids"] for r in rows),
+        expected=expected,
+        project_id=tuple(r["project_id"] for r in rows),
+        notes=tuple(r["notes"] for r in rows),
+    )
