@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from network_testutil import MINI, copy_mini, set_cell
 
 from instc._errors import DataError, ValidationError
 from instc.network.load import load_network
 from instc.network.schema import TABLES
-from network_testutil import MINI, copy_mini, set_cell
 
 
 def test_tables_follow_the_schema_and_conventions() -> None:

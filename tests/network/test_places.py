@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from network_testutil import MINI
 
 from instc._errors import UnknownNameError
 from instc.network.load import load_network
 from instc.network.places import find_node, normalise_name
-from network_testutil import MINI
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from network_testutil import MINI
 
 from instc._errors import DataError
 from instc.network.load import load_network
 from instc.network.timeline import parse_as_of, project_status_as_of
-from network_testutil import MINI
 
 
 def _tables(rows: list[tuple[str, str, dt.date, str | None, str]]) -> dict[str, pd.DataFrame]:

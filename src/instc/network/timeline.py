@@ -83,12 +83,9 @@ def project_status_as_of(
     timeline = tables["project_status"]
     latest: dict[str, tuple[dt.date, int, str, str | None]] = {}
     for order, row in enumerate(timeline.to_dict("records")):
-        start = row.get("date")
-        if (
-            not isinstance(start, dt.date)
-            or start > when
-            or bool(row.get("party") if isinstance(row.get("party"), str) else False)
-        ):
+        start, party = row.get("date"), row.get("party")
+        # rows for one party only (agreements) do not set the project's own status
+        if not isinstance(start, dt.date) or start > when or (isinstance(party, str) and party):
             continue
         pid = row["project_id"]
         candidate = (start, order, row["status"], row.get("basis"))

@@ -465,13 +465,14 @@ def _toml_line(text: str, dotted: str) -> int | None:
     return None
 
 
-def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any]:
+def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """The parsed parameters ({} when the file is absent), or None when unreadable."""
     path = directory / PARAMETERS_FILE
     if not path.is_file():
         return {}
     text = _read_text(path, problems)
     if text is None:
-        return {}
+        return None
     try:
         parameters = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -485,14 +486,18 @@ def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any]
                 "fix the syntax (strings in double quotes, one key = value per line)",
             )
         )
-        return {}
+        return None
     _check_parameters(parameters, text, problems)
     return parameters
 
 
 def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[Problem]) -> None:
     def add(dotted: str, column: str | None, message: str, fix: str) -> None:
-        problems.append(Problem(PARAMETERS_FILE, _toml_line(text, dotted), column, message, fix))
+        # the line of the offending key itself when it has one, else the parameter's line
+        line = _toml_line(text, f"{dotted}.{column}") if column else None
+        problems.append(
+            Problem(PARAMETERS_FILE, line or _toml_line(text, dotted), column, message, fix)
+        )
 
     def walk(node: Mapping[str, Any], prefix: str) -> None:
         for key, value in node.items():
@@ -578,7 +583,7 @@ def read_directory(path: str | Path) -> ParsedDirectory:
         tables[table.name], lines[table.name] = _read_table(table, directory, problems)
     parameters = _read_parameters(directory, problems)
     problems.extend(check_tables(tables, lines, parameters))
-    return ParsedDirectory(tables, parameters, tuple(problems), lines)
+    return ParsedDirectory(tables, parameters or {}, tuple(problems), lines)
 
 
 # ---------------------------------------------------------------------- cross checks
@@ -589,7 +594,7 @@ class _Checker:
         self,
         tables: Mapping[str, pd.DataFrame],
         lines: Mapping[str, Sequence[int]],
-        parameters: Mapping[str, Any],
+        parameters: Mapping[str, Any] | None,
     ) -> None:
         self.tables = tables
         self.lines = lines
@@ -890,7 +895,7 @@ class _Checker:
                     "make close_date later than open_date",
                 )
             vclass = row["vehicle_class"]
-            if vclass and vclass not in classes:
+            if classes is not None and vclass and vclass not in classes:
                 fix = (
                     _did_you_mean(vclass, sorted(classes), "[emissions] in parameters.toml")
                     if classes
@@ -904,7 +909,9 @@ class _Checker:
                     fix,
                 )
 
-    def vehicle_classes(self) -> set[str]:
+    def vehicle_classes(self) -> set[str] | None:
+        if self.parameters is None:
+            return None  # parameters unknown or unreadable: nothing to check against
         emissions = self.parameters.get("emissions", {})
         if not isinstance(emissions, Mapping):
             return set()
@@ -1011,8 +1018,9 @@ def check_tables(
     """Cross-row and cross-table checks on typed tables (keys, references, rules).
 
     ``lines`` maps each table to the CSV line of each row (default: row ``i`` is line
-    ``i + 2``); used by :func:`read_directory`, by imports and by scenarios.
+    ``i + 2``); ``parameters=None`` skips the checks that need ``parameters.toml``.
+    Used by :func:`read_directory`, by imports and by scenarios.
     """
     if lines is None:
         lines = {name: tuple(range(2, len(frame) + 2)) for name, frame in tables.items()}
-    return _Checker(tables, lines, parameters or {}).run()
+    return _Checker(tables, lines, parameters).run()
