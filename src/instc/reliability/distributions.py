@@ -24,7 +24,7 @@ then, so ``high`` is not a maximum. Writing ``d = ln((high - low) / (mode - low)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -62,6 +62,8 @@ class Distribution(Protocol):
     def variance_h2(self) -> float: ...
 
     def describe(self) -> str: ...
+
+    def scaled(self, factor: float) -> Distribution: ...
 
 
 def _check_finite(what: str, **values: float) -> None:
@@ -103,6 +105,9 @@ class Deterministic:
 
     def describe(self) -> str:
         return f"fixed {self.value_h:.4g} h"
+
+    def scaled(self, factor: float) -> Deterministic:
+        return Deterministic(self.value_h * factor)
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,9 @@ class Triangular:
 
     def describe(self) -> str:
         return f"triangular({self.low_h:.4g}, {self.mode_h:.4g}, {self.high_h:.4g}) h"
+
+    def scaled(self, factor: float) -> Triangular:
+        return Triangular(self.low_h * factor, self.mode_h * factor, self.high_h * factor)
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,11 @@ class Lognormal:
             f"P95 {self.quantile_h(0.95):.4g}) h"
         )
 
+    def scaled(self, factor: float) -> Lognormal | Deterministic:
+        if factor == 0.0:
+            return Deterministic(0.0)
+        return Lognormal(self.shift_h * factor, self.mu + math.log(factor), self.sigma)
+
 
 @dataclass(frozen=True)
 class UniformWait:
@@ -270,6 +283,9 @@ class UniformWait:
     def describe(self) -> str:
         return f"uniform wait 0–{self.headway_h:.4g} h"
 
+    def scaled(self, factor: float) -> UniformWait:
+        return UniformWait(self.headway_h * factor)
+
 
 @dataclass(frozen=True)
 class Closure:
@@ -313,6 +329,10 @@ class Closure:
 
     def describe(self) -> str:
         return f"hold p={self.probability:.3g} × {self.delay.describe()}"
+
+    def scaled(self, factor: float) -> Closure:
+        """Scale the delay (not the probability)."""
+        return Closure(self.probability, self.delay.scaled(factor))
 
 
 AnyDistribution = Deterministic | Triangular | Lognormal | UniformWait | Closure
@@ -363,3 +383,13 @@ class Leg:
 
     def describe(self) -> str:
         return " + ".join(c.describe() for c in self.components)
+
+    def scaled(self, factor: float) -> Leg:
+        """The same leg with every time multiplied by ``factor`` (>= 0).
+
+        >>> Leg("border", (Triangular(10.0, 12.0, 20.0),)).scaled(1.5).mean_h
+        21.0
+        """
+        if not (math.isfinite(factor) and factor >= 0.0):
+            raise DataError(f"time factor {factor!r} must be a finite number >= 0")
+        return replace(self, components=tuple(c.scaled(factor) for c in self.components))

@@ -1,0 +1,342 @@
+"""Run many independent tasks (scenarios × parameter grids × Monte Carlo) on Dask.
+
+Each task's result is written to its own Parquet file as soon as it finishes (a
+temporary file, then :func:`os.replace`, so a file is either complete or absent). A
+worker that dies loses only the task it was running, and running the same sweep again
+skips every task whose file exists: the sweep resumes. Finally the task files are
+combined, in task order, into ``summary.parquet``.
+
+Where the work runs:
+
+- ``workers=0``: in this process, one task after another (no Dask).
+- ``workers=N`` (N >= 1): a new Dask ``LocalCluster`` of N worker processes with one
+  thread each; ``workers=None``: one worker per CPU core.
+- ``scheduler="tcp://host:port"``: an existing Dask cluster (``workers`` is ignored).
+
+Each task carries its own :class:`numpy.random.SeedSequence` (spawned from the sweep's
+seed by task position), so results do not depend on where or in which order the tasks
+run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from instc._errors import DataError, InstcError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SweepError", "SweepResult", "SweepTask", "make_tasks", "run_sweep"]
+
+TaskFunction = Callable[..., Any]
+Progress = Callable[[int, int], None]
+
+TASKS_DIR = "tasks"
+SUMMARY_FILE = "summary.parquet"
+
+
+class SweepError(InstcError, RuntimeError):
+    """A sweep could not start or a task failed; the message names the task."""
+
+
+@dataclass(frozen=True)
+class SweepTask:
+    """One unit of work: ``function(**inputs, seed=seed)``.
+
+    ``function`` must be importable by name (a module-level function) so that Dask
+    workers can run it. It returns a mapping of scalars (one row) or a DataFrame; the
+    ``labels`` (scalars such as grid values) are added as columns in front.
+    """
+
+    task_id: str
+    function: TaskFunction
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, Any] = field(default_factory=dict)
+    seed: np.random.SeedSequence | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of what the task computes: a changed task does not reuse old files."""
+        seed = None if self.seed is None else (self.seed.entropy, self.seed.spawn_key)
+        text = repr(
+            (
+                getattr(self.function, "__module__", ""),
+                getattr(self.function, "__qualname__", repr(self.function)),
+                sorted((k, repr(v)) for k, v in self.inputs.items()),
+                sorted((k, repr(v)) for k, v in self.labels.items()),
+                seed,
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def file_name(self) -> str:
+        return f"{self.task_id}-{self.fingerprint()}.parquet"
+
+
+def make_tasks(
+    function: TaskFunction,
+    grid: Sequence[Mapping[str, Any]],
+    *,
+    seed: int | None,
+    common: Mapping[str, Any] | None = None,
+    labels: Sequence[Mapping[str, Any]] | None = None,
+    prefix: str = "task",
+) -> list[SweepTask]:
+    """One task per grid point, seeded from ``SeedSequence(seed).spawn(len(grid))``.
+
+    ``grid[i]`` are the inputs of task ``i`` (merged over ``common``); ``labels[i]``
+    (default: the scalar entries of ``grid[i]``) become columns of its result row.
+    """
+    from instc.reliability.montecarlo import batch_seeds, root_seed
+
+    seeds = batch_seeds(root_seed(seed), len(grid))
+    tasks = []
+    width = max(4, len(str(len(grid))))
+    for i, point in enumerate(grid):
+        if labels is not None:
+            label = dict(labels[i])
+        else:
+            label = {k: v for k, v in point.items() if isinstance(v, str | int | float | bool)}
+        tasks.append(
+            SweepTask(
+                task_id=f"{prefix}{i:0{width}d}",
+                function=function,
+                inputs={**(common or {}), **point},
+                labels=label,
+                seed=seeds[i],
+            )
+        )
+    return tasks
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Where the results are and how the run went."""
+
+    out_dir: Path
+    summary_path: Path
+    n_tasks: int
+    n_run: int
+    n_resumed: int
+    workers: int
+    elapsed_s: float
+
+    def frame(self) -> pd.DataFrame:
+        """The combined results, one block of rows per task, in task order."""
+        import pandas as pd
+
+        return pd.read_parquet(self.summary_path)
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _task_frame(task: SweepTask, value: Any) -> pd.DataFrame:
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        frame = value.reset_index(drop=True)
+    elif isinstance(value, Mapping):
+        frame = pd.DataFrame([dict(value)])
+    else:
+        raise SweepError(
+            f"task {task.task_id}: {getattr(task.function, '__qualname__', task.function)} "
+            f"returned {type(value).__name__}; a task must return a mapping or a DataFrame"
+        )
+    front = {"task_id": task.task_id, **task.labels}
+    for i, (name, v) in enumerate(front.items()):
+        if name in frame.columns:
+            frame = frame.drop(columns=name)
+        frame.insert(i, name, v)
+    return frame
+
+
+def execute_task(task: SweepTask, tasks_dir: str) -> str:
+    """Run one task and write its result file atomically; returns the file path.
+
+    Module-level so Dask workers can import it.
+    """
+    path = Path(tasks_dir) / task.file_name()
+    kwargs = dict(task.inputs)
+    if task.seed is not None:
+        kwargs["seed"] = task.seed
+    value = task.function(**kwargs)
+    _write_atomic(_task_frame(task, value), path)
+    return str(path)
+
+
+def _check_tasks(tasks: Sequence[SweepTask]) -> None:
+    seen: set[str] = set()
+    for task in tasks:
+        if task.task_id in seen:
+            raise DataError(f"task id {task.task_id!r} appears twice — give every task its own id")
+        if not task.task_id or any(c in task.task_id for c in "/\\:"):
+            raise DataError(
+                f"task id {task.task_id!r} must be non-empty and free of '/', '\\\\' and ':'"
+            )
+        seen.add(task.task_id)
+
+
+def _run_dask(
+    todo: Sequence[SweepTask],
+    tasks_dir: Path,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    on_done: Callable[[], None],
+    on_failed: Callable[[SweepTask, BaseException], None],
+) -> int:
+    """Run ``todo`` on Dask; returns the number of workers used."""
+    import logging
+
+    from distributed import Client, LocalCluster, as_completed
+
+    for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+    cluster = None
+    try:
+        if scheduler is not None:
+            client = Client(scheduler, timeout="10s")
+        else:
+            n = workers if workers is not None else (os.cpu_count() or 1)
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        where = scheduler or "a LocalCluster"
+        raise SweepError(
+            f"cannot start Dask on {where}: {exc} — check the address, or run in-process "
+            "with --workers 0"
+        ) from exc
+    try:
+        n_workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        token = uuid.uuid4().hex[:8]
+        futures = {
+            client.submit(
+                execute_task,
+                task,
+                str(tasks_dir),
+                key=f"instc-sweep-{task.task_id}-{token}",
+                pure=False,
+                retries=2,
+            ): task
+            for task in todo
+        }
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                future.result()
+            except Exception as exc:
+                on_failed(task, exc)
+            else:
+                on_done()
+        return n_workers
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_sweep(
+    tasks: Iterable[SweepTask],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out_dir: str | os.PathLike[str],
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Run ``tasks`` (resuming finished ones) and write ``out_dir/summary.parquet``.
+
+    ``progress(done, total)`` is called once at the start and after every task.
+    """
+    import pandas as pd
+
+    task_list = list(tasks)
+    _check_tasks(task_list)
+    if workers is not None and workers < 0:
+        raise DataError(f"workers={workers} must be >= 0 (0 runs in-process)")
+    out = Path(out_dir)
+    tasks_dir = out / TASKS_DIR
+    tasks_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+
+    todo = [t for t in task_list if not (tasks_dir / t.file_name()).exists()]
+    total = len(task_list)
+    done = total - len(todo)
+    resumed = done
+    if progress is not None:
+        progress(done, total)
+
+    def on_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    failures: list[tuple[SweepTask, BaseException]] = []
+
+    def on_failed(task: SweepTask, exc: BaseException) -> None:
+        failures.append((task, exc))
+
+    n_workers = 0
+    if todo:
+        if workers == 0 and scheduler is None:
+            for task in todo:
+                try:
+                    execute_task(task, str(tasks_dir))
+                except Exception as exc:
+                    on_failed(task, exc)
+                else:
+                    on_done()
+        else:
+            n_workers = _run_dask(
+                todo,
+                tasks_dir,
+                workers=workers,
+                scheduler=scheduler,
+                on_done=on_done,
+                on_failed=on_failed,
+            )
+    if failures:
+        task, exc = failures[0]
+        raise SweepError(
+            f"{len(failures)} of {total} tasks failed; first: task {task.task_id}: "
+            f"{type(exc).__name__}: {exc} — the {done} finished tasks are kept in {tasks_dir}; "
+            "fix the cause and run the sweep again to resume"
+        ) from exc
+
+    frames = [pd.read_parquet(tasks_dir / t.file_name()) for t in task_list]
+    summary = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    summary_path = out / SUMMARY_FILE
+    _write_atomic(summary, summary_path)
+    return SweepResult(
+        out_dir=out,
+        summary_path=summary_path,
+        n_tasks=total,
+        n_run=total - resumed,
+        n_resumed=resumed,
+        workers=n_workers,
+        elapsed_s=time.perf_counter() - start,
+    )
