@@ -320,12 +320,12 @@ def run_sweep(
                 on_failed=on_failed,
             )
     if failures:
-        task, exc = failures[0]
+        failed_task, error = failures[0]
         raise SweepError(
-            f"{len(failures)} of {total} tasks failed; first: task {task.task_id}: "
-            f"{type(exc).__name__}: {exc} — the {done} finished tasks are kept in {tasks_dir}; "
-            "fix the cause and run the sweep again to resume"
-        ) from exc
+            f"{len(failures)} of {total} tasks failed; first: task {failed_task.task_id}: "
+            f"{type(error).__name__}: {error} — the {done} finished tasks are kept in "
+            f"{tasks_dir}; fix the cause and run the sweep again to resume"
+        ) from error
 
     frames = [pd.read_parquet(tasks_dir / t.file_name()) for t in task_list]
     summary = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
