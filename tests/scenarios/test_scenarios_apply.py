@@ -188,7 +188,10 @@ def tariff_table(network: Network) -> dict[tuple[str, str], tuple[float, float]]
 
 @pytest.mark.parametrize("factor", [0.5, 1.0, 0.0])
 def test_tariff_cut_never_raises_any_tariff(mini: Network, factor: float) -> None:
-    text = f'[[edit]]\naction = "scale"\nfield = "tariff_usd_per_unit_km"\nfactor = {factor}\nmode = "rail"\ncountry = ["AZ", "IR", "RU"]\n'
+    text = (
+        f'[[edit]]\naction = "scale"\nfield = "tariff_usd_per_unit_km"\nfactor = {factor}\n'
+        'mode = "rail"\ncountry = ["AZ", "IR", "RU"]\n'
+    )
     out = apply_scenario(mini, scenario(text))
     before, after = tariff_table(mini), tariff_table(out)
     assert set(before) == set(after)
@@ -216,7 +219,10 @@ def test_cost_scale_halves_tariffs_and_fixed_charges(mini: Network) -> None:
 
 
 def test_set_tariff_writes_a_link_row_without_touching_others(mini: Network) -> None:
-    text = '[[edit]]\naction = "set"\nfield = "tariff_usd_per_unit_km"\nvalue = 0.3\nlink = "L-IRRAIL"\ncargo = "container"\n'
+    text = (
+        '[[edit]]\naction = "set"\nfield = "tariff_usd_per_unit_km"\nvalue = 0.3\n'
+        'link = "L-IRRAIL"\ncargo = "container"\n'
+    )
     out = apply_scenario(mini, scenario(text))
     row = out.tariffs.set_index("tariff_id").loc["t:L-IRRAIL:container"]
     assert row["link_id"] == "L-IRRAIL" and row["usd_per_unit_km"] == 0.3
@@ -226,7 +232,8 @@ def test_set_tariff_writes_a_link_row_without_touching_others(mini: Network) -> 
 
 def test_time_and_speed_edits(mini: Network) -> None:
     text = (
-        '[[edit]]\naction = "scale"\nfield = "time_h"\nfactor = 2.0\nlink = ["L-FERRY", "L-AZRAIL"]\n'
+        '[[edit]]\naction = "scale"\nfield = "time_h"\nfactor = 2.0\n'
+        'link = ["L-FERRY", "L-AZRAIL"]\n'
         '[[edit]]\naction = "scale"\nfield = "speed_kmh"\nfactor = 2.0\nlink = "L-IRRAIL"\n'
     )
     out = apply_scenario(mini, scenario(text)).links.set_index("link_id")
@@ -246,7 +253,8 @@ def test_set_speed_replaces_the_time(mini: Network) -> None:
 
 def test_dwell_on_borders_and_transfers(mini: Network) -> None:
     text = (
-        '[[edit]]\naction = "set"\nfield = "dwell_h"\nvalue = 3.0\nborder = "B-ASTARA"\nmode = "road"\n'
+        '[[edit]]\naction = "set"\nfield = "dwell_h"\nvalue = 3.0\n'
+        'border = "B-ASTARA"\nmode = "road"\n'
         '[[edit]]\naction = "scale"\nfield = "dwell_h"\nfactor = 0.5\nnode = "IR-ASTARA"\n'
     )
     out = apply_scenario(mini, scenario(text))
@@ -263,7 +271,8 @@ def test_services_frequency_and_withdrawal(mini: Network) -> None:
     more = apply_scenario(
         mini,
         scenario(
-            '[[edit]]\naction = "scale"\nfield = "frequency_per_week"\nfactor = 3.0\nmode = "ferry"\n'
+            '[[edit]]\naction = "scale"\nfield = "frequency_per_week"\nfactor = 3.0\n'
+            'mode = "ferry"\n'
         ),
     )
     assert more.services["frequency_per_week"].tolist() == [3.0]
