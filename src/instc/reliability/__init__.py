@@ -16,8 +16,11 @@ from instc.reliability.distributions import (
     Triangular,
     UniformWait,
 )
+from instc.reliability.legs import make_leg, time_distribution
 from instc.reliability.montecarlo import simulate
+from instc.reliability.parameters import ReliabilityParameters, reliability_parameters
 from instc.reliability.results import LegReliability, ReliabilityResult
+from instc.reliability.route import legs_from_route, reliability
 
 __all__ = [
     "Closure",
@@ -26,8 +29,14 @@ __all__ = [
     "Leg",
     "LegReliability",
     "Lognormal",
+    "ReliabilityParameters",
     "ReliabilityResult",
     "Triangular",
     "UniformWait",
+    "legs_from_route",
+    "make_leg",
+    "reliability",
+    "reliability_parameters",
     "simulate",
+    "time_distribution",
 ]

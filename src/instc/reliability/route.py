@@ -1,0 +1,255 @@
+"""From a planned route to independent time legs, and the ``reliability`` entry point.
+
+Each leg of a :class:`~instc.routing.results.RouteOption` becomes one or two legs here:
+
+- a **link** leg: the moving time (plus any road rest time) as a triangular distribution
+  whose range is the link's ``time_h`` range (else its ``length_km`` range, else the
+  estimated factors of :mod:`instc.reliability.parameters`), plus the wait for the next
+  departure (uniform on ``[0, 2 × waiting_h]``: the planner's ``waiting_h`` is half the
+  headway), plus for sea and ferry legs inside the Caspian a weather hold by month;
+- a **border** leg for a link that crosses a border: the border's dwell for the mode as
+  a shifted lognormal fitted to ``(dwell_h_low, dwell_h, dwell_h_high)`` (high = P95);
+- a **transfer** leg: the transfer row's dwell, likewise.
+
+Ranges are applied as ratios to the planner's figures, so a route whose data have no
+spread (and with spread factors of 1) gives back exactly the planner's time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from instc._errors import DataError
+from instc.reliability.distributions import (
+    AnyDistribution,
+    Closure,
+    Deterministic,
+    Leg,
+    UniformWait,
+)
+from instc.reliability.legs import time_distribution
+from instc.reliability.parameters import ReliabilityParameters, reliability_parameters
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+    from instc.reliability.montecarlo import SeedLike
+    from instc.reliability.results import ReliabilityResult
+
+__all__ = ["CASPIAN_BOX", "legs_from_route", "reliability"]
+
+# (lat_min, lat_max, lon_min, lon_max) of the Caspian Sea: a sea or ferry leg with both
+# ends inside is exposed to Caspian weather holds. The box excludes the Black Sea
+# (lon < 42) and the Persian Gulf (lat < 30).
+CASPIAN_BOX = (36.5, 47.5, 46.5, 55.5)
+_WEATHER_LAYERS = ("sea", "ferry")
+
+
+class RouteLegLike(Protocol):
+    """The fields of a route leg this module reads (``instc.routing.results.Leg``)."""
+
+    kind: str
+    mode: str
+    from_node: str
+    to_node: str
+    from_name: str
+    to_name: str
+    from_layer: str
+    to_layer: str
+    link_id: str | None
+    border_id: str | None
+    moving_h: float
+    waiting_h: float
+    dwell_h: float
+    from_lonlat: tuple[float, float]
+    to_lonlat: tuple[float, float]
+
+
+class RouteLike(Protocol):
+    @property
+    def legs(self) -> Sequence[Any]: ...
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _ratios(low: Any, mode: Any, high: Any) -> tuple[float, float] | None:
+    """(low/mode, high/mode) when the data give a range, else None."""
+    m, lo, hi = _num(mode), _num(low), _num(high)
+    if m is None or m <= 0.0 or (lo is None and hi is None):
+        return None
+    return ((lo if lo is not None else m) / m, (hi if hi is not None else m) / m)
+
+
+def _in_caspian(lonlat: tuple[float, float]) -> bool:
+    lon, lat = lonlat
+    lat_min, lat_max, lon_min, lon_max = CASPIAN_BOX
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def _records(frame: Any, key: Sequence[str]) -> dict[tuple[Any, ...], Mapping[str, Any]]:
+    if frame is None or len(frame) == 0:
+        return {}
+    return {tuple(row[k] for k in key): row for row in frame.to_dict("records")}
+
+
+def _basis(row: Mapping[str, Any], columns: Sequence[str]) -> str:
+    estimated = row.get("estimated") or ()
+    return "estimate" if any(c in estimated for c in columns) else "source"
+
+
+class _Builder:
+    def __init__(self, network: Network, params: ReliabilityParameters, month: int | None):
+        self.params = params
+        self.month = month
+        links = network.all_links if network.all_links is not None else network.links
+        self.links = _records(links, ("link_id",))
+        self.borders = _records(network.borders, ("border_id", "mode"))
+        self.transfers = _records(network.transfers, ("node_id", "from_layer", "to_layer"))
+
+    def _dwell(self, name: str, kind: str, element_id: str, mode_h: float, row: Any) -> Leg:
+        ratios = None
+        basis = "estimate"
+        if row is not None:
+            ratios = _ratios(row.get("dwell_h_low"), row.get("dwell_h"), row.get("dwell_h_high"))
+            if ratios is not None:
+                basis = _basis(row, ("dwell_h_low", "dwell_h_high"))
+        if ratios is None:
+            ratios = self.params.dwell_factors.get(kind, (1.0, 1.0))
+        dist = time_distribution(
+            mode_h * ratios[0],
+            mode_h,
+            mode_h * ratios[1],
+            shape="lognormal",
+            high_quantile=self.params.high_quantile,
+        )
+        return Leg(name, (dist,), kind=kind, element_id=element_id, basis=basis)
+
+    def transfer(self, leg: RouteLegLike) -> Leg:
+        row = self.transfers.get((leg.from_node, leg.from_layer, leg.to_layer))
+        if row is None:  # a bidirectional transfer used backwards
+            row = self.transfers.get((leg.from_node, leg.to_layer, leg.from_layer))
+        element = f"{leg.from_node}:{leg.from_layer}->{leg.to_layer}"
+        name = f"{leg.from_name} {leg.from_layer}→{leg.to_layer}"
+        return self._dwell(name, "transfer", element, float(leg.dwell_h), row)
+
+    def link(self, leg: RouteLegLike) -> list[Leg]:
+        row = self.links.get((leg.link_id,)) if leg.link_id else None
+        out: list[Leg] = []
+        border_h = 0.0
+        if leg.kind == "border" and leg.border_id:
+            border_row = self.borders.get((leg.border_id, leg.mode))
+            if border_row is not None:
+                border_h = _num(border_row.get("dwell_h")) or 0.0
+            border_h = min(border_h, float(leg.dwell_h))
+            name = str(border_row.get("name")) if border_row is not None else leg.border_id
+            out.append(
+                self._dwell(f"{name} ({leg.mode})", "border", leg.border_id, border_h, border_row)
+            )
+        own_h = float(leg.moving_h) + float(leg.dwell_h) - border_h  # moving + road rest
+        ratios = None
+        basis = "estimate"
+        if row is not None:
+            if _num(row.get("time_h")) is not None:
+                ratios = _ratios(row.get("time_h_low"), row.get("time_h"), row.get("time_h_high"))
+                columns = ("time_h_low", "time_h_high")
+            else:
+                ratios = _ratios(
+                    row.get("length_km_low"), row.get("length_km"), row.get("length_km_high")
+                )
+                columns = ("length_km_low", "length_km_high")
+            if ratios is not None:
+                basis = _basis(row, columns)
+        layer = leg.from_layer
+        if ratios is None:
+            ratios = self.params.moving_factor(layer, leg.mode)
+        components: list[AnyDistribution] = [
+            time_distribution(own_h * ratios[0], own_h, own_h * ratios[1], shape="triangular")
+        ]
+        if leg.waiting_h > 0.0:
+            components.append(UniformWait(2.0 * float(leg.waiting_h)))
+        if layer in _WEATHER_LAYERS and _in_caspian(leg.from_lonlat) and _in_caspian(leg.to_lonlat):
+            p = self.params.closure_probability(self.month)
+            low, mode, high = self.params.closure_delay_h
+            delay = time_distribution(low, mode, high, shape="triangular")
+            if p > 0.0 and delay.mean_h > 0.0:
+                components.append(Closure(p, delay))
+        name = f"{leg.from_name}–{leg.to_name} ({leg.mode})"
+        out.insert(
+            0, Leg(name, tuple(components), kind="link", element_id=leg.link_id, basis=basis)
+        )
+        return out
+
+
+def legs_from_route(
+    network: Network,
+    option: RouteLike,
+    *,
+    month: int | None = None,
+    parameters: ReliabilityParameters | None = None,
+) -> list[Leg]:
+    """The independent time legs of a planned route (see the module doc).
+
+    ``month`` (1–12) selects the month of the Caspian weather-hold probability; ``None``
+    uses the mean over the year.
+    """
+    params = parameters if parameters is not None else reliability_parameters(network)
+    if month is not None:
+        params.closure_probability(month)  # validates
+    builder = _Builder(network, params, month)
+    out: list[Leg] = []
+    for leg in option.legs:
+        if leg.kind == "transfer":
+            out.append(builder.transfer(leg))
+        elif leg.kind in ("link", "border"):
+            out.extend(builder.link(leg))
+        else:
+            raise DataError(
+                f"route leg of unknown kind {leg.kind!r} — expected link, border or transfer"
+            )
+    # drop legs that take no time at all (a zero-dwell transfer) but keep one leg
+    timed = [leg for leg in out if not (leg.is_deterministic and leg.mean_h == 0.0)]
+    return timed or out[:1] or [Leg("empty route", (Deterministic(0.0),))]
+
+
+def reliability(
+    network: Network,
+    option_or_legs: RouteLike | Sequence[Leg],
+    *,
+    samples: int = 100_000,
+    seed: SeedLike = None,
+    within_days: float | None = None,
+    month: int | None = None,
+    label: str | None = None,
+) -> ReliabilityResult:
+    """Monte Carlo of the door-to-door time of a route (or of an explicit list of legs).
+
+    Returns mean, P50/P80/P90/P95, the probability of arriving within ``within_days``
+    and each leg's contribution to the variance. Same ``seed``, same numbers.
+    """
+    from instc.reliability.montecarlo import simulate
+
+    if isinstance(option_or_legs, Sequence):
+        legs = list(option_or_legs)
+        if not all(isinstance(leg, Leg) for leg in legs):
+            raise DataError("reliability() takes a route option or a list of reliability Legs")
+        default_label = "legs"
+    else:
+        legs = legs_from_route(network, option_or_legs, month=month)
+        family = getattr(option_or_legs, "family", None)
+        default_label = family or getattr(option_or_legs, "by", None) or "route"
+    return simulate(
+        legs,
+        samples=samples,
+        seed=seed,
+        within_days=within_days,
+        label=label if label is not None else default_label,
+    )
