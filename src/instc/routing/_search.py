@@ -1,0 +1,593 @@
+"""The machinery shared by the routing functions (internal).
+
+A request (origin, destination, cargo, constraints) becomes a *search problem*: the
+compiled graph with hidden edges removed, copied once per stage of the via points
+(stage ``s`` means "the first ``s`` waypoints are done"), plus a super source joined to
+every layer of the origin and a super sink joined from every layer of the destination.
+Every engine (single criterion, k-shortest, Pareto) solves an ordinary s-t problem on
+it and maps the path back to graph edges.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from instc._errors import DataError, InstcError, NoRouteError, UnknownNameError
+from instc.network.schema import CARGO_CLASSES, COUNTRIES, LAYERS, MODES
+from instc.routing.results import Leg, RouteOption, Totals
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+    from instc.network.graph import Graph
+    from instc.network.model import Network
+    from instc.routing.rules import FlagRule
+
+AVOID_KINDS = ("country", "mode", "node", "link", "border")
+_NETWORK_AT: weakref.WeakKeyDictionary[Any, dict[dt.date, Network]] = weakref.WeakKeyDictionary()
+_GOVERNS: weakref.WeakKeyDictionary[Any, dict[FlagRule, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+# --- inputs ---------------------------------------------------------------------------
+def network_as_of(network: Network, as_of: Any) -> Network:
+    """``network`` as of another date (same tables, links re-filtered), cached."""
+    if as_of is None:
+        return network
+    from instc.network.timeline import parse_as_of
+
+    try:
+        when = parse_as_of(as_of)
+    except InstcError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"as_of {as_of!r}: not a date — give YYYY, YYYY-MM or YYYY-MM-DD") from exc
+    if when == network.as_of:
+        return network
+    per = _NETWORK_AT.setdefault(network, {})
+    if when not in per:
+        from instc.network.load import filter_links_as_of
+
+        all_links = network.all_links if network.all_links is not None else network.links
+        tables = dict(network.tables)
+        tables["links"] = filter_links_as_of(all_links, tables, when)
+        per[when] = dataclasses.replace(network, tables=tables, as_of=when)
+    return per[when]
+
+
+def find_place(network: Network, text: str) -> str:
+    """The node id of the place ``text`` names (id, UN/LOCODE, name or alias)."""
+    from instc.network.places import find_node
+
+    return find_node(network, text)
+
+
+def _country(text: str) -> str:
+    code = text.strip().upper()
+    if code in COUNTRIES:
+        return code
+    by_name = {name.casefold(): c for c, name in COUNTRIES.items()}
+    if text.strip().casefold() in by_name:
+        return by_name[text.strip().casefold()]
+    options = [*COUNTRIES, *COUNTRIES.values()]
+    raise UnknownNameError("country", text, difflib.get_close_matches(text, options, 3, 0.4))
+
+
+@dataclass(frozen=True)
+class Avoid:
+    """What a route may not use: countries (ISO codes), modes, places, links, borders."""
+
+    countries: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    nodes: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
+    borders: frozenset[str] = frozenset()
+
+    def items(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for kind, values in (
+            ("country", self.countries),
+            ("mode", self.modes),
+            ("node", self.nodes),
+            ("link", self.links),
+            ("border", self.borders),
+        ):
+            out.extend((kind, v) for v in sorted(values))
+        return out
+
+    def without(self, kind: str, value: str) -> Avoid:
+        field = {"country": "countries", "node": "nodes"}.get(kind, kind + "s")
+        return dataclasses.replace(self, **{field: getattr(self, field) - {value}})
+
+
+def parse_avoid(network: Network, avoid: Mapping[str, Iterable[str]] | Avoid | None) -> Avoid:
+    """Validate ``avoid`` ({"country": [...], "mode": [...], ...}) against the network."""
+    if avoid is None:
+        return Avoid()
+    if isinstance(avoid, Avoid):
+        return avoid
+    values: dict[str, set[str]] = {k: set() for k in AVOID_KINDS}
+    for kind, items in avoid.items():
+        key = kind.rstrip("s") if kind != "countries" else "country"
+        if key not in values:
+            raise UnknownNameError(
+                "avoid kind", kind, difflib.get_close_matches(key, AVOID_KINDS, 3, 0.3)
+            )
+        if isinstance(items, str):
+            items = [items]
+        for item in items:
+            if key == "country":
+                values[key].add(_country(item))
+            elif key == "mode":
+                if item not in MODES:
+                    raise UnknownNameError(
+                        "mode", item, difflib.get_close_matches(item, MODES, 3, 0.3)
+                    )
+                values[key].add(item)
+            elif key == "node":
+                values[key].add(find_place(network, item))
+            elif key == "link":
+                ids = _all_link_ids(network)
+                if item not in ids:
+                    raise UnknownNameError("link", item, difflib.get_close_matches(item, ids, 3))
+                values[key].add(item)
+            else:
+                ids = sorted(set(network.borders["border_id"]))
+                if item not in ids:
+                    raise UnknownNameError(
+                        "border", item, difflib.get_close_matches(item, ids, 3, 0.4)
+                    )
+                values[key].add(item)
+    return Avoid(
+        countries=frozenset(values["country"]),
+        modes=frozenset(values["mode"]),
+        nodes=frozenset(values["node"]),
+        links=frozenset(values["link"]),
+        borders=frozenset(values["border"]),
+    )
+
+
+def _all_link_ids(network: Network) -> list[str]:
+    links = network.all_links if network.all_links is not None else network.links
+    return sorted(links["link_id"])
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """A via point: any of ``nodes`` (virtual nodes) reached or ``edges`` traversed."""
+
+    label: str
+    specs: tuple[str, ...]
+    nodes: tuple[int, ...] = ()
+    edges: tuple[int, ...] = ()
+
+
+def parse_waypoint(network: Network, graph: Graph, spec: str | Sequence[str]) -> Waypoint:
+    """A waypoint from text: a place (``BAKU``), a place on a layer (``RUASF@sea``),
+    ``border:ID``, ``link:ID`` or ``mode:MODE``; a list means "any of these"."""
+    specs = (spec,) if isinstance(spec, str) else tuple(spec)
+    nodes: list[int] = []
+    edges: list[int] = []
+    labels: list[str] = []
+    for text in specs:
+        kind, _, value = text.partition(":")
+        if kind in ("border", "link", "mode") and value:
+            if kind == "mode" and value not in MODES:
+                raise UnknownNameError("mode", value, difflib.get_close_matches(value, MODES))
+            if kind == "border" and value not in set(network.borders["border_id"]):
+                ids = sorted(set(network.borders["border_id"]))
+                raise UnknownNameError("border", value, difflib.get_close_matches(value, ids))
+            if kind == "link" and value not in set(_all_link_ids(network)):
+                ids = _all_link_ids(network)
+                raise UnknownNameError("link", value, difflib.get_close_matches(value, ids))
+            column = {"border": graph.border_id, "link": graph.link_id, "mode": graph.mode}[kind]
+            edges.extend(e for e, v in enumerate(column) if v == value)
+            labels.append(text)
+            continue
+        place_text, _, layer = text.partition("@")
+        place = find_place(network, place_text)
+        if layer:
+            if layer not in LAYERS:
+                raise UnknownNameError("layer", layer, difflib.get_close_matches(layer, LAYERS))
+            if (place, layer) in graph.node_index:
+                nodes.append(graph.node_index[(place, layer)])
+            labels.append(f"{place}@{layer}")
+        else:
+            nodes.extend(graph.nodes_of(place))
+            labels.append(place)
+    return Waypoint(" or ".join(labels), specs, tuple(nodes), tuple(sorted(set(edges))))
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated routing request on one network and graph."""
+
+    network: Network
+    graph: Graph
+    origin: str
+    destination: str
+    avoid: Avoid
+    via: tuple[Waypoint, ...]
+    vessel_flag: str | None
+    rules: tuple[FlagRule, ...]
+
+
+def make_request(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    cargo: str,
+    as_of: Any,
+    avoid: Mapping[str, Iterable[str]] | Avoid | None,
+    via: Sequence[str | Sequence[str]],
+    vessel_flag: str | None,
+    rules: Sequence[FlagRule] | None,
+) -> Request:
+    from instc.network.graph import build_graph
+    from instc.routing.rules import default_rules
+
+    if cargo not in CARGO_CLASSES:
+        raise UnknownNameError(
+            "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
+        )
+    net = network_as_of(network, as_of)
+    graph = build_graph(net, cargo=cargo)
+    o, d = find_place(net, origin), find_place(net, destination)
+    if o == d:
+        raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
+    flag = None if vessel_flag is None else _country(vessel_flag)
+    waypoints = tuple(
+        parse_waypoint(net, graph, v) for v in ((via,) if isinstance(via, str) else via)
+    )
+    return Request(
+        network=net,
+        graph=graph,
+        origin=o,
+        destination=d,
+        avoid=parse_avoid(net, avoid),
+        via=waypoints,
+        vessel_flag=flag,
+        rules=tuple(default_rules() if rules is None else rules),
+    )
+
+
+# --- the search problem -----------------------------------------------------------------
+def rule_mask(graph: Graph, rule: FlagRule) -> np.ndarray:
+    per = _GOVERNS.setdefault(graph, {})
+    if rule not in per:
+        per[rule] = rule.governs(graph)
+    return per[rule]
+
+
+def edge_mask(req: Request) -> np.ndarray:
+    """True for the graph edges the request may use."""
+    g = req.graph
+    mask = np.ones(g.n_edges, dtype=bool)
+    a = req.avoid
+    if a.countries:
+        mask &= ~np.fromiter(
+            (
+                f in a.countries or t in a.countries
+                for f, t in zip(g.from_country, g.to_country, strict=True)
+            ),
+            dtype=bool,
+            count=g.n_edges,
+        )
+    if a.modes:
+        mask &= ~np.isin(np.asarray(g.mode, dtype=object), list(a.modes))
+    if a.links:
+        mask &= ~np.isin(np.asarray(g.link_id, dtype=object), list(a.links))
+    if a.borders:
+        mask &= ~np.isin(np.asarray(g.border_id, dtype=object), list(a.borders))
+    if a.nodes:
+        bad = np.isin(np.asarray(g.node_place, dtype=object), list(a.nodes))
+        mask &= ~(bad[g.edge_from] | bad[g.edge_to])
+    for rule in req.rules:
+        if not rule.allows(req.vessel_flag):
+            mask &= ~rule_mask(g, rule)
+    return mask
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An s-t problem: ``n`` nodes, edges ``src -> dst``; ``base`` maps to graph edges
+    (-1 for the zero-weight joins of the super source/sink and the via stages)."""
+
+    n: int
+    source: int
+    target: int
+    src: np.ndarray
+    dst: np.ndarray
+    base: np.ndarray
+
+    def weights(self, graph_weights: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.base), dtype=np.float64)
+        real = self.base >= 0
+        out[real] = graph_weights[self.base[real]]
+        return out
+
+
+def build_problem(req: Request, mask: np.ndarray | None = None) -> Problem:
+    g = req.graph
+    if mask is None:
+        mask = edge_mask(req)
+    n, k = g.n_nodes, len(req.via)
+    idx = np.flatnonzero(mask)
+    src = [g.edge_from[idx].astype(np.int64) + s * n for s in range(k + 1)]
+    dst = [g.edge_to[idx].astype(np.int64) + s * n for s in range(k + 1)]
+    base = [idx.astype(np.int64)] * (k + 1)
+    for s, wp in enumerate(req.via):
+        if wp.nodes:
+            nodes = np.asarray(wp.nodes, dtype=np.int64)
+            src.append(nodes + s * n)
+            dst.append(nodes + (s + 1) * n)
+            base.append(np.full(len(nodes), -1, dtype=np.int64))
+        if wp.edges:
+            e = np.asarray([x for x in wp.edges if mask[x]], dtype=np.int64)
+            src.append(g.edge_from[e].astype(np.int64) + s * n)
+            dst.append(g.edge_to[e].astype(np.int64) + (s + 1) * n)
+            base.append(e)
+    source, target = (k + 1) * n, (k + 1) * n + 1
+    origin = np.asarray(g.nodes_of(req.origin), dtype=np.int64)
+    dest = np.asarray(g.nodes_of(req.destination), dtype=np.int64)
+    src += [np.full(len(origin), source, dtype=np.int64), dest + k * n]
+    dst += [origin, np.full(len(dest), target, dtype=np.int64)]
+    base += [np.full(len(origin), -1, dtype=np.int64), np.full(len(dest), -1, dtype=np.int64)]
+    return Problem(
+        n=target + 1,
+        source=source,
+        target=target,
+        src=np.concatenate(src),
+        dst=np.concatenate(dst),
+        base=np.concatenate(base),
+    )
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A problem's edges as a CSR matrix, keeping the lightest of parallel edges."""
+
+    matrix: csr_array
+    edge: np.ndarray  # problem edge index per CSR entry
+    indptr: np.ndarray
+    indices: np.ndarray
+
+
+def compile_problem(
+    problem: Problem, weights: np.ndarray, keep: np.ndarray | None = None
+) -> Compiled:
+    from scipy.sparse import csr_array
+
+    ids = np.arange(len(problem.src)) if keep is None else np.flatnonzero(keep)
+    s, d, w = problem.src[ids], problem.dst[ids], weights[ids]
+    order = np.lexsort((w, d, s))
+    s, d = s[order], d[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
+    chosen = ids[order[first]]
+    indptr = np.zeros(problem.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(problem.src[chosen], minlength=problem.n), out=indptr[1:])
+    indices = problem.dst[chosen]
+    matrix = csr_array((weights[chosen], indices, indptr), shape=(problem.n, problem.n))
+    return Compiled(matrix=matrix, edge=chosen, indptr=indptr, indices=indices)
+
+
+def shortest_edges(
+    problem: Problem,
+    weights: np.ndarray,
+    *,
+    source: int | None = None,
+    keep: np.ndarray | None = None,
+) -> tuple[float, list[int]] | None:
+    """(length, problem edge ids) of a lightest ``source``→target path, or None."""
+    from scipy.sparse.csgraph import dijkstra
+
+    c = compile_problem(problem, weights, keep)
+    start = problem.source if source is None else source
+    dist, pred = dijkstra(c.matrix, directed=True, indices=start, return_predecessors=True)
+    if not np.isfinite(dist[problem.target]):
+        return None
+    path: list[int] = []
+    v = problem.target
+    while v != start:
+        u = int(pred[v])
+        lo, hi = c.indptr[u], c.indptr[u + 1]
+        j = lo + int(np.searchsorted(c.indices[lo:hi], v))
+        path.append(int(c.edge[j]))
+        v = u
+    path.reverse()
+    return float(dist[problem.target]), path
+
+
+def reachable(req: Request, mask: np.ndarray | None = None) -> bool:
+    problem = build_problem(req, mask)
+    return shortest_edges(problem, np.ones(len(problem.src))) is not None
+
+
+# --- impossibility: which constraint cut the last path --------------------------------
+def no_route(req: Request) -> NoRouteError:
+    """The NoRouteError for ``req``, naming the constraint that cut the last path."""
+    o, d = req.origin, req.destination
+    g = req.graph
+    where = f"as of {req.network.as_of}" if req.network.as_of else "in the network"
+    for place in (o, d):
+        if not g.nodes_of(place):
+            return NoRouteError(
+                o,
+                d,
+                f"{place} has no link that carries {g.cargo} {where} — try another cargo, "
+                "date or a nearby place",
+            )
+    free = dataclasses.replace(req, avoid=Avoid(), via=(), vessel_flag=None)
+    if not reachable(free):
+        return NoRouteError(o, d, _unconstrained_reason(req))
+    culprits: list[str] = []
+    for kind, value in req.avoid.items():
+        if reachable(dataclasses.replace(req, avoid=req.avoid.without(kind, value))):
+            culprits.append(f"avoid {kind} {value}")
+    for i, wp in enumerate(req.via):
+        if reachable(dataclasses.replace(req, via=req.via[:i] + req.via[i + 1 :])):
+            culprits.append(f"via {wp.label}")
+    if req.vessel_flag is not None and reachable(dataclasses.replace(req, vessel_flag=None)):
+        names = ", ".join(r.rule_id for r in req.rules if not r.allows(req.vessel_flag))
+        culprits.append(f"rule {names} (vessel flag {req.vessel_flag} not allowed)")
+    if len(culprits) == 1:
+        return NoRouteError(o, d, f"the constraint '{culprits[0]}' cut the last path — drop it")
+    if culprits:
+        listed = "', '".join(culprits)
+        return NoRouteError(o, d, f"each of '{listed}' cuts the last path — drop one of them")
+    return NoRouteError(
+        o, d, "the constraints together cut every path, none alone — relax several of them"
+    )
+
+
+def _unconstrained_reason(req: Request) -> str:
+    from instc.network.graph import build_graph
+
+    g = req.graph
+    for other in CARGO_CLASSES:
+        if other == g.cargo:
+            continue
+        try:
+            og = build_graph(req.network, cargo=other)
+        except InstcError:
+            continue
+        if og.nodes_of(req.origin) and og.nodes_of(req.destination):
+            alt = dataclasses.replace(req, graph=og, avoid=Avoid(), via=(), vessel_flag=None)
+            if reachable(alt):
+                return (
+                    f"cargo class '{g.cargo}' cut the last path: no chain of links accepting "
+                    f"{g.cargo} connects them ({other} cargo has a route)"
+                )
+    if req.network.as_of is not None and req.network.all_links is not None:
+        net = network_as_of_none(req.network)
+        og = build_graph(net, cargo=g.cargo)
+        if og.nodes_of(req.origin) and og.nodes_of(req.destination):
+            alt = dataclasses.replace(
+                req, network=net, graph=og, avoid=Avoid(), via=(), vessel_flag=None
+            )
+            if reachable(alt):
+                return (
+                    f"as_of {req.network.as_of} cut the last path: a route needs a link not "
+                    "open by then — try a later --as-of"
+                )
+    return f"the network has no {g.cargo} connection between them"
+
+
+def network_as_of_none(network: Network) -> Network:
+    """``network`` with every link, whatever its status (as_of=None)."""
+    from instc.network.load import filter_links_as_of
+
+    assert network.all_links is not None
+    tables = dict(network.tables)
+    tables["links"] = filter_links_as_of(network.all_links, tables, None)
+    return dataclasses.replace(network, tables=tables, as_of=None)
+
+
+# --- results ------------------------------------------------------------------------------
+def make_option(
+    req: Request,
+    problem: Problem,
+    path: Sequence[int],
+    *,
+    by: str,
+    extra_assumptions: Sequence[str] = (),
+) -> RouteOption:
+    """A RouteOption from a problem path (problem edge ids)."""
+    g = req.graph
+    edges = [int(problem.base[e]) for e in path if problem.base[e] >= 0]
+    legs = tuple(_leg(g, e) for e in edges)
+    ids = np.asarray(edges, dtype=np.int64)
+    totals = Totals(
+        cost_usd=float(g.cost_usd[ids].sum()),
+        time_h=float(g.time_h[ids].sum()),
+        co2e_kg=float(g.co2e_kg[ids].sum()),
+        co2e_kg_ttw=float(g.co2e_kg_ttw[ids].sum()),
+        distance_km=float(g.distance_km[ids].sum()),
+    )
+    return RouteOption(
+        origin=req.origin,
+        destination=req.destination,
+        cargo=g.cargo,
+        unit=g.unit,
+        by=by,
+        as_of=None if req.network.as_of is None else req.network.as_of.isoformat(),
+        legs=legs,
+        totals=totals,
+        assumptions=_assumptions(req, edges, extra_assumptions),
+    )
+
+
+def _leg(g: Graph, e: int) -> Leg:
+    u, v = int(g.edge_from[e]), int(g.edge_to[e])
+    pu, pv = g.node_place[u], g.node_place[v]
+    return Leg(
+        kind=g.kind[e],
+        mode=g.mode[e],
+        from_node=pu,
+        to_node=pv,
+        from_name=g.place_name.get(pu, pu),
+        to_name=g.place_name.get(pv, pv),
+        from_country=g.from_country[e],
+        to_country=g.to_country[e],
+        from_layer=g.node_layer[u],
+        to_layer=g.node_layer[v],
+        link_id=g.link_id[e],
+        border_id=g.border_id[e],
+        transfer_kind=g.transfer_kind[e],
+        vehicle_class=g.vehicle_class[e],
+        distance_km=float(g.distance_km[e]),
+        moving_h=float(g.moving_h[e]),
+        waiting_h=float(g.waiting_h[e]),
+        dwell_h=float(g.dwell_h[e]),
+        time_h=float(g.time_h[e]),
+        freight_usd=float(g.freight_usd[e]),
+        charges_usd=float(g.charges_usd[e]),
+        cost_usd=float(g.cost_usd[e]),
+        co2e_kg=float(g.co2e_kg[e]),
+        co2e_kg_ttw=float(g.co2e_kg_ttw[e]),
+        source_ids=g.source_ids[e],
+        expected=bool(g.expected[e]),
+        project_id=g.project_id[e],
+        from_lonlat=g.place_lonlat.get(pu, (0.0, 0.0)),
+        to_lonlat=g.place_lonlat.get(pv, (0.0, 0.0)),
+    )
+
+
+def _assumptions(req: Request, edges: Sequence[int], extra: Sequence[str]) -> tuple[str, ...]:
+    g = req.graph
+    out: list[str] = []
+    if g.unit != "t":
+        out.append(
+            f"figures per {g.unit}; {g.tonnes_per_unit:g} t of cargo per {g.unit} "
+            f"(cargo.tonnes_per_{g.unit})"
+        )
+    out.append(
+        "time = moving + waiting for a scheduled service (half the headway) + dwell at "
+        "transfers, borders and driver rests; CO2e per ISO 14083 (WTW headline, TTW beside; "
+        "hub operations in WTW only)"
+    )
+    out.extend(extra)
+    for e in edges:
+        if g.expected[e] and g.project_id[e]:
+            out.append(
+                f"relies on project {g.project_id[e]} (link {g.link_id[e]}) being open by "
+                f"{req.network.as_of} — a forecast, not yet a fact"
+            )
+        for note in g.notes[e]:
+            label = g.link_id[e] or f"{g.transfer_kind[e]} at {g.node_place[g.edge_from[e]]}"
+            out.append(f"{label}: {note}")
+    if req.vessel_flag is None:
+        used = np.asarray(edges, dtype=np.int64)
+        for rule in req.rules:
+            if rule.enabled and len(used) and rule_mask(g, rule)[used].any():
+                out.append(rule.assumption())
+    return tuple(dict.fromkeys(out))

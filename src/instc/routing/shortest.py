@@ -1,0 +1,131 @@
+"""Single-criterion door-to-door routing: :func:`route`.
+
+The search runs Dijkstra (``scipy.sparse.csgraph``, C speed) on the compiled graph with
+hidden links removed and the via points as stages (see :mod:`instc.routing._search`).
+Origin and destination are places: the route may start and end on any layer they serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from instc.routing._search import (
+    build_problem,
+    make_option,
+    make_request,
+    no_route,
+    shortest_edges,
+)
+from instc.routing.costs import criterion_weights, normalise_by, value_of_time
+
+if TYPE_CHECKING:
+    from instc.network.graph import Graph
+    from instc.network.model import Network
+    from instc.routing.results import RouteOption
+    from instc.routing.rules import FlagRule
+
+__all__ = ["route", "shortest_path_tree"]
+
+
+def route(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    cargo: str = "container",
+    by: str = "cost",
+    as_of: Any = None,
+    avoid: Mapping[str, Iterable[str]] | None = None,
+    via: Sequence[str | Sequence[str]] = (),
+    vessel_flag: str | None = None,
+    rules: Sequence[FlagRule] | None = None,
+    value_of_time_usd_per_unit_day: float | None = None,
+) -> RouteOption:
+    """The best door-to-door option from ``origin`` to ``destination`` by ``by``.
+
+    Parameters
+    ----------
+    origin, destination:
+        Places: node id, UN/LOCODE, name or alias (case- and accent-insensitive).
+    cargo:
+        ``container`` (per TEU), ``bulk``/``liquid`` (per t), ``truck``, ``passenger``.
+    by:
+        ``cost``, ``time``, ``co2e``, ``distance`` or ``generalised`` (cost + value of
+        time × days; ``value_of_time_usd_per_unit_day`` overrides the sourced default).
+    as_of:
+        Date of the network (``None``: the network's own date).
+    avoid:
+        ``{"country": [...], "mode": [...], "node": [...], "link": [...], "border": [...]}``.
+    via:
+        Waypoints in order: a place, ``PLACE@layer``, ``border:ID``, ``link:ID`` or
+        ``mode:MODE``; a list inside means "any of these".
+    vessel_flag:
+        Flag (ISO code) of the carrier's vessels; rules such as the Caspian littoral-flag
+        rule hide the waters it may not sail. ``None``: the option states the rule.
+
+    Raises :class:`~instc._errors.NoRouteError` naming the constraint that cut the last
+    path, :class:`~instc._errors.UnknownNameError` for an unknown place, cargo, mode...
+    """
+    req = make_request(
+        network,
+        origin,
+        destination,
+        cargo=cargo,
+        as_of=as_of,
+        avoid=avoid,
+        via=via,
+        vessel_flag=vessel_flag,
+        rules=rules,
+    )
+    key = normalise_by(by)
+    weights = criterion_weights(
+        req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
+    )
+    problem = build_problem(req)
+    found = shortest_edges(problem, problem.weights(weights))
+    if found is None:
+        raise no_route(req)
+    extra: list[str] = []
+    if key == "generalised":
+        vot = value_of_time(
+            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+        )
+        extra.append(
+            f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
+            f"({vot.source})"
+        )
+    return make_option(req, problem, found[1], by=key, extra_assumptions=extra)
+
+
+def shortest_path_tree(graph: Graph, source_place: str, *, by: str = "time_h") -> dict[str, float]:
+    """One-to-all: the least ``by`` (a Graph weight name) from a place to every place."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from instc.routing._search import Problem, compile_problem
+
+    n = graph.n_nodes
+    problem = Problem(
+        n=n + 2,
+        source=n,
+        target=n + 1,
+        src=np.concatenate(
+            [graph.edge_from.astype(np.int64), np.full(len(graph.nodes_of(source_place)), n)]
+        ),
+        dst=np.concatenate(
+            [graph.edge_to.astype(np.int64), np.asarray(graph.nodes_of(source_place))]
+        ),
+        base=np.concatenate(
+            [np.arange(graph.n_edges), np.full(len(graph.nodes_of(source_place)), -1)]
+        ),
+    )
+    c = compile_problem(problem, problem.weights(graph.weights(by)))
+    dist = dijkstra(c.matrix, directed=True, indices=n)
+    out: dict[str, float] = {}
+    for i, place in enumerate(graph.node_place):
+        d = float(dist[i])
+        if d < out.get(place, np.inf):
+            out[place] = d
+    return out

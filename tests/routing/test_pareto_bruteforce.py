@@ -1,0 +1,140 @@
+"""Pareto set vs brute-force enumeration of every simple path on random small graphs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from routing_cases import corridor
+from routing_toynet import make_network
+
+from instc._errors import NoRouteError
+from instc.routing._search import build_problem, make_request
+from instc.routing.pareto import CRITERIA_3, pareto
+
+PLACES = ["P0", "P1", "P2", "P3", "P4"]
+KINDS = [("rail", 1520, "rail1520"), ("rail", 1435, "rail1435"), ("road", None, "road")]
+CLASSES = ["train", "lorry", "ship"]
+
+
+@st.composite
+def random_network(draw):
+    n_links = draw(st.integers(4, 12))
+    links = []
+    for i in range(n_links):
+        a, b = draw(st.lists(st.sampled_from(PLACES), min_size=2, max_size=2, unique=True))
+        mode, gauge, _ = draw(st.sampled_from(KINDS))
+        link = {
+            "link_id": f"L{i}",
+            "from_node": a,
+            "to_node": b,
+            "mode": mode,
+            "gauge_mm": gauge,
+            "length_km": float(draw(st.integers(10, 500))),
+            "vehicle_class": draw(st.sampled_from(CLASSES)),
+            "bidirectional": draw(st.booleans()),
+            "source_ids": ("S",),
+        }
+        if draw(st.booleans()):
+            link["time_h"] = float(draw(st.integers(1, 40)))
+        links.append(link)
+    transfers = []
+    for place in PLACES:
+        for j, (x, y) in enumerate([("rail1520", "rail1435"), ("rail1435", "road")]):
+            if draw(st.booleans()):
+                transfers.append(
+                    {
+                        "node_id": place,
+                        "from_layer": x,
+                        "to_layer": y,
+                        "kind": "handling",
+                        "dwell_h": float(draw(st.integers(0, 30))),
+                        "cost_usd_per_teu": float(draw(st.integers(0, 200))),
+                        "co2e_kg_per_t": float(draw(st.integers(0, 5))),
+                        "source_ids": ("T",),
+                        "bidirectional": j == 0 or draw(st.booleans()),
+                    }
+                )
+    tariffs = [
+        {"tariff_id": "r", "mode": "rail", "cargo": "container", "usd_per_unit_km": 0.4},
+        {
+            "tariff_id": "d",
+            "mode": "road",
+            "cargo": "container",
+            "usd_per_unit_km": 1.1,
+            "usd_per_unit": 50.0,
+        },
+    ]
+    nodes = [{"node_id": p, "country": "IR"} for p in PLACES]
+    return make_network(nodes=nodes, links=links, transfers=transfers, tariffs=tariffs)
+
+
+def brute_force_front(network, origin, destination):
+    req = make_request(
+        network,
+        origin,
+        destination,
+        cargo="container",
+        as_of=None,
+        avoid=None,
+        via=(),
+        vessel_flag=None,
+        rules=None,
+    )
+    problem = build_problem(req)
+    w = np.vstack([problem.weights(req.graph.weights(c)) for c in CRITERIA_3])
+    out_edges: dict[int, list[int]] = {}
+    for e, s in enumerate(problem.src.tolist()):
+        out_edges.setdefault(s, []).append(e)
+    vectors = []
+
+    def dfs(node, seen, acc):
+        if node == problem.target:
+            vectors.append(tuple(acc))
+            return
+        for e in out_edges.get(node, []):
+            v = int(problem.dst[e])
+            if v not in seen:
+                dfs(v, seen | {v}, acc + w[:, e])
+
+    dfs(problem.source, {problem.source}, np.zeros(3))
+    front = set()
+    for v in vectors:
+        if not any(all(o[i] <= v[i] for i in range(3)) and o != v for o in vectors):
+            front.add(tuple(round(x, 6) for x in v))
+    return front
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_network())
+def test_pareto_equals_brute_force(network):
+    expected = brute_force_front(network, "P0", "P4")
+    try:
+        options = pareto(network, "P0", "P4")
+    except NoRouteError:
+        assert expected == set()
+        return
+    got = [tuple(round(getattr(o.totals, c), 6) for c in CRITERIA_3) for o in options]
+    assert len(got) == len(set(got)), "an option is reported twice"
+    assert set(got) == expected
+
+
+def test_pareto_front_has_no_dominated_member_on_the_corridor():
+    options = pareto(corridor(), "A", "E")
+    vecs = [(o.totals.cost_usd, o.totals.time_h, o.totals.co2e_kg) for o in options]
+    for i, a in enumerate(vecs):
+        for j, b in enumerate(vecs):
+            if i != j:
+                assert not all(x <= y for x, y in zip(b, a, strict=True))
+
+
+def test_pareto_on_toy_corridor_contains_rail_and_road_options():
+    options = pareto(corridor(), "A", "E")
+    # rail: cheapest and quickest; road: via the road border - dominated on cost and time
+    # but the corridor's road leg emits 10 t x 1200 km x 100 g = 1200 kg > rail, so rail
+    # dominates it on every criterion and the front is a single option.
+    assert len(options) == 1
+    assert options[0].link_ids == ("L1", "L2", "L3", "L4")
+    with pytest.raises(NoRouteError):
+        pareto(corridor(), "A", "E", avoid={"country": ["AZ"]})
