@@ -1,0 +1,145 @@
+"""k really different routes: Yen's loopless k-shortest paths with a difference rule.
+
+Yen (1971, Management Science 17:712-716) finds the k lightest loopless paths by
+deviating from each path found at every node ("spur") while hiding the edges earlier
+paths took from the same root. On a multimodal graph many of those paths are the same
+links with a different transfer at one place (rail-to-road at Astara instead of at
+Rasht...); such a path is *not* reported as an alternative: two options are different
+only when the sequences of links they use differ. Yen's search continues past the
+duplicates (up to ``max_candidates`` paths) so that k distinct options come out when
+they exist.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from instc._errors import DataError
+from instc.routing._search import (
+    Problem,
+    build_problem,
+    make_option,
+    make_request,
+    no_route,
+    shortest_edges,
+)
+from instc.routing.costs import criterion_weights, normalise_by
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+    from instc.routing.results import RouteOption
+    from instc.routing.rules import FlagRule
+
+__all__ = ["alternatives", "yen_paths"]
+
+
+def alternatives(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    k: int = 5,
+    cargo: str = "container",
+    by: str = "cost",
+    as_of: Any = None,
+    avoid: Mapping[str, Iterable[str]] | None = None,
+    via: Sequence[str | Sequence[str]] = (),
+    vessel_flag: str | None = None,
+    rules: Sequence[FlagRule] | None = None,
+    value_of_time_usd_per_unit_day: float | None = None,
+    max_candidates: int | None = None,
+) -> tuple[RouteOption, ...]:
+    """Up to ``k`` options that use different links, best by ``by`` first.
+
+    Same places and constraints as :func:`instc.routing.route`. Fewer than ``k`` come
+    back when the network has no more distinct loopless routes.
+    """
+    if k < 1:
+        raise DataError(f"k = {k}: ask for at least one route (k >= 1)")
+    req = make_request(
+        network,
+        origin,
+        destination,
+        cargo=cargo,
+        as_of=as_of,
+        avoid=avoid,
+        via=via,
+        vessel_flag=vessel_flag,
+        rules=rules,
+    )
+    key = normalise_by(by)
+    graph_w = criterion_weights(
+        req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
+    )
+    problem = build_problem(req)
+    link_of = req.graph.link_id
+
+    def signature(path: Sequence[int]) -> tuple[str, ...]:
+        return tuple(
+            link
+            for e in path
+            if problem.base[e] >= 0 and (link := link_of[int(problem.base[e])]) is not None
+        )
+
+    paths = yen_paths(
+        problem,
+        problem.weights(graph_w),
+        k=k,
+        signature=signature,
+        max_candidates=max_candidates or 25 * k,
+    )
+    if not paths:
+        raise no_route(req)
+    return tuple(make_option(req, problem, p, by=key) for p in paths)
+
+
+def yen_paths(
+    problem: Problem,
+    weights: np.ndarray,
+    *,
+    k: int,
+    signature: Any = tuple,
+    max_candidates: int = 100,
+) -> list[list[int]]:
+    """Up to ``k`` loopless source-target paths with distinct ``signature(path)``."""
+    first = shortest_edges(problem, weights)
+    if first is None:
+        return []
+    found: list[list[int]] = [first[1]]  # every path taken off the heap, duplicates too
+    chosen: list[list[int]] = [first[1]]
+    signatures = {signature(first[1])}
+    heap: list[tuple[float, tuple[int, ...]]] = []
+    queued: set[tuple[int, ...]] = {tuple(first[1])}
+    while len(chosen) < k and len(found) < max_candidates:
+        last = found[-1]
+        for i in range(len(last)):
+            root = last[:i]
+            spur = int(problem.src[last[i]])
+            keep = np.ones(len(problem.src), dtype=bool)
+            for path in found:
+                if len(path) > i and path[:i] == root:
+                    keep[path[i]] = False
+            if root:
+                gone = problem.src[np.asarray(root, dtype=np.int64)]
+                keep &= ~(np.isin(problem.src, gone) | np.isin(problem.dst, gone))
+            spur_path = shortest_edges(problem, weights, source=spur, keep=keep)
+            if spur_path is None:
+                continue
+            total = tuple(root + spur_path[1])
+            if total not in queued:
+                queued.add(total)
+                heapq.heappush(heap, (float(weights[list(total)].sum()), total))
+        if not heap:
+            break
+        _, best = heapq.heappop(heap)
+        path = list(best)
+        found.append(path)
+        sig = signature(path)
+        if sig not in signatures:
+            signatures.add(sig)
+            chosen.append(path)
+    return chosen

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+from routing_cases import TRANSFERS, corridor
+
+from instc._errors import DataError
+from instc.routing.alternatives import alternatives
+from instc.routing.shortest import route
+
+# a second way from the ship to the 1435 mm train at B: via the road layer (same links)
+DETOUR = {
+    "node_id": "B",
+    "from_layer": "road",
+    "to_layer": "rail1435",
+    "kind": "handling",
+    "dwell_h": 1.0,
+    "cost_usd_per_teu": 1.0,
+    "source_ids": ("T9",),
+}
+
+
+def test_alternatives_are_really_different_and_ordered():
+    net = corridor(transfers=[*TRANSFERS, DETOUR])
+    options = alternatives(net, "A", "E", k=5)
+    links = [o.link_ids for o in options]
+    assert len(links) == len(set(links)), "same links with another transfer were repeated"
+    assert links[0] == route(net, "A", "E").link_ids
+    assert links == [("L1", "L2", "L3", "L4"), ("L1", "R1", "L4")]
+    costs = [o.totals.cost_usd for o in options]
+    assert costs == sorted(costs)
+    # the road option by hand: 750 + 90 (port to road) + 1200 + 60 (border) + 70 + 240
+    assert options[1].totals.cost_usd == pytest.approx(2410.0)
+
+
+def test_k_one_is_the_best_route_and_k_zero_is_refused():
+    net = corridor()
+    (only,) = alternatives(net, "A", "E", k=1, by="time")
+    assert only.totals == route(net, "A", "E", by="time").totals
+    with pytest.raises(DataError):
+        alternatives(net, "A", "E", k=0)
+
+
+def test_alternatives_are_loopless():
+    net = corridor(transfers=[*TRANSFERS, DETOUR])
+    for option in alternatives(net, "A", "E", k=5):
+        visited = [(leg.from_node, leg.from_layer) for leg in option.legs]
+        assert len(visited) == len(set(visited))
