@@ -1,8 +1,336 @@
-"""``instc network ...``, ``instc sources``, ``instc validate``, ``instc export``."""
+"""``instc network ...``, ``instc sources``, ``instc validate``, ``instc export``, ``instc import``.
+
+Only Typer and the standard library are imported here; pandas and the dataset load
+inside the commands. Every command turns an :class:`~instc._errors.InstcError` into
+one red line and exit code 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import typer
+
+DATA_HELP = "dataset folder to read instead of the embedded data"
+AS_OF_HELP = "date the network describes: YYYY-MM-DD, YYYY-MM or YYYY (default: today)"
+
+
+@contextlib.contextmanager
+def _errors_as_red_line() -> Iterator[None]:
+    from instc._errors import InstcError
+
+    try:
+        yield
+    except InstcError as exc:
+        from instc.cli._common import fail
+
+        fail(str(exc))
+
+
+def _load(data: Path | None, as_of: str | None) -> Any:
+    from instc.network.load import load_network
+
+    return load_network(data, as_of=as_of if as_of is not None else "today")
+
+
+def validate(directory: Path = typer.Argument(..., help="dataset folder to check")) -> None:
+    """Check a dataset folder; print every problem as file:row:column: what — fix."""
+    from rich.console import Console
+
+    from instc.network.validate import validate_directory
+
+    problems = validate_directory(directory)
+    out = Console(highlight=False, soft_wrap=True)
+    for problem in problems:
+        out.print(str(problem), markup=False)
+    if problems:
+        files = sorted({p.file for p in problems})
+        from instc.cli._common import err_console
+
+        err_console.print(
+            f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] "
+            f"in {len(files)} file{'s' if len(files) != 1 else ''}: {', '.join(files)}",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+    out.print(f"[bold green]valid[/]: {directory}")
+
+
+def summary(
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """Counts of nodes and links, length by mode, countries and project status."""
+    with _errors_as_red_line():
+        from instc.network.timeline import summarize_network
+
+        result = summarize_network(_load(data, as_of))
+    if json_out:
+        from instc.cli._common import print_json
+
+        print_json(result)
+        return
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    console.print(
+        f"[bold]network as of {result['as_of']}[/]: {result['nodes']} nodes, "
+        f"{result['links']} usable links, countries {', '.join(result['countries'])}"
+    )
+    lengths = Table("mode", "length_km", title="length by mode")
+    for mode, km in sorted(result["length_km_by_mode"].items()):
+        lengths.add_row(mode, f"{km:,.0f}")
+    console.print(lengths)
+    projects = Table("project", "name", "status", title=f"projects as of {result['as_of']}")
+    for p in result["projects"]:
+        projects.add_row(p["id"], p["name"], p["status"])
+    console.print(projects)
+
+
+def show(
+    node: str = typer.Argument(..., help="node id, UN/LOCODE, name or alias"),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """A place: its links, transfers, borders and sources."""
+    with _errors_as_red_line():
+        from instc.network.places import find_node
+
+        net = _load(data, as_of)
+        node_id = find_node(net, node)
+    from instc.network.io import to_json_value
+
+    def rows(frame: Any) -> list[dict[str, Any]]:
+        return [{k: to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+    nodes = net.nodes
+    place = rows(nodes[nodes["node_id"] == node_id])[0]
+    links = net.links
+    touching = links[(links["from_node"] == node_id) | (links["to_node"] == node_id)]
+    transfers = net.transfers[net.transfers["node_id"] == node_id]
+    border_ids = {b for b in touching["border_id"] if b}
+    borders = net.borders[net.borders["border_id"].isin(border_ids)]
+    cited = set(place["source_ids"])
+    for frame in (touching, transfers, borders):
+        for ids in frame["source_ids"]:
+            cited.update(ids)
+    sources = net.sources[net.sources["source_id"].isin(cited)]
+    result: dict[str, Any] = {
+        "as_of": net.as_of.isoformat() if net.as_of else None,
+        "node": place,
+        "links": rows(touching),
+        "transfers": rows(transfers),
+        "borders": rows(borders),
+        "sources": rows(sources),
+    }
+    if json_out:
+        from instc.cli._common import print_json
+
+        print_json(result)
+        return
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    kinds = ", ".join(place["kinds"])
+    gauges = ", ".join(map(str, place["gauges_mm"])) or "-"
+    console.print(
+        f"[bold]{place['name']}[/] ({node_id}), {place['country']}, "
+        f"{place['lat']:.3f}, {place['lon']:.3f}; kinds {kinds}; gauges_mm {gauges}",
+        highlight=False,
+    )
+    if place["aliases"]:
+        console.print("also: " + "; ".join(place["aliases"]), highlight=False)
+    table = Table("link", "to", "mode", "length_km", "border", "project", title="links")
+    for r in result["links"]:
+        other = r["to_node"] if r["from_node"] == node_id else r["from_node"]
+        mode = r["mode"] + (f" {r['gauge_mm']}" if r["gauge_mm"] else "")
+        flag = " (expected)" if r.get("expected") else ""
+        table.add_row(
+            r["link_id"],
+            other,
+            mode,
+            f"{r['length_km']:,.0f}",
+            r["border_id"] or "",
+            (r["project_id"] or "") + flag,
+        )
+    console.print(table)
+    if result["transfers"]:
+        table = Table("from", "to", "kind", "dwell_h", title="transfers")
+        for r in result["transfers"]:
+            table.add_row(r["from_layer"], r["to_layer"], r["kind"], f"{r['dwell_h']:g}")
+        console.print(table)
+    if result["borders"]:
+        table = Table("border", "mode", "name", "dwell_h", title="borders")
+        for r in result["borders"]:
+            table.add_row(r["border_id"], r["mode"], r["name"], f"{r['dwell_h']:g}")
+        console.print(table)
+    table = Table("source", "title", "url", title="sources")
+    for r in result["sources"]:
+        table.add_row(r["source_id"], r["title"], r["url"])
+    console.print(table)
+
+
+def audit(
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """What is an estimate, what is a range, what is missing: counts and lists per table."""
+    with _errors_as_red_line():
+        from instc.network.validate import audit_tables
+
+        net = _load(data, None)
+        tables = {**net.tables, "links": net.all_links}
+        report = audit_tables(tables, net.parameters)
+    if json_out:
+        from instc.cli._common import print_json
+
+        print_json(report)
+        return
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    table = Table("table", "rows", "estimated", "ranges", "unsourced", "most often missing")
+    for name, entry in report.items():
+        if name == "parameters":
+            continue
+        gaps = sorted(entry["missing"].items(), key=lambda kv: -kv[1]["count"])[:3]
+        table.add_row(
+            name,
+            str(entry["rows"]),
+            str(entry["estimated"]["count"]),
+            str(entry["ranges"]["count"]),
+            str(entry["unsourced"]["count"]),
+            ", ".join(f"{c} {v['count']}" for c, v in gaps),
+        )
+    console.print(table)
+    params = report["parameters"]
+    console.print(
+        f"parameters: {params['estimated']['count']} estimates, "
+        f"{params['ranges']['count']} ranges, {params['claims']['count']} claims"
+    )
+    console.print("details: instc network audit --json", style="dim")
+
+
+def sources(
+    source_id: str | None = typer.Argument(None, help="one source id; omit to list all"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """List the sources the data cites, or show one and the rows that cite it."""
+    import difflib
+
+    with _errors_as_red_line():
+        net = _load(data, None)
+    from instc.network.io import to_json_value
+
+    frame = net.sources
+    if source_id is None:
+        rows = [{k: to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        if json_out:
+            from instc.cli._common import print_json
+
+            print_json(rows)
+            return
+        from rich.table import Table
+
+        from instc.cli._common import console
+
+        table = Table("source", "title", "publisher", "published", title="sources")
+        for r in rows:
+            table.add_row(r["source_id"], r["title"], r["publisher"] or "", r["published"] or "")
+        console.print(table)
+        return
+    match = frame[frame["source_id"] == source_id]
+    if match.empty:
+        from instc._errors import UnknownNameError
+
+        close = difflib.get_close_matches(source_id, list(frame["source_id"]), n=3)
+        with _errors_as_red_line():
+            raise UnknownNameError("source", source_id, close)
+    record = {k: to_json_value(v) for k, v in match.to_dict("records")[0].items()}
+    tables = {**net.tables, "links": net.all_links}
+    cited_by: dict[str, list[str]] = {}
+    from instc.network.schema import TABLES
+
+    for name, schema_table in TABLES.items():
+        if not schema_table.sourced:
+            continue
+        for r in tables[name].to_dict("records"):
+            if source_id in r["source_ids"]:
+                key = "/".join(str(r[k]) for k in schema_table.key if r[k] is not None)
+                cited_by.setdefault(name, []).append(key)
+    record["cited_by"] = cited_by
+    if json_out:
+        from instc.cli._common import print_json
+
+        print_json(record)
+        return
+    from instc.cli._common import console
+
+    console.print(f"[bold]{record['source_id']}[/] {record['title']}", highlight=False)
+    for key in ("publisher", "published", "url", "notes"):
+        if record.get(key):
+            console.print(f"  {key}: {record[key]}", highlight=False, markup=False)
+    for name, keys in cited_by.items():
+        console.print(f"  cited by {name} ({len(keys)}): {', '.join(keys[:20])}", markup=False)
+
+
+def export(
+    format: str = typer.Option(..., "--format", help="gmns, geojson or geoparquet"),
+    out: Path = typer.Option(..., "--out", help="folder to write (new, or a previous export)"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="only the links usable at this date (default: every link)"
+    ),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """Write the network as GMNS CSV, GeoJSON or GeoParquet; atomic."""
+    from instc.cli._common import console
+
+    with _errors_as_red_line():
+        from instc.network.io import EXPORT_FORMATS, export_network
+        from instc.network.load import load_network
+
+        if format not in EXPORT_FORMATS:
+            from instc._errors import UnknownNameError
+
+            raise UnknownNameError("export format", format, EXPORT_FORMATS)
+        net = load_network(data, as_of=as_of)
+        target = export_network(net, out, format=format)
+    files = ", ".join(sorted(p.name for p in target.iterdir()))
+    console.print(f"wrote {format} to {target}: {files}", highlight=False)
+
+
+def import_gmns_command(
+    directory: Path = typer.Argument(..., help="GMNS folder with node.csv and link.csv"),
+    out: Path = typer.Option(..., "--out", help="instc dataset folder to write"),
+) -> None:
+    """Convert a GMNS folder (node.csv, link.csv) to instc tables; validated, atomic."""
+    from instc._errors import ValidationError
+    from instc.cli._common import console, err_console
+
+    with _errors_as_red_line():
+        from instc.network.io import import_gmns
+
+        try:
+            target = import_gmns(directory, out)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                console.print(str(problem), markup=False, highlight=False)
+            err_console.print(
+                f"[bold red]error:[/] the converted tables have {len(exc.problems)} problems "
+                f"(nodes.csv is node.csv, links.csv is link.csv); nothing was written",
+                highlight=False,
+            )
+            raise typer.Exit(code=2) from None
+    console.print(f"wrote instc tables to {target}; check with: instc validate {target}")
 
 
 def register(app: typer.Typer) -> None:
@@ -10,4 +338,13 @@ def register(app: typer.Typer) -> None:
     network_app = typer.Typer(
         help="Inspect the network: summary, places, audit.", no_args_is_help=True
     )
+    network_app.command("summary")(summary)
+    network_app.command("show")(show)
+    network_app.command("audit")(audit)
     app.add_typer(network_app, name="network")
+    app.command("validate")(validate)
+    app.command("sources")(sources)
+    app.command("export")(export)
+    import_app = typer.Typer(help="Convert other formats to instc tables.", no_args_is_help=True)
+    import_app.command("gmns")(import_gmns_command)
+    app.add_typer(import_app, name="import")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["parse_as_of", "project_status_as_of"]
+__all__ = ["parse_as_of", "project_status_as_of", "summarize_network"]
 
 STATUS_COLUMNS = ("project_id", "name", "kind", "status", "basis", "since", "expected")
 
@@ -109,3 +109,29 @@ def project_status_as_of(
     frame = pd.DataFrame(records, columns=list(STATUS_COLUMNS))
     frame["expected"] = frame["expected"].astype(bool)
     return frame
+
+
+def summarize_network(network: Network) -> dict[str, Any]:
+    """Counts, length by mode, countries and project statuses of ``network``.
+
+    Keys: ``as_of`` (ISO date or ``None``), ``nodes``, ``links`` (usable links at
+    ``as_of``), ``length_km_by_mode``, ``countries`` (ISO codes of the nodes),
+    ``projects`` (``{id, name, status}`` as of the date; with no date, the latest
+    known status).
+    """
+    links = network.links
+    length: dict[Any, float] = (
+        links.groupby("mode")["length_km"].sum().to_dict() if len(links) else {}
+    )
+    status = project_status_as_of(network, network.as_of or dt.date.max)
+    return {
+        "as_of": network.as_of.isoformat() if network.as_of else None,
+        "nodes": len(network.nodes),
+        "links": len(links),
+        "length_km_by_mode": {str(m): round(float(v), 1) for m, v in length.items()},
+        "countries": sorted({str(c) for c in network.nodes["country"] if c}),
+        "projects": [
+            {"id": r["project_id"], "name": r["name"], "status": r["status"]}
+            for r in status.to_dict("records")
+        ],
+    }

@@ -60,6 +60,7 @@ __all__ = [
     "REQUIRED_TABLES",
     "SOURCE_ID_PATTERN",
     "ParsedDirectory",
+    "audit_tables",
     "check_tables",
     "parse_date",
     "read_directory",
@@ -1024,3 +1025,78 @@ def check_tables(
     if lines is None:
         lines = {name: tuple(range(2, len(frame) + 2)) for name, frame in tables.items()}
     return _Checker(tables, lines, parameters).run()
+
+
+# ---------------------------------------------------------------------------- audit
+
+
+def _row_id(table: Table, row: Mapping[Any, Any]) -> str:
+    return "/".join(str(row[k]) for k in table.key if not _missing(row[k]))
+
+
+def audit_tables(
+    tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What is an estimate, what is a range and what is missing, per table.
+
+    For each table: ``rows``; ``estimated`` (rows naming estimated columns),
+    ``ranges`` (rows giving a low/high), ``unsourced`` (rows with no ``source_ids``),
+    each as ``{"count", "rows": [{"id", "columns"}]}``; ``missing`` maps each
+    optional value column that is sometimes empty to ``{"count", "ids"}``. Under
+    ``parameters``: the dotted keys that are estimates, ranges or claims.
+    """
+    report: dict[str, Any] = {}
+    for name, table in TABLES.items():
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        records = frame.to_dict("records")
+        estimated, ranged, unsourced = [], [], []
+        companions = {c for lo, _, hi in table.ranges for c in (lo, hi)}
+        value_cols = [
+            c.name
+            for c in table.columns
+            if c.dtype in ("float", "int", "date") and not c.required and c.name not in companions
+        ]
+        missing: dict[str, list[str]] = {c: [] for c in value_cols}
+        for row in records:
+            rid = _row_id(table, row)
+            if table.sourced and row["estimated"]:
+                estimated.append({"id": rid, "columns": list(row["estimated"])})
+            spans = [
+                m for lo, m, hi in table.ranges if not (_missing(row[lo]) and _missing(row[hi]))
+            ]
+            if spans:
+                ranged.append({"id": rid, "columns": spans})
+            if table.sourced and not row["source_ids"]:
+                unsourced.append({"id": rid, "columns": list(row["estimated"])})
+            for c in value_cols:
+                if _missing(row[c]):
+                    missing[c].append(rid)
+        report[name] = {
+            "rows": len(records),
+            "estimated": {"count": len(estimated), "rows": estimated},
+            "ranges": {"count": len(ranged), "rows": ranged},
+            "unsourced": {"count": len(unsourced), "rows": unsourced},
+            "missing": {c: {"count": len(ids), "ids": ids} for c, ids in missing.items() if ids},
+        }
+    leaves: dict[str, list[str]] = {"estimated": [], "ranges": [], "claims": []}
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if not isinstance(value, Mapping):
+                continue
+            if "value" in value:
+                if value.get("basis") in ("estimate", "derived"):
+                    leaves["estimated"].append(dotted)
+                if "low" in value or "high" in value:
+                    leaves["ranges"].append(dotted)
+                if value.get("basis") == "claim":
+                    leaves["claims"].append(dotted)
+            else:
+                walk(value, dotted)
+
+    walk(parameters or {}, "")
+    report["parameters"] = {k: {"count": len(v), "keys": v} for k, v in leaves.items()}
+    return report
