@@ -1,9 +1,153 @@
-"""CLI commands of the scenario area (see register())."""
+"""``instc scenario list|show|validate|run``: the scenario files and what they change."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the main app."""
+    """Attach the ``scenario`` command group to the main app."""
+    scenario_app = typer.Typer(
+        help="Scenarios: what changes when a project opens, a border closes or a tariff is cut.",
+        no_args_is_help=True,
+    )
+    app.add_typer(scenario_app, name="scenario")
+
+    @scenario_app.command("list")
+    def list_(
+        json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List the bundled scenarios."""
+        from instc.cli._common import console, print_json
+        from instc.scenarios import bundled_names, load_bundled
+
+        scenarios = [load_bundled(name) for name in bundled_names()]
+        if json_out:
+            print_json(
+                [
+                    {
+                        "name": s.name,
+                        "title": s.title,
+                        "as_of": s.as_of,
+                        "parent": s.parent,
+                        "edits": len(s.edits),
+                    }
+                    for s in scenarios
+                ]
+            )
+            return
+        from rich.table import Table
+
+        table = Table(title="Bundled scenarios", title_justify="left")
+        for column in ("name", "title", "as of", "edits"):
+            table.add_column(column, justify="right" if column == "edits" else "left")
+        for s in scenarios:
+            table.add_row(s.name, s.title, str(s.as_of or ""), str(len(s.edits)))
+        console.print(table)
+
+    @scenario_app.command("show")
+    def show(
+        name: Annotated[str, typer.Argument(help="A bundled scenario name or a .toml file.")],
+        json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Show a scenario: description, sources, assumptions and edits."""
+        from instc.cli._common import console, print_json
+        from instc.scenarios import find_scenario
+
+        scenario = find_scenario(name)
+        titles = _source_titles()
+        if json_out:
+            print_json(_scenario_dict(scenario, titles))
+            return
+        from rich.markup import escape
+
+        heading = scenario.name + (f" — {scenario.title}" if scenario.title else "")
+        console.print(f"[bold]{escape(heading)}[/]")
+        console.print(escape(" ".join(scenario.description.split())))
+        if scenario.parent:
+            console.print(f"parent: {escape(scenario.parent)}")
+        if scenario.as_of:
+            console.print(f"as of: {scenario.as_of}")
+        console.print("[bold]edits[/]")
+        for number, edit in enumerate(scenario.edits, start=1):
+            note = f"  [dim]{escape(edit.note)}[/]" if edit.note else ""
+            console.print(f"  {number}. {escape(edit.describe())}{note}")
+        if not scenario.edits:
+            console.print("  (none)")
+        if scenario.assumptions:
+            console.print("[bold]assumptions[/]")
+            for text in scenario.assumptions:
+                console.print(f"  - {escape(text)}")
+        console.print("[bold]sources[/]")
+        for source in scenario.sources:
+            console.print(f"  {source}  {escape(titles.get(source, ''))}")
+
+    @scenario_app.command("validate")
+    def validate(
+        files: Annotated[list[Path], typer.Argument(help="Scenario .toml files.")],
+        data: Annotated[
+            Path | None,
+            typer.Option(help="Dataset directory to check ids against (default: embedded)."),
+        ] = None,
+    ) -> None:
+        """Check scenario files: schema, ids against the dataset, and a trial apply.
+
+        Prints one red line per problem (file:line: what — fix) and exits with 2.
+        """
+        from instc._errors import Problem, ScenarioError
+        from instc.cli._common import console, err_console
+        from instc.network.load import load_network
+        from instc.scenarios import ScenarioFileError, apply_scenario, read_scenario
+
+        network = None
+        failed = False
+        for file in files:
+            problems: list[Problem | str] = []
+            try:
+                scenario = read_scenario(file)
+                if network is None:
+                    network = load_network(data, as_of=None)
+                apply_scenario(network, scenario)
+            except ScenarioFileError as exc:
+                problems.extend(exc.problems)
+            except ScenarioError as exc:
+                problems.append(str(exc))
+            for problem in problems:
+                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True)
+            if problems:
+                failed = True
+            else:
+                console.print(f"ok: {file} ({len(scenario.edits)} edits)", highlight=False)
+        if failed:
+            raise typer.Exit(code=2)
+
+
+def _source_titles() -> dict[str, str]:
+    """Titles of the embedded sources by id (empty when the dataset cannot be read)."""
+    import csv
+
+    from instc.network.load import embedded_data_dir
+
+    path = embedded_data_dir() / "sources.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["source_id"]: row.get("title") or "" for row in csv.DictReader(handle)}
+
+
+def _scenario_dict(scenario: Any, titles: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "description": scenario.description,
+        "parent": scenario.parent,
+        "as_of": scenario.as_of,
+        "assumptions": list(scenario.assumptions),
+        "sources": [{"source_id": s, "title": titles.get(s)} for s in scenario.sources],
+        "edits": [
+            {"action": e.action, "describe": e.describe(), "note": e.note} for e in scenario.edits
+        ],
+    }

@@ -12,8 +12,9 @@ only when that date falls in the period; with no date (``as_of=None``) every edi
 
 What each action does:
 
-- ``open`` a project: its timeline gets an ``open`` row (basis ``expected``: a scenario
-  is a hypothesis) from ``start`` (default: always), replacing the rows it overrides;
+- ``open`` a project: its timeline gets an ``open`` row (``in_force`` for an agreement;
+  basis ``expected``: a scenario is a hypothesis) from ``start`` (default: always),
+  replacing the rows it overrides;
   ``close`` a project: likewise with ``closed`` (``suspended`` when the edit has an
   ``end``, after which the original timeline resumes).
 - ``open`` other selections (links, nodes, borders, countries, modes, families, basins):
@@ -251,8 +252,13 @@ def _apply_edit(work: _Tables, scenario: Scenario, edit: Edit, as_of: dt.date | 
 def _open_close(work: _Tables, scenario: Scenario, edit: Edit) -> None:
     keys = edit.selection.names()
     if keys == ("project",):
-        status = "open" if edit.action == "open" else ("suspended" if edit.end else "closed")
+        kinds = dict(zip(work["projects"]["project_id"], work["projects"]["kind"], strict=True))
         for project in edit.selection.project:
+            if edit.action == "open":
+                # an agreement does not open, it enters into force (and gates no link)
+                status = "in_force" if kinds.get(project) == "agreement" else "open"
+            else:
+                status = "suspended" if edit.end else "closed"
             _override_status(work, scenario, project, status, edit.start, edit.end)
         return
     if keys == ("service",) and edit.action == "close":
@@ -463,18 +469,21 @@ def _effective_tariffs(
 ) -> int | None:
     """Index of the tariff row that applies to ``link`` for ``cargo``, most specific first:
     the link's own row, then its mode in the country of its start (then its end), then
-    its mode anywhere."""
+    its mode anywhere; the first row wins on ties (as in :mod:`instc.network.graph`)."""
     rows = tariffs.loc[tariffs["cargo"] == cargo]
     own = rows.loc[rows["link_id"] == link["link_id"]]
     if len(own):
-        return int(own.index[-1])
+        return int(own.index[0])
     generic = rows.loc[rows["link_id"].isna() & (rows["mode"] == link["mode"])]
     for country in countries:
         hit = generic.loc[generic["country"] == country]
         if len(hit):
-            return int(hit.index[-1])
+            return int(hit.index[0])
     anywhere = generic.loc[generic["country"].isna()]
-    return int(anywhere.index[-1]) if len(anywhere) else None
+    return int(anywhere.index[0]) if len(anywhere) else None
+
+
+_TARIFF_MONEY = ("usd_per_unit_km", "usd_per_unit_km_low", "usd_per_unit_km_high", "usd_per_unit")
 
 
 def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
@@ -506,7 +515,8 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
                 if edit.action == "scale":
                     continue  # no tariff to scale: the cost of this leg is not in the data
                 row: dict[str, Any] = {c: None for c in tariffs.columns}
-                row.update({c: math.nan for c in columns})
+                row.update({c: math.nan for c in _TARIFF_MONEY})
+                row.update({"source_ids": (), "estimated": ()})
             else:
                 row = dict(tariffs.loc[index])
             own = index is not None and row.get("link_id") == link["link_id"]

@@ -53,10 +53,11 @@ SELECTORS = ("link", "mode", "country", "family", "project", "border", "node", "
 
 # Water bodies a selection can name, as lat/lon boxes (south, west, north, east). A
 # sea, ferry or inland-waterway link is in a basin when both its ends are in the box.
-# The Caspian box holds every Caspian port of the dataset (Astrakhan and Olya on the
-# Volga delta included) and no point of the Black Sea or the Persian Gulf.
+# The Caspian box is the one of the routing rule caspian_littoral_flag
+# (instc/routing/rules.toml): every Caspian port, Astrakhan and Olya on the Volga delta
+# included, and no point of the Black Sea, the Persian Gulf or the Volga above Astrakhan.
 BASINS: dict[str, tuple[float, float, float, float]] = {
-    "caspian": (36.0, 46.5, 47.5, 55.5),
+    "caspian": (36.4, 46.5, 47.2, 55.2),
 }
 BASIN_MODES = ("sea", "ferry", "inland_waterway")
 
@@ -209,11 +210,11 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "caspian_littoral_only",
             bool,
-            "Caspian legs (sea, ferry and river-sea links of the 'caspian' basin) may be "
-            "sailed only by vessels flying the flag of one of the five littoral states "
-            "(Caspian Convention 2018). The dataset has no vessel flags, so the rule "
-            "changes no table: it is recorded as the parameter "
-            "rules.caspian_littoral_only for the engines that model fleets.",
+            "Caspian legs (sea and ferry links of the 'caspian' basin) may be sailed "
+            "only by vessels flying the flag of one of the five littoral states (Caspian "
+            "Convention 2018). true switches the routing rule caspian_littoral_flag "
+            "(instc/routing/rules.toml) on, false switches it off; recorded as the "
+            "parameter rules.caspian_littoral_only.",
         ),
     )
 }
@@ -263,6 +264,35 @@ class Edit:
     line: int | None = None
     key_lines: Mapping[str, int] = dc_field(default_factory=dict)
 
+    def describe(self) -> str:
+        """One line saying what the edit does.
+
+        >>> Edit("scale", Selection(mode=("rail",), country=("AZ", "IR")),
+        ...      field="tariff_usd_per_unit_km", factor=0.5).describe()
+        'scale tariff_usd_per_unit_km x 0.5 where mode=rail, country=AZ|IR'
+        """
+        where = ", ".join(
+            f"{k}={'|'.join(getattr(self.selection, k))}" for k in self.selection.names()
+        )
+        if self.action in ("open", "close"):
+            text = f"{self.action} {where}"
+        elif self.action == "scale":
+            text = f"scale {self.field} x {_num(self.factor)} where {where}"
+        elif self.action == "set":
+            text = f"set {self.field} = {_num(self.value)} where {where}"
+        elif self.action == "demand":
+            filters = ", ".join(
+                f"{k}={'|'.join(str(v) for v in vs)}" for k, vs in self.demand.items()
+            )
+            text = f"demand x {_num(self.factor)}" + (f" where {filters}" if filters else "")
+        else:
+            text = "rule " + ", ".join(f"{k} = {v!r}" for k, v in self.rules.items())
+        if self.cargo:
+            text += f" (cargo {'|'.join(self.cargo)})"
+        if self.start or self.end:
+            text += f" during [{self.start or '...'}, {self.end or '...'})"
+        return text
+
     def active_at(self, as_of: dt.date | None) -> bool:
         """Whether the edit holds on ``as_of`` (always, when ``as_of`` is None).
 
@@ -277,6 +307,11 @@ class Edit:
         if self.start is not None and as_of < self.start:
             return False
         return not (self.end is not None and as_of >= self.end)
+
+
+def _num(value: float | None) -> str:
+    """A number for people: ``15000000.0`` -> ``15,000,000``, ``0.5`` -> ``0.5``."""
+    return "?" if value is None else f"{value:,.10g}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,316 @@
+"""What a scenario changes: the best route per OD pair before and after, and the deltas.
+
+The route planner is passed in as a callable (``planner(network, origin, destination,
+cargo)``) returning an object shaped like :class:`instc.routing.results.RouteOption`
+(``totals.to_dict()``, ``legs`` with ``mode``, ``distance_km`` and ``link_id``, and
+``family``), or raising :class:`~instc._errors.NoRouteError`. :func:`route_planner`
+builds the default one on :func:`instc.routing.route`.
+
+>>> from types import SimpleNamespace as NS
+>>> def planner(network, origin, destination, cargo):
+...     cost = 100.0 if network == "before" else 80.0
+...     leg = NS(mode="rail", distance_km=10.0, link_id="L1")
+...     return NS(totals=NS(to_dict=lambda: {"cost_usd": cost}), legs=(leg,), family=None)
+>>> d = diff_networks("before", "after", [ODPair("A", "B", "container")], planner=planner)
+>>> d.pairs[0].delta
+{'cost_usd': -20.0}
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from instc._errors import NoRouteError, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from instc.network.model import Network
+    from instc.scenarios.schema import Scenario
+
+__all__ = [
+    "ODPair",
+    "PairDiff",
+    "Planner",
+    "ScenarioDiff",
+    "compare_table",
+    "default_pairs",
+    "diff_networks",
+    "read_pairs",
+    "route_planner",
+    "run_scenario",
+]
+
+Planner = Callable[[Any, str, str, str], Any]
+
+# Changes smaller than this (in the totals' own units) are rounding, not a change.
+_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class ODPair:
+    """An origin–destination pair and cargo class to compare (``group`` labels it)."""
+
+    origin: str
+    destination: str
+    cargo: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class PairDiff:
+    """The best option for one pair before and after a scenario.
+
+    ``before`` / ``after`` are the route planner's totals (``None`` when there is no
+    route, with the reason in ``no_route_before`` / ``no_route_after``); ``delta`` is
+    after minus before for every total both have. ``mode_share_*`` is the share of the
+    distance run on each mode; ``links_entered`` / ``links_left`` the links the best
+    route started or stopped using.
+    """
+
+    origin: str
+    destination: str
+    cargo: str
+    before: Mapping[str, float] | None
+    after: Mapping[str, float] | None
+    delta: Mapping[str, float] | None
+    family_before: str | None = None
+    family_after: str | None = None
+    mode_share_before: Mapping[str, float] = field(default_factory=dict)
+    mode_share_after: Mapping[str, float] = field(default_factory=dict)
+    links_entered: tuple[str, ...] = ()
+    links_left: tuple[str, ...] = ()
+    no_route_before: str | None = None
+    no_route_after: str | None = None
+    group: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the scenario changed anything for this pair."""
+        if (self.before is None) != (self.after is None):
+            return True
+        if self.links_entered or self.links_left:
+            return True
+        return any(abs(v) > _TOLERANCE for v in (self.delta or {}).values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "cargo": self.cargo,
+            "group": self.group,
+            "before": None if self.before is None else dict(self.before),
+            "after": None if self.after is None else dict(self.after),
+            "delta": None if self.delta is None else dict(self.delta),
+            "changed": self.changed,
+            "family_before": self.family_before,
+            "family_after": self.family_after,
+            "mode_share_before": dict(self.mode_share_before),
+            "mode_share_after": dict(self.mode_share_after),
+            "links_entered": list(self.links_entered),
+            "links_left": list(self.links_left),
+            "no_route_before": self.no_route_before,
+            "no_route_after": self.no_route_after,
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioDiff:
+    """A scenario's effect on every pair compared."""
+
+    scenario: str
+    baseline: str
+    pairs: tuple[PairDiff, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"scenario", "baseline", "pairs": [{"origin", "destination", "cargo",
+        "before", "after", "delta", ...}]}``."""
+        return {
+            "scenario": self.scenario,
+            "baseline": self.baseline,
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per pair: the totals before/after and their deltas as columns."""
+        import pandas as pd
+
+        rows = []
+        for p in self.pairs:
+            row: dict[str, Any] = {
+                "scenario": self.scenario,
+                "origin": p.origin,
+                "destination": p.destination,
+                "cargo": p.cargo,
+                "family_before": p.family_before,
+                "family_after": p.family_after,
+                "changed": p.changed,
+            }
+            for prefix, totals in (("before", p.before), ("after", p.after), ("delta", p.delta)):
+                for key, value in (totals or {}).items():
+                    row[f"{prefix}_{key}"] = value
+            row["links_entered"] = ";".join(p.links_entered)
+            row["links_left"] = ";".join(p.links_left)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def _mode_share(legs: Iterable[Any]) -> dict[str, float]:
+    distance: dict[str, float] = {}
+    for leg in legs:
+        km = float(getattr(leg, "distance_km", 0.0) or 0.0)
+        if km > 0:
+            distance[leg.mode] = distance.get(leg.mode, 0.0) + km
+    total = sum(distance.values())
+    return {m: d / total for m, d in sorted(distance.items())} if total else {}
+
+
+def _best(planner: Planner, network: Any, pair: ODPair) -> tuple[Any | None, str | None]:
+    try:
+        return planner(network, pair.origin, pair.destination, pair.cargo), None
+    except NoRouteError as exc:
+        return None, str(exc)
+
+
+def diff_networks(
+    before: Any,
+    after: Any,
+    pairs: Sequence[ODPair],
+    *,
+    planner: Planner,
+    scenario: str = "scenario",
+    baseline: str = "baseline",
+) -> ScenarioDiff:
+    """Plan every pair on both networks and compare the best options."""
+    out = []
+    for pair in pairs:
+        old, why_old = _best(planner, before, pair)
+        new, why_new = _best(planner, after, pair)
+        t_old = dict(old.totals.to_dict()) if old is not None else None
+        t_new = dict(new.totals.to_dict()) if new is not None else None
+        delta = (
+            {k: float(t_new[k]) - float(t_old[k]) for k in t_old if k in t_new}
+            if t_old is not None and t_new is not None
+            else None
+        )
+        links_old = [leg.link_id for leg in old.legs if leg.link_id] if old is not None else []
+        links_new = [leg.link_id for leg in new.legs if leg.link_id] if new is not None else []
+        out.append(
+            PairDiff(
+                origin=pair.origin,
+                destination=pair.destination,
+                cargo=pair.cargo,
+                group=pair.group,
+                before=t_old,
+                after=t_new,
+                delta=delta,
+                family_before=getattr(old, "family", None),
+                family_after=getattr(new, "family", None),
+                mode_share_before=_mode_share(old.legs) if old is not None else {},
+                mode_share_after=_mode_share(new.legs) if new is not None else {},
+                links_entered=tuple(x for x in dict.fromkeys(links_new) if x not in links_old),
+                links_left=tuple(x for x in dict.fromkeys(links_old) if x not in links_new),
+                no_route_before=why_old,
+                no_route_after=why_new,
+            )
+        )
+    return ScenarioDiff(scenario=scenario, baseline=baseline, pairs=tuple(out))
+
+
+# -- OD pairs -----------------------------------------------------------------------
+
+
+def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
+    """OD pairs from a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
+    optional group)."""
+    from instc.network.schema import CARGO_CLASSES
+
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(
+            f"{path}: no such pairs file — give a TOML file of [[pair]] tables"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc} — fix the syntax") from None
+    from instc.scenarios._lines import key_lines
+
+    lines = key_lines(path.read_text(encoding="utf-8"))
+    pairs = []
+    for index, raw in enumerate(doc.get("pair", [])):
+        line = lines.get(("pair", index))
+        missing = [k for k in ("origin", "destination", "cargo") if not isinstance(raw.get(k), str)]
+        if missing:
+            raise ScenarioError(
+                f"{path}:{line}: pair {index + 1} lacks {', '.join(missing)} — every [[pair]] "
+                "needs origin, destination and cargo strings"
+            )
+        if raw["cargo"] not in CARGO_CLASSES:
+            from instc.scenarios.parse import closest
+
+            hint = closest(raw["cargo"], CARGO_CLASSES)
+            raise ScenarioError(f"{path}:{line}: unknown cargo {raw['cargo']!r} — {hint}")
+        pairs.append(
+            ODPair(raw["origin"], raw["destination"], raw["cargo"], str(raw.get("group", "")))
+        )
+    if not pairs:
+        raise ScenarioError(f"{path}: no [[pair]] tables — add at least one OD pair")
+    return tuple(pairs)
+
+
+def default_pairs() -> tuple[ODPair, ...]:
+    """The bundled OD pairs (``instc/data/scenarios/_pairs.toml``)."""
+    from instc.scenarios.catalog import bundled_dir
+
+    return read_pairs(bundled_dir() / "_pairs.toml")
+
+
+# -- running scenarios -----------------------------------------------------------------
+
+
+def route_planner(*, by: str = "cost") -> Planner:
+    """The default planner: :func:`instc.routing.route` optimising ``by``, honouring the
+    scenario's rules (``network.parameters['rules']``)."""
+
+    def plan(network: Network, origin: str, destination: str, cargo: str) -> Any:
+        from instc.routing import route
+
+        return route(network, origin, destination, cargo=cargo, by=by)
+
+    return plan
+
+
+def run_scenario(
+    network: Network,
+    scenario: Scenario,
+    *,
+    pairs: Sequence[ODPair] | None = None,
+    baseline: Scenario | None = None,
+    planner: Planner | None = None,
+) -> ScenarioDiff:
+    """The effect of ``scenario`` on ``network`` (after ``baseline``, when given)."""
+    from instc.scenarios.apply import apply_scenario
+
+    before = apply_scenario(network, baseline) if baseline is not None else network
+    after = apply_scenario(before, scenario)
+    return diff_networks(
+        before,
+        after,
+        pairs if pairs is not None else default_pairs(),
+        planner=planner or route_planner(),
+        scenario=scenario.name,
+        baseline=baseline.name if baseline is not None else "baseline",
+    )
+
+
+def compare_table(diffs: Sequence[ScenarioDiff]) -> pd.DataFrame:
+    """Many scenarios in one table: one row per scenario and pair."""
+    import pandas as pd
+
+    frames = [d.to_frame() for d in diffs]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
