@@ -1,9 +1,348 @@
-"""CLI commands of the routing area (see register())."""
+"""CLI commands of the routing area: ``instc route``, ``instc compare``, ``instc pareto``.
+
+Only Typer is imported at start-up; the network, pandas and scipy load inside the
+commands. Every instc error becomes one red line and exit code 2.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+    from instc.routing.results import RouteOption
+
+_CARGO = typer.Option("container", "--cargo", help="container, bulk, liquid, truck, passenger")
+_AS_OF = typer.Option(None, "--as-of", help="network date: YYYY, YYYY-MM or YYYY-MM-DD")
+_AVOID_COUNTRY = typer.Option(None, "--avoid-country", help="ISO code or name; repeatable")
+_AVOID_MODE = typer.Option(None, "--avoid-mode", help="sea, rail, road, ferry, ...; repeatable")
+_AVOID_NODE = typer.Option(None, "--avoid-node", help="a place to avoid; repeatable")
+_AVOID_LINK = typer.Option(None, "--avoid-link", help="a link id to avoid; repeatable")
+_AVOID_BORDER = typer.Option(None, "--avoid-border", help="a border id to avoid; repeatable")
+_VIA = typer.Option(
+    None, "--via", help="pass here, in order: place, PLACE@layer, border:ID, link:ID; repeatable"
+)
+_FLAG = typer.Option(
+    None, "--vessel-flag", help="carrier's flag (ISO); hides waters it may not sail"
+)
+_VOT = typer.Option(
+    None, "--value-of-time", help="USD per cargo unit-day for --by generalised"
+)
+_JSON = typer.Option(False, "--json", help="print JSON instead of tables")
+_GEOJSON = typer.Option(None, "--geojson", help="also write the options as GeoJSON here")
+_DATA = typer.Option(None, "--data", help="dataset directory (default: the embedded one)")
+
+
+def _avoid(**kinds: list[str] | None) -> dict[str, list[str]]:
+    return {k: v for k, v in kinds.items() if v}
+
+
+def _network(data: Path | None, as_of: str | None) -> Network:
+    from instc.network.load import load_network
+
+    if as_of is None:
+        return load_network(data)
+    return load_network(data, as_of=as_of)
+
+
+def _fmt(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def _option_table(option: RouteOption, title: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name, justify in (
+        ("#", "right"),
+        ("mode", "left"),
+        ("from → to", "left"),
+        ("km", "right"),
+        ("move h", "right"),
+        ("wait h", "right"),
+        ("dwell h", "right"),
+        ("USD", "right"),
+        ("kg CO2e", "right"),
+        ("sources", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, leg in enumerate(option.legs, 1):
+        if leg.kind == "transfer":
+            mode = f"⇄ {leg.transfer_kind}"
+            where = f"{leg.from_name}: {leg.from_layer} → {leg.to_layer}"
+        else:
+            mode = leg.mode + (" ⊢border" if leg.kind == "border" else "")
+            where = f"{leg.from_name} → {leg.to_name}"
+        if leg.expected:
+            mode += " *"
+        table.add_row(
+            str(i),
+            mode,
+            where,
+            _fmt(leg.distance_km),
+            _fmt(leg.moving_h, 1),
+            _fmt(leg.waiting_h, 1),
+            _fmt(leg.dwell_h, 1),
+            _fmt(leg.cost_usd),
+            _fmt(leg.co2e_kg, 1),
+            ", ".join(leg.source_ids[:4]) + (" …" if len(leg.source_ids) > 4 else ""),
+        )
+    t = option.totals
+    table.add_row(
+        "",
+        "[bold]total[/]",
+        f"[bold]{t.time_days:.1f} days[/]",
+        f"[bold]{_fmt(t.distance_km)}[/]",
+        "",
+        "",
+        "",
+        f"[bold]{_fmt(t.cost_usd)}[/]",
+        f"[bold]{_fmt(t.co2e_kg, 1)}[/] (TTW {_fmt(t.co2e_kg_ttw, 1)})",
+        "",
+    )
+    return table
+
+
+def _print_option(option: RouteOption, title: str) -> None:
+    from instc.cli._common import console
+
+    console.print(_option_table(option, title))
+    for a in option.assumptions:
+        console.print(f"  [dim]• {a}[/]", highlight=False)
+
+
+def _write_geojson(options: list[RouteOption], path: Path | None) -> None:
+    if path is None:
+        return
+    from instc.cli._common import err_console
+    from instc.routing.results import write_geojson
+
+    write_geojson(options, path)
+    err_console.print(f"wrote {len(options)} option(s) to {path}", highlight=False)
+
+
+def _guard(fn: Any) -> None:
+    from instc._errors import InstcError
+    from instc.cli._common import fail
+
+    try:
+        fn()
+    except InstcError as exc:
+        fail(str(exc))
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the main app."""
+
+    @app.command("route")
+    def route_cmd(
+        origin: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        destination: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        cargo: str = _CARGO,
+        by: str = typer.Option("cost", "--by", help="cost, time, co2e, distance, generalised"),
+        as_of: str | None = _AS_OF,
+        avoid_country: list[str] | None = _AVOID_COUNTRY,
+        avoid_mode: list[str] | None = _AVOID_MODE,
+        avoid_node: list[str] | None = _AVOID_NODE,
+        avoid_link: list[str] | None = _AVOID_LINK,
+        avoid_border: list[str] | None = _AVOID_BORDER,
+        via: list[str] | None = _VIA,
+        k: int = typer.Option(1, "--k", help="number of really different routes"),
+        vessel_flag: str | None = _FLAG,
+        value_of_time: float | None = _VOT,
+        as_json: bool = _JSON,
+        geojson: Path | None = _GEOJSON,
+        data: Path | None = _DATA,
+    ) -> None:
+        """Door-to-door route(s) with a leg-by-leg breakdown of cost, time and CO2e."""
+
+        def run() -> None:
+            from instc.cli._common import print_json
+            from instc.routing.alternatives import alternatives
+            from instc.routing.shortest import route
+
+            network = _network(data, as_of)
+            common: dict[str, Any] = {
+                "cargo": cargo,
+                "by": by,
+                "avoid": _avoid(
+                    country=avoid_country,
+                    mode=avoid_mode,
+                    node=avoid_node,
+                    link=avoid_link,
+                    border=avoid_border,
+                ),
+                "via": via or (),
+                "vessel_flag": vessel_flag,
+                "value_of_time_usd_per_unit_day": value_of_time,
+            }
+            if k > 1:
+                options = list(alternatives(network, origin, destination, k=k, **common))
+            else:
+                options = [route(network, origin, destination, **common)]
+            _write_geojson(options, geojson)
+            if as_json:
+                print_json(options[0].to_dict() if k == 1 else [o.to_dict() for o in options])
+                return
+            for i, option in enumerate(options, 1):
+                head = f"{option.origin} → {option.destination}, {cargo} by {option.by}"
+                head += f", as of {option.as_of}" if option.as_of else ""
+                _print_option(option, head if k == 1 else f"option {i}: {head}")
+
+        _guard(run)
+
+    @app.command("compare")
+    def compare_cmd(
+        origin: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        destination: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        cargo: str = _CARGO,
+        by: str = typer.Option("cost", "--by", "--sort", help="sort by cost, time or co2e"),
+        as_of: str | None = _AS_OF,
+        avoid_country: list[str] | None = _AVOID_COUNTRY,
+        avoid_mode: list[str] | None = _AVOID_MODE,
+        vessel_flag: str | None = _FLAG,
+        families: Path | None = typer.Option(None, "--families", help="families TOML file"),
+        legs: bool = typer.Option(False, "--legs", help="also print each family's legs"),
+        as_json: bool = _JSON,
+        geojson: Path | None = _GEOJSON,
+        data: Path | None = _DATA,
+    ) -> None:
+        """The best option of each corridor family side by side (INSTC vs Suez/Cape)."""
+
+        def run() -> None:
+            from instc.cli._common import print_json
+            from instc.routing.compare import compare, load_families
+
+            network = _network(data, as_of)
+            result = compare(
+                network,
+                origin,
+                destination,
+                cargo=cargo,
+                by=by,
+                avoid=_avoid(country=avoid_country, mode=avoid_mode),
+                families=None if families is None else load_families(families),
+                vessel_flag=vessel_flag,
+            )
+            _write_geojson(list(result.options), geojson)
+            if as_json:
+                print_json(result.to_list())
+                return
+            print_comparison(result, legs=legs)
+
+        _guard(run)
+
+    @app.command("pareto")
+    def pareto_cmd(
+        origin: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        destination: str = typer.Argument(..., help="place: UN/LOCODE, id or name"),
+        cargo: str = _CARGO,
+        as_of: str | None = _AS_OF,
+        avoid_country: list[str] | None = _AVOID_COUNTRY,
+        avoid_mode: list[str] | None = _AVOID_MODE,
+        avoid_node: list[str] | None = _AVOID_NODE,
+        via: list[str] | None = _VIA,
+        vessel_flag: str | None = _FLAG,
+        legs: bool = typer.Option(False, "--legs", help="also print each option's legs"),
+        as_json: bool = _JSON,
+        geojson: Path | None = _GEOJSON,
+        data: Path | None = _DATA,
+    ) -> None:
+        """Every option not beaten on all of cost, time and CO2e at once."""
+
+        def run() -> None:
+            from rich.table import Table
+
+            from instc.cli._common import console, print_json
+            from instc.routing.pareto import pareto
+
+            network = _network(data, as_of)
+            options = pareto(
+                network,
+                origin,
+                destination,
+                cargo=cargo,
+                avoid=_avoid(country=avoid_country, mode=avoid_mode, node=avoid_node),
+                via=via or (),
+                vessel_flag=vessel_flag,
+            )
+            _write_geojson(list(options), geojson)
+            if as_json:
+                print_json([o.to_dict() for o in options])
+                return
+            table = Table(title=f"Pareto set {options[0].origin} → {options[0].destination}")
+            for name in ("#", "USD", "days", "kg CO2e", "km", "via links"):
+                table.add_column(name, justify="left" if name == "via links" else "right")
+            for i, o in enumerate(options, 1):
+                t = o.totals
+                table.add_row(
+                    str(i),
+                    _fmt(t.cost_usd),
+                    f"{t.time_days:.1f}",
+                    _fmt(t.co2e_kg, 1),
+                    _fmt(t.distance_km),
+                    _summary(o),
+                )
+            console.print(table)
+            if legs:
+                for i, o in enumerate(options, 1):
+                    _print_option(o, f"option {i}")
+
+        _guard(run)
+
+
+def _summary(option: RouteOption, width: int = 70) -> str:
+    """The places a route passes where it changes mode, e.g. 'INNSA sea IRBND rail ...'."""
+    parts: list[str] = []
+    last_mode = None
+    for leg in option.legs:
+        if leg.kind == "transfer":
+            continue
+        if leg.mode != last_mode:
+            parts.append(f"{leg.from_node} {leg.mode}")
+            last_mode = leg.mode
+    if option.legs:
+        parts.append(option.legs[-1].to_node)
+    text = " › ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_comparison(result: Any, *, legs: bool = False) -> None:
+    """Print a :class:`~instc.routing.compare.Comparison` as a marketplace-style table."""
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    best = result.options[0].totals
+    first = result.options[0]
+    table = Table(
+        title=f"{first.origin} → {first.destination}: best {first.cargo} option per family "
+        f"(sorted by {result.by}" + (f", as of {first.as_of})" if first.as_of else ")"),
+        title_justify="left",
+    )
+    for name in ("family", "USD", "Δ USD", "days", "Δ days", "kg CO2e", "Δ kg", "km", "route"):
+        table.add_column(name, justify="left" if name in ("family", "route") else "right")
+    for o in result.options:
+        t = o.totals
+        table.add_row(
+            (o.family_label or o.family or "") + (" *" if o.expected else ""),
+            _fmt(t.cost_usd),
+            f"{t.cost_usd - best.cost_usd:+,.0f}",
+            f"{t.time_days:.1f}",
+            f"{(t.time_h - best.time_h) / 24:+.1f}",
+            _fmt(t.co2e_kg),
+            f"{t.co2e_kg - best.co2e_kg:+,.0f}",
+            _fmt(t.distance_km),
+            _summary(o, 60),
+        )
+    console.print(table)
+    if any(o.expected for o in result.options):
+        console.print("  [dim]* relies on a project expected (not yet known) to be open[/]")
+    for fid, why in result.missing:
+        console.print(f"  [yellow]no {fid} option:[/] {why}", highlight=False)
+    if legs:
+        for o in result.options:
+            _print_option(o, o.family_label or o.family or "")
