@@ -73,7 +73,7 @@ def test_sweep_runs_and_doubling_border_delays_raises_mean_by_border_mean(tmp_pa
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[sweep]\nseed = 1\n", "no \\[\\[legs\\]\\] given"),
+        ("[sweep]\nseed = 1\n", "no legs given"),
         (SWEEP.replace("border_delay_factor", "border_factor"), "grid.border_factor: unknown"),
         (SWEEP.replace("samples = 20000", "samples = 0"), "sweep.samples"),
         (SWEEP.replace("time_h = [10, 12, 72]", "time_h = [10, 72]"), "legs\\[1\\]"),

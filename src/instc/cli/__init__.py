@@ -12,6 +12,7 @@ import typer
 
 from instc.cli import assign as _assign
 from instc.cli import network as _network
+from instc.cli import reliability as _reliability
 from instc.cli import routing as _routing
 from instc.cli import scenario as _scenario
 
@@ -23,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for _module in (_network, _routing, _scenario, _assign):
+for _module in (_network, _routing, _scenario, _assign, _reliability):
     _module.register(app)
 
 

@@ -168,7 +168,7 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
         raise _fail(origin, "sweep.within_days", f"{within!r} is invalid", "give days >= 0")
     legs = data.get("legs")
     if not isinstance(legs, list) or not legs:
-        raise _fail(origin, "legs", "no [[legs]] given", "add at least one [[legs]] table")
+        raise _fail(origin, "legs", "no legs given", "add at least one legs table")
     for i, spec in enumerate(legs):
         where = f"legs[{i}]"
         if not isinstance(spec, dict) or "name" not in spec or "time_h" not in spec:
