@@ -25,9 +25,17 @@ def _errors_as_red_line() -> Iterator[None]:
     try:
         yield
     except InstcError as exc:
-        from instc.cli._common import fail
+        _fail(str(exc))
 
-        fail(str(exc))
+
+def _fail(message: str) -> None:
+    """One red line on stderr (never wrapped, whatever the terminal width), exit 2."""
+    from rich.markup import escape
+
+    from instc.cli._common import err_console
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
 
 
 def _load(data: Path | None, as_of: str | None) -> Any:
@@ -54,6 +62,7 @@ def validate(directory: Path = typer.Argument(..., help="dataset folder to check
             f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] "
             f"in {len(files)} file{'s' if len(files) != 1 else ''}: {', '.join(files)}",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(code=2)
     out.print(f"[bold green]valid[/]: {directory}")
@@ -328,6 +337,7 @@ def import_gmns_command(
                 f"[bold red]error:[/] the converted tables have {len(exc.problems)} problems "
                 f"(nodes.csv is node.csv, links.csv is link.csv); nothing was written",
                 highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(code=2) from None
     console.print(f"wrote instc tables to {target}; check with: instc validate {target}")
