@@ -85,6 +85,8 @@ def register(app: typer.Typer) -> None:
         for source in scenario.sources:
             console.print(f"  {source}  {escape(titles.get(source, ''))}")
 
+    _run_command(scenario_app)
+
     @scenario_app.command("validate")
     def validate(
         files: Annotated[list[Path], typer.Argument(help="Scenario .toml files.")],
@@ -123,6 +125,108 @@ def register(app: typer.Typer) -> None:
                 console.print(f"ok: {file} ({len(scenario.edits)} edits)", highlight=False)
         if failed:
             raise typer.Exit(code=2)
+
+
+def _run_command(scenario_app: typer.Typer) -> None:
+    @scenario_app.command("run")
+    def run(
+        names: Annotated[list[str], typer.Argument(help="Bundled scenario names or .toml files.")],
+        baseline: Annotated[
+            str | None,
+            typer.Option(help="Scenario applied first; the others are compared with it."),
+        ] = None,
+        pairs: Annotated[
+            Path | None,
+            typer.Option(help="TOML file of [[pair]] tables (default: the bundled pairs)."),
+        ] = None,
+        by: Annotated[
+            str, typer.Option(help="Best option by cost, time, co2e, distance or generalised.")
+        ] = "cost",
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Date of the baseline (default: today).")
+        ] = None,
+        data: Annotated[
+            Path | None, typer.Option(help="Dataset directory (default: embedded).")
+        ] = None,
+        show_all: Annotated[
+            bool, typer.Option("--all", help="Also list the pairs the scenario leaves alone.")
+        ] = False,
+        json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Run scenarios: the best option per OD pair before and after, and the deltas."""
+        from instc.cli._common import print_json
+        from instc.network.load import load_network
+        from instc.scenarios import find_scenario
+        from instc.scenarios.diff import default_pairs, read_pairs, route_planner, run_scenario
+
+        network = load_network(data, as_of=as_of if as_of is not None else "today")
+        base = find_scenario(baseline) if baseline else None
+        od = read_pairs(pairs) if pairs else default_pairs()
+        planner = route_planner(by=by)
+        diffs = [
+            run_scenario(network, find_scenario(name), pairs=od, baseline=base, planner=planner)
+            for name in names
+        ]
+        if json_out:
+            print_json(diffs[0].to_dict() if len(diffs) == 1 else [d.to_dict() for d in diffs])
+            return
+        _print_diffs(diffs, show_all=show_all, by=by)
+
+
+def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console
+    from instc.units import h_to_days
+
+    title = "Scenario comparison" if len(diffs) > 1 else f"Scenario {diffs[0].scenario}"
+    table = Table(
+        title=f"{title} (baseline: {diffs[0].baseline}; best option by {by}; per cargo unit)",
+        title_justify="left",
+    )
+    for column in (
+        "scenario",
+        "pair",
+        "cargo",
+        "Δcost usd",
+        "Δtime d",
+        "Δco2e kg",
+        "family",
+        "links +/-",
+    ):
+        table.add_column(column, justify="right" if column.startswith("Δ") else "left")
+    unchanged = 0
+    for diff in diffs:
+        for p in diff.pairs:
+            if not p.changed and not show_all:
+                unchanged += 1
+                continue
+            if p.delta is not None:
+                cells = [
+                    f"{p.delta['cost_usd']:+,.0f}",
+                    f"{h_to_days(p.delta['time_h']):+.2f}",
+                    f"{p.delta['co2e_kg']:+,.1f}",
+                ]
+            else:
+                before = "no route" if p.before is None else "route"
+                after = "no route" if p.after is None else "route"
+                cells = [f"{before} -> {after}", "", ""]
+            family = (
+                f"{p.family_before or '-'} -> {p.family_after or '-'}"
+                if p.family_before != p.family_after
+                else (p.family_after or "-")
+            )
+            table.add_row(
+                diff.scenario,
+                f"{p.origin} -> {p.destination}",
+                p.cargo,
+                *cells,
+                family,
+                f"+{len(p.links_entered)}/-{len(p.links_left)}",
+            )
+    console.print(table)
+    if unchanged:
+        console.print(f"{unchanged} pair(s) unchanged (--all lists them).", highlight=False)
 
 
 def _source_titles() -> dict[str, str]:

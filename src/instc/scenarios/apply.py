@@ -176,8 +176,9 @@ def select_links(
 
     ``country`` and ``node`` match either end of a link; ``basin`` matches sea, ferry
     and river-sea links with both ends in the basin; ``service`` matches the links a
-    service runs on; ``family`` the links of a route family (``families`` maps a family
-    to its link ids).
+    service runs on; ``family`` the links that define a route family (``families`` maps
+    a family to its link ids and ``border:ID`` items, see
+    :func:`instc.scenarios.check.family_links`).
     """
     import pandas as pd
 
@@ -223,7 +224,8 @@ def select_links(
         members: set[str] = set()
         for family in selection.family:
             members.update((families or {}).get(family, frozenset()))
-        mask &= links["link_id"].isin(members)
+        borders = {m[len("border:") :] for m in members if m.startswith("border:")}
+        mask &= links["link_id"].isin(members) | links["border_id"].isin(borders)
     return mask
 
 

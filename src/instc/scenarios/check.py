@@ -33,23 +33,29 @@ def _families_document() -> dict[str, object]:
 
 
 def family_links() -> Mapping[str, frozenset[str]]:
-    """Route families of ``instc/data/families.toml`` and the link ids each one uses.
+    """Route families of ``instc/data/families.toml`` and the ids that define each one.
 
-    A family table lists its links under ``links`` (or ``link_ids``); families defined
-    only by other criteria contribute no links here.
+    A family is defined by what its routes pass (via groups) and avoid; a scenario
+    selection by family picks the links that *define* it: its ``link:ID`` via items and
+    the links of its ``border:ID`` via items (returned as ``border:ID``). Closing them
+    closes the family; other links are shared between families and are selected by
+    link, country or mode instead.
     """
     doc = _families_document()
-    table = doc.get("family", doc.get("families", doc))
     out: dict[str, frozenset[str]] = {}
-    if isinstance(table, list):
-        items = [(str(t.get("id", t.get("name", ""))), t) for t in table if isinstance(t, dict)]
-    elif isinstance(table, dict):
-        items = [(str(k), v) for k, v in table.items() if isinstance(v, dict)]
-    else:
-        items = []
-    for name, spec in items:
-        links = spec.get("links", spec.get("link_ids", ()))
-        out[name] = frozenset(str(x) for x in links) if isinstance(links, list) else frozenset()
+    for name, spec in doc.items():
+        if not isinstance(spec, dict):
+            continue
+        members: set[str] = set()
+        for group in spec.get("via", ()):
+            items = group if isinstance(group, list) else [group]
+            for item in items:
+                text = str(item)
+                if text.startswith("link:"):
+                    members.add(text[len("link:") :])
+                elif text.startswith("border:"):
+                    members.add(text)
+        out[str(name)] = frozenset(members)
     return out
 
 

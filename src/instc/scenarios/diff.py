@@ -40,6 +40,7 @@ __all__ = [
     "compare_table",
     "default_pairs",
     "diff_networks",
+    "family_of",
     "read_pairs",
     "route_planner",
     "run_scenario",
@@ -273,14 +274,72 @@ def default_pairs() -> tuple[ODPair, ...]:
 # -- running scenarios -----------------------------------------------------------------
 
 
-def route_planner(*, by: str = "cost") -> Planner:
-    """The default planner: :func:`instc.routing.route` optimising ``by``, honouring the
-    scenario's rules (``network.parameters['rules']``)."""
+def _via_matches(item: str, option: Any) -> bool:
+    legs = option.legs
+    if item.startswith("link:"):
+        return item[5:] in option.link_ids
+    if item.startswith("border:"):
+        return any(leg.border_id == item[7:] for leg in legs)
+    if item.startswith("mode:"):
+        return any(leg.mode == item[5:] and leg.link_id for leg in legs)
+    place, _, layer = item.partition("@")
+    return any(
+        (leg.from_node == place and (not layer or leg.from_layer == layer))
+        or (leg.to_node == place and (not layer or leg.to_layer == layer))
+        for leg in legs
+    )
+
+
+def family_of(option: Any, families: Sequence[Any]) -> str | None:
+    """The first corridor family (``instc/data/families.toml``) whose definition the
+    route satisfies: one item of every via group passed, nothing it avoids used."""
+    link_modes = {leg.mode for leg in option.legs if leg.link_id}
+    nodes = {n for leg in option.legs for n in (leg.from_node, leg.to_node)}
+    borders = {leg.border_id for leg in option.legs if leg.border_id}
+    used = {
+        "country": set(option.countries),
+        "mode": link_modes,
+        "node": nodes,
+        "link": set(option.link_ids),
+        "border": borders,
+    }
+    for family in families:
+        if any(set(values) & used.get(kind, set()) for kind, values in family.avoid.items()):
+            continue
+        if all(any(_via_matches(item, option) for item in group) for group in family.via):
+            return str(family.family_id)
+    return None
+
+
+def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planner:
+    """The default planner: the best option by ``by`` (:func:`instc.routing.shortest.route`),
+    labelled with its corridor family.
+
+    A scenario rule ``caspian_littoral_only`` (``network.parameters['rules']``) switches the
+    routing rule ``caspian_littoral_flag`` on or off; it hides Caspian legs only for a
+    ``vessel_flag`` outside the littoral states.
+    """
 
     def plan(network: Network, origin: str, destination: str, cargo: str) -> Any:
-        from instc.routing import route
+        import dataclasses
 
-        return route(network, origin, destination, cargo=cargo, by=by)
+        from instc.routing.compare import load_families
+        from instc.routing.rules import default_rules
+        from instc.routing.shortest import route
+
+        rules = list(default_rules())
+        leaf = network.parameters.get("rules", {}).get("caspian_littoral_only")
+        if isinstance(leaf, Mapping):
+            rules = [
+                dataclasses.replace(r, enabled=bool(leaf["value"]))
+                if r.rule_id == "caspian_littoral_flag"
+                else r
+                for r in rules
+            ]
+        option = route(
+            network, origin, destination, cargo=cargo, by=by, vessel_flag=vessel_flag, rules=rules
+        )
+        return dataclasses.replace(option, family=family_of(option, load_families()))
 
     return plan
 
