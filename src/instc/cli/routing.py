@@ -28,9 +28,7 @@ _VIA = typer.Option(
 _FLAG = typer.Option(
     None, "--vessel-flag", help="carrier's flag (ISO); hides waters it may not sail"
 )
-_VOT = typer.Option(
-    None, "--value-of-time", help="USD per cargo unit-day for --by generalised"
-)
+_VOT = typer.Option(None, "--value-of-time", help="USD per cargo unit-day for --by generalised")
 _JSON = typer.Option(False, "--json", help="print JSON instead of tables")
 _GEOJSON = typer.Option(None, "--geojson", help="also write the options as GeoJSON here")
 _DATA = typer.Option(None, "--data", help="dataset directory (default: the embedded one)")
@@ -52,46 +50,88 @@ def _fmt(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
+    """Legs for display: consecutive plain links on one layer shown as one row."""
+    rows: list[dict[str, Any]] = []
+    for leg in option.legs:
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and leg.kind == "link"
+            and last["kind"] == "link"
+            and last["layer"] == leg.from_layer
+        ):
+            last["to"], last["to_name"] = leg.to_node, leg.to_name
+            for key in ("distance_km", "moving_h", "waiting_h", "dwell_h", "cost_usd", "co2e_kg"):
+                last[key] += getattr(leg, key)
+            last["sources"].update(dict.fromkeys(leg.source_ids))
+            last["expected"] |= leg.expected
+            continue
+        rows.append(
+            {
+                "kind": leg.kind,
+                "layer": leg.from_layer,
+                "mode": leg.mode,
+                "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}",
+                "from": leg.from_node,
+                "to": leg.to_node,
+                "from_name": leg.from_name,
+                "to_name": leg.to_name,
+                "distance_km": leg.distance_km,
+                "moving_h": leg.moving_h,
+                "waiting_h": leg.waiting_h,
+                "dwell_h": leg.dwell_h,
+                "cost_usd": leg.cost_usd,
+                "co2e_kg": leg.co2e_kg,
+                "sources": dict.fromkeys(leg.source_ids),
+                "expected": leg.expected,
+            }
+        )
+    return rows
+
+
 def _option_table(option: RouteOption, title: str) -> Any:
     from rich.table import Table
 
+    from instc.cli._common import console
+
+    wide = console.width >= 140
     table = Table(title=title, title_justify="left", show_lines=False)
-    for name, justify in (
-        ("#", "right"),
-        ("mode", "left"),
-        ("from → to", "left"),
-        ("km", "right"),
-        ("move h", "right"),
-        ("wait h", "right"),
-        ("dwell h", "right"),
-        ("USD", "right"),
-        ("kg CO2e", "right"),
-        ("sources", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for i, leg in enumerate(option.legs, 1):
-        if leg.kind == "transfer":
-            mode = f"⇄ {leg.transfer_kind}"
-            where = f"{leg.from_name}: {leg.from_layer} → {leg.to_layer}"
+    columns = ["#", "mode", "from → to", "km", "move h", "wait h", "dwell h", "USD", "kg CO2e"]
+    if wide:
+        columns.append("sources")
+    for name in columns:
+        table.add_column(
+            name, justify="left" if name in ("mode", "from → to", "sources") else "right"
+        )
+    for i, row in enumerate(_display_rows(option), 1):
+        if row["kind"] == "transfer":
+            mode = "⇄ " + row["transfer"]
+            where = row["from_name"] if wide else row["from"]
         else:
-            mode = leg.mode + (" ⊢border" if leg.kind == "border" else "")
-            where = f"{leg.from_name} → {leg.to_name}"
-        if leg.expected:
+            mode = row["mode"] + (" ⊢border" if row["kind"] == "border" else "")
+            where = (
+                f"{row['from_name']} → {row['to_name']}" if wide else f"{row['from']} → {row['to']}"
+            )
+        if row["expected"]:
             mode += " *"
-        table.add_row(
+        cells = [
             str(i),
             mode,
             where,
-            _fmt(leg.distance_km),
-            _fmt(leg.moving_h, 1),
-            _fmt(leg.waiting_h, 1),
-            _fmt(leg.dwell_h, 1),
-            _fmt(leg.cost_usd),
-            _fmt(leg.co2e_kg, 1),
-            ", ".join(leg.source_ids[:4]) + (" …" if len(leg.source_ids) > 4 else ""),
-        )
+            _fmt(row["distance_km"]),
+            _fmt(row["moving_h"], 1),
+            _fmt(row["waiting_h"], 1),
+            _fmt(row["dwell_h"], 1),
+            _fmt(row["cost_usd"]),
+            _fmt(row["co2e_kg"], 1),
+        ]
+        if wide:
+            ids = list(row["sources"])
+            cells.append(", ".join(ids[:5]) + (f" +{len(ids) - 5}" if len(ids) > 5 else ""))
+        table.add_row(*cells)
     t = option.totals
-    table.add_row(
+    total = [
         "",
         "[bold]total[/]",
         f"[bold]{t.time_days:.1f} days[/]",
@@ -100,9 +140,11 @@ def _option_table(option: RouteOption, title: str) -> Any:
         "",
         "",
         f"[bold]{_fmt(t.cost_usd)}[/]",
-        f"[bold]{_fmt(t.co2e_kg, 1)}[/] (TTW {_fmt(t.co2e_kg_ttw, 1)})",
-        "",
-    )
+        f"[bold]{_fmt(t.co2e_kg, 1)}[/]",
+    ]
+    if wide:
+        total.append(f"TTW {_fmt(t.co2e_kg_ttw, 1)} kg")
+    table.add_row(*total)
     return table
 
 
@@ -110,6 +152,13 @@ def _print_option(option: RouteOption, title: str) -> None:
     from instc.cli._common import console
 
     console.print(_option_table(option, title))
+    console.print(
+        f"  per {option.unit}: {_fmt(option.totals.cost_usd)} USD, "
+        f"{option.totals.time_days:.1f} days, {_fmt(option.totals.co2e_kg, 1)} kg CO2e WTW "
+        f"({_fmt(option.totals.co2e_kg_ttw, 1)} TTW); * = relies on an expected project; "
+        "--json lists every source id",
+        highlight=False,
+    )
     for a in option.assumptions:
         console.print(f"  [dim]• {a}[/]", highlight=False)
 
@@ -301,9 +350,9 @@ def _summary(option: RouteOption, width: int = 70) -> str:
     for leg in option.legs:
         if leg.kind == "transfer":
             continue
-        if leg.mode != last_mode:
-            parts.append(f"{leg.from_node} {leg.mode}")
-            last_mode = leg.mode
+        if leg.from_layer != last_mode:
+            parts.append(f"{leg.from_node} {leg.from_layer}")
+            last_mode = leg.from_layer
     if option.legs:
         parts.append(option.legs[-1].to_node)
     text = " › ".join(parts)
@@ -328,7 +377,7 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
     for o in result.options:
         t = o.totals
         table.add_row(
-            (o.family_label or o.family or "") + (" *" if o.expected else ""),
+            result.short_labels.get(o.family, o.family or "") + (" *" if o.expected else ""),
             _fmt(t.cost_usd),
             f"{t.cost_usd - best.cost_usd:+,.0f}",
             f"{t.time_days:.1f}",

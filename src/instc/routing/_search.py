@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from instc.network.model import Network
     from instc.routing.rules import FlagRule
 
-AVOID_KINDS = ("country", "mode", "node", "link", "border")
+AVOID_KINDS = ("country", "mode", "node", "link", "border", "rule")
 _NETWORK_AT: weakref.WeakKeyDictionary[Any, dict[dt.date, Network]] = weakref.WeakKeyDictionary()
 _GOVERNS: weakref.WeakKeyDictionary[Any, dict[FlagRule, np.ndarray]] = weakref.WeakKeyDictionary()
 
@@ -89,6 +89,7 @@ class Avoid:
     nodes: frozenset[str] = frozenset()
     links: frozenset[str] = frozenset()
     borders: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()  # rule ids: the waters a rule governs are avoided
 
     def items(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -98,6 +99,7 @@ class Avoid:
             ("node", self.nodes),
             ("link", self.links),
             ("border", self.borders),
+            ("rule", self.rules),
         ):
             out.extend((kind, v) for v in sorted(values))
         return out
@@ -107,8 +109,15 @@ class Avoid:
         return dataclasses.replace(self, **{field: getattr(self, field) - {value}})
 
 
-def parse_avoid(network: Network, avoid: Mapping[str, Iterable[str]] | Avoid | None) -> Avoid:
-    """Validate ``avoid`` ({"country": [...], "mode": [...], ...}) against the network."""
+def parse_avoid(
+    network: Network,
+    avoid: Mapping[str, Iterable[str]] | Avoid | None,
+    rules: Sequence[FlagRule] = (),
+) -> Avoid:
+    """Validate ``avoid`` ({"country": [...], "mode": [...], ...}) against the network.
+
+    Kinds: country (ISO code or name), mode, node (a place), link, border, and rule (a
+    rule id of ``rules.toml``: avoid the waters that rule governs, e.g. the Caspian)."""
     if avoid is None:
         return Avoid()
     if isinstance(avoid, Avoid):
@@ -133,6 +142,11 @@ def parse_avoid(network: Network, avoid: Mapping[str, Iterable[str]] | Avoid | N
                 values[key].add(item)
             elif key == "node":
                 values[key].add(find_place(network, item))
+            elif key == "rule":
+                ids = [r.rule_id for r in rules]
+                if item not in ids:
+                    raise UnknownNameError("rule", item, difflib.get_close_matches(item, ids, 3))
+                values[key].add(item)
             elif key == "link":
                 ids = _all_link_ids(network)
                 if item not in ids:
@@ -151,6 +165,7 @@ def parse_avoid(network: Network, avoid: Mapping[str, Iterable[str]] | Avoid | N
         nodes=frozenset(values["node"]),
         links=frozenset(values["link"]),
         borders=frozenset(values["border"]),
+        rules=frozenset(values["rule"]),
     )
 
 
@@ -244,6 +259,7 @@ def make_request(
     if o == d:
         raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
     flag = None if vessel_flag is None else _country(vessel_flag)
+    chosen_rules = tuple(default_rules() if rules is None else rules)
     waypoints = tuple(
         parse_waypoint(net, graph, v) for v in ((via,) if isinstance(via, str) else via)
     )
@@ -252,10 +268,10 @@ def make_request(
         graph=graph,
         origin=o,
         destination=d,
-        avoid=parse_avoid(net, avoid),
+        avoid=parse_avoid(net, avoid, chosen_rules),
         via=waypoints,
         vessel_flag=flag,
-        rules=tuple(default_rules() if rules is None else rules),
+        rules=chosen_rules,
     )
 
 
@@ -291,7 +307,7 @@ def edge_mask(req: Request) -> np.ndarray:
         bad = np.isin(np.asarray(g.node_place, dtype=object), list(a.nodes))
         mask &= ~(bad[g.edge_from] | bad[g.edge_to])
     for rule in req.rules:
-        if not rule.allows(req.vessel_flag):
+        if not rule.allows(req.vessel_flag) or rule.rule_id in a.rules:
             mask &= ~rule_mask(g, rule)
     return mask
 

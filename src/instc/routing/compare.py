@@ -36,6 +36,7 @@ _AVOID_KEYS = {
     "avoid_nodes": "node",
     "avoid_links": "link",
     "avoid_borders": "border",
+    "avoid_rules": "rule",
 }
 
 
@@ -45,6 +46,7 @@ class Family:
 
     family_id: str
     label: str
+    short: str
     description: str
     via: tuple[tuple[str, ...], ...]
     ordered: bool
@@ -68,11 +70,11 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
     families = []
     for fid, spec in data.items():
         if not isinstance(spec, dict) or "label" not in spec:
-            raise DataError(f"{file}: [{fid}] needs a table with at least label = \"...\"")
-        unknown = set(spec) - {"label", "description", "via", "ordered", *_AVOID_KEYS}
+            raise DataError(f'{file}: [{fid}] needs a table with at least label = "..."')
+        unknown = set(spec) - {"label", "short", "description", "via", "ordered", *_AVOID_KEYS}
         if unknown:
             raise DataError(
-                f"{file}: [{fid}] unknown key(s) {sorted(unknown)} — allowed: label, "
+                f"{file}: [{fid}] unknown key(s) {sorted(unknown)} — allowed: label, short, "
                 f"description, via, ordered, {', '.join(_AVOID_KEYS)}"
             )
         via = tuple(
@@ -83,6 +85,7 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
             Family(
                 family_id=fid,
                 label=str(spec["label"]),
+                short=str(spec.get("short", spec["label"])),
                 description=str(spec.get("description", "")),
                 via=via,
                 ordered=bool(spec.get("ordered", False)),
@@ -99,6 +102,7 @@ class Comparison:
     by: str
     options: tuple[RouteOption, ...]
     missing: tuple[tuple[str, str], ...]  # (family id, why no option)
+    short_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def best(self) -> RouteOption:
@@ -196,9 +200,7 @@ def compare(
         if best is None:
             missing.append((fam.family_id, reason))
             continue
-        options.append(
-            dataclasses.replace(best, family=fam.family_id, family_label=fam.label)
-        )
+        options.append(dataclasses.replace(best, family=fam.family_id, family_label=fam.label))
     if not options:
         from instc.routing._search import find_place, network_as_of
 
@@ -208,5 +210,9 @@ def compare(
             find_place(net, origin), find_place(net, destination), f"no family has a route ({why})"
         )
     options.sort(key=lambda o: _sort_key(o, key))
-    return Comparison(by=key, options=tuple(options), missing=tuple(missing))
-
+    return Comparison(
+        by=key,
+        options=tuple(options),
+        missing=tuple(missing),
+        short_labels={f.family_id: f.short for f in fams},
+    )

@@ -2,7 +2,7 @@
 
 The JSON form of an option is pinned by the CLI tests (issue "Route planner")::
 
-    {"family", "origin", "destination", "cargo", "unit", "by", "as_of", "expected",
+    {"family", "family_label", "origin", "destination", "cargo", "unit", "by", "as_of", "expected",
      "totals": {"cost_usd", "time_h", "co2e_kg", "co2e_kg_ttw", "distance_km"},
      "legs": [{"mode", "from", "to", "distance_km", "time_h", "cost_usd", "co2e_kg",
                "source_ids", ...}],
@@ -156,6 +156,7 @@ class RouteOption:
     def to_dict(self) -> dict[str, Any]:
         return {
             "family": self.family,
+            "family_label": self.family_label,
             "origin": self.origin,
             "destination": self.destination,
             "cargo": self.cargo,
