@@ -184,16 +184,9 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
         title=f"{title} (baseline: {diffs[0].baseline}; best option by {by}; per cargo unit)",
         title_justify="left",
     )
-    for column in (
-        "scenario",
-        "pair",
-        "cargo",
-        "Δcost usd",
-        "Δtime d",
-        "Δco2e kg",
-        "family",
-        "links +/-",
-    ):
+    many = len(diffs) > 1
+    columns = ["pair", "cargo", "Δcost usd", "Δtime d", "Δco2e kg", "family", "links +/-"]
+    for column in ["scenario", *columns] if many else columns:
         table.add_column(column, justify="right" if column.startswith("Δ") else "left")
     unchanged = 0
     for diff in diffs:
@@ -217,7 +210,7 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
                 else (p.family_after or "-")
             )
             table.add_row(
-                diff.scenario,
+                *([diff.scenario] if many else []),
                 f"{p.origin} -> {p.destination}",
                 p.cargo,
                 *cells,
