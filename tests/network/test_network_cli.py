@@ -209,3 +209,17 @@ def test_cli_import_does_not_load_pandas() -> None:
     )  # fmt: skip
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()}
     assert "pandas" not in imported and "numpy" not in imported
+
+
+def test_validate_missing_folder(tmp_path: Path) -> None:
+    result = run("validate", tmp_path / "nope")
+    assert result.exit_code == 2
+    assert (
+        result.stdout.strip()
+        == f"{tmp_path / 'nope'}: directory not found — give the folder that holds nodes.csv, links.csv and sources.csv"
+    )
+
+
+def test_summary_marks_forecast_statuses() -> None:
+    result = run("network", "summary", "--data", MINI, "--as-of", "2031")
+    assert "open (expected)" in result.stdout

@@ -77,7 +77,8 @@ def summary(
     with _errors_as_red_line():
         from instc.network.timeline import summarize_network
 
-        result = summarize_network(_load(data, as_of))
+        net = _load(data, as_of)
+        result = summarize_network(net)
     if json_out:
         from instc.cli._common import print_json
 
@@ -95,9 +96,16 @@ def summary(
     for mode, km in sorted(result["length_km_by_mode"].items()):
         lengths.add_row(mode, f"{km:,.0f}")
     console.print(lengths)
+    from instc.network.timeline import project_status_as_of
+
+    forecast = set()
+    if net.as_of is not None:
+        status = project_status_as_of(net, net.as_of)
+        forecast = set(status.loc[status["expected"], "project_id"])
     projects = Table("project", "name", "status", title=f"projects as of {result['as_of']}")
     for p in result["projects"]:
-        projects.add_row(p["id"], p["name"], p["status"])
+        flag = " (expected)" if p["id"] in forecast else ""
+        projects.add_row(p["id"], p["name"], p["status"] + flag)
     console.print(projects)
 
 
@@ -206,20 +214,26 @@ def audit(
 
     from instc.cli._common import console
 
-    table = Table("table", "rows", "estimated", "ranges", "unsourced", "most often missing")
+    table = Table("table", "rows", "estimated", "ranges", "unsourced", title="audit")
+    gaps: list[str] = []
     for name, entry in report.items():
         if name == "parameters":
             continue
-        gaps = sorted(entry["missing"].items(), key=lambda kv: -kv[1]["count"])[:3]
         table.add_row(
             name,
             str(entry["rows"]),
             str(entry["estimated"]["count"]),
             str(entry["ranges"]["count"]),
             str(entry["unsourced"]["count"]),
-            ", ".join(f"{c} {v['count']}" for c, v in gaps),
         )
+        worst = sorted(entry["missing"].items(), key=lambda kv: -kv[1]["count"])[:4]
+        if worst:
+            gaps.append(f"{name}: " + ", ".join(f"{c} {v['count']}" for c, v in worst))
     console.print(table)
+    if gaps:
+        console.print("[bold]empty optional values[/] (most often):")
+        for line in gaps:
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     params = report["parameters"]
     console.print(
         f"parameters: {params['estimated']['count']} estimates, "
