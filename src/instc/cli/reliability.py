@@ -96,6 +96,112 @@ def _sweep(
     )
 
 
+def _reliability(
+    origin: Annotated[str, typer.Argument(help="Place: UN/LOCODE, id or name.")],
+    destination: Annotated[str, typer.Argument(help="Place: UN/LOCODE, id or name.")],
+    family: Annotated[
+        list[str] | None,
+        typer.Option("--family", help="Corridor family id (repeatable; default: all)."),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples.")] = 100_000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (default: fresh, printed).")
+    ] = None,
+    within_days: Annotated[
+        float | None,
+        typer.Option("--within-days", help="Also give the chance of arriving within D days."),
+    ] = None,
+    month: Annotated[
+        int | None,
+        typer.Option("--month", help="Month of departure 1–12 (Caspian weather holds)."),
+    ] = None,
+    percentile: Annotated[
+        float, typer.Option("--percentile", help="Rank the families by this percentile.")
+    ] = 90.0,
+    cargo: Annotated[str, typer.Option("--cargo", help="Cargo class.")] = "container",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Network date YYYY[-MM[-DD]] (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write a histogram/CDF per family (PNG).")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Dataset directory (default: embedded).")
+    ] = None,
+) -> None:
+    """Door-to-door transit-time distribution (P50/P80/P90/P95) per corridor family."""
+    from instc.cli._common import console, print_json
+    from instc.network.load import load_network
+    from instc.reliability.compare import reliability_by_family
+    from instc.reliability.montecarlo import root_seed
+
+    network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
+    root = root_seed(seed)
+    result = reliability_by_family(
+        network,
+        origin,
+        destination,
+        families=family,
+        samples=samples,
+        seed=root,
+        within_days=within_days,
+        month=month,
+        percentile=percentile,
+        cargo=cargo,
+    )
+    if plot is not None:
+        from instc.reliability.plot import plot_distributions
+
+        plot_distributions(
+            [f.result for f in result.families],
+            plot,
+            title=f"{result.origin} → {result.destination}: door-to-door time per family",
+            within_days=within_days,
+        )
+    if as_json:
+        print_json({**result.to_dict(), "seed": root.entropy, "samples": samples})
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=f"{result.origin} → {result.destination}: transit time in days "
+        f"({samples:,} samples, seed {root.entropy}), ranked by P{percentile:g}",
+        title_justify="left",
+    )
+    columns = ["family", "planned", "mean", "P50", "P80", "P90", "P95"]
+    if within_days is not None:
+        columns.append(f"P(≤{within_days:g} d)")
+    columns += ["cost USD", "CO2e kg"]
+    for col in columns:
+        table.add_column(col, justify="left" if col == "family" else "right")
+    for fam in result.families:
+        row = fam.row(percentile)
+        cells = [
+            fam.family + (" (expected)" if row["expected"] else ""),
+            *(f"{row[k]:.1f}" for k in ("planned_time_days", "mean_days", "p50_days", "p80_days")),
+            f"{row['p90_days']:.1f}",
+            f"{row['p95_days']:.1f}",
+        ]
+        if within_days is not None:
+            cells.append(f"{row['p_within']:.0%}")
+        cells += [f"{row['cost_usd']:,.0f}", f"{row['co2e_kg']:,.0f}"]
+        table.add_row(*cells)
+    console.print(table)
+    best = result.best
+    top = max(best.result.legs, key=lambda leg: leg.variance_share)
+    console.print(
+        f"Most reliable at P{percentile:g}: {best.label}. Its largest source of spread: "
+        f"{top.name} ({top.variance_share:.0%} of the variance, basis: {top.basis}).",
+        highlight=False,
+    )
+    for fid, why in result.missing:
+        console.print(f"no route for family {fid}: {why}", style="yellow", highlight=False)
+    if plot is not None:
+        console.print(f"plot written to {plot}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Attach the reliability commands to the main app."""
+    app.command("reliability")(_reliability)
     app.command("sweep")(_sweep)

@@ -7,6 +7,11 @@ route. Importing this package loads numpy only.
 
 from __future__ import annotations
 
+from instc.reliability.compare import (
+    FamilyReliability,
+    ReliabilityComparison,
+    reliability_by_family,
+)
 from instc.reliability.distributions import (
     Closure,
     Deterministic,
@@ -26,9 +31,11 @@ __all__ = [
     "Closure",
     "Deterministic",
     "Distribution",
+    "FamilyReliability",
     "Leg",
     "LegReliability",
     "Lognormal",
+    "ReliabilityComparison",
     "ReliabilityParameters",
     "ReliabilityResult",
     "Triangular",
@@ -36,6 +43,7 @@ __all__ = [
     "legs_from_route",
     "make_leg",
     "reliability",
+    "reliability_by_family",
     "reliability_parameters",
     "simulate",
     "time_distribution",
