@@ -214,10 +214,11 @@ def test_cli_import_does_not_load_pandas() -> None:
 def test_validate_missing_folder(tmp_path: Path) -> None:
     result = run("validate", tmp_path / "nope")
     assert result.exit_code == 2
-    assert (
-        result.stdout.strip()
-        == f"{tmp_path / 'nope'}: directory not found — give the folder that holds nodes.csv, links.csv and sources.csv"
+    expected = (
+        f"{tmp_path / 'nope'}: directory not found — "
+        "give the folder that holds nodes.csv, links.csv and sources.csv"
     )
+    assert result.stdout.strip() == expected
 
 
 def test_summary_marks_forecast_statuses() -> None:
