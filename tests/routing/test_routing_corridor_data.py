@@ -1,0 +1,130 @@
+"""Routing on the embedded corridor dataset: invariants that must hold whatever the data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from instc._errors import NoRouteError
+from instc.network.graph import build_graph
+from instc.network.load import load_network
+from instc.routing.alternatives import alternatives
+from instc.routing.compare import compare, load_families
+from instc.routing.pareto import pareto
+from instc.routing.shortest import route
+
+RASHT_ANZALI = "r-rasht-caspian"  # project rasht-anzali, open since 2024-06-20
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_network(as_of="2026-01-01")
+
+
+def _layer_chain_ok(option):
+    for a, b in zip(option.legs, option.legs[1:], strict=False):
+        assert (a.to_node, a.to_layer) == (b.from_node, b.from_layer)
+
+
+def test_graph_changes_layer_only_through_declared_transfers(network):
+    g = build_graph(network)
+    layers = np.asarray(g.node_layer)
+    kinds = np.asarray(g.kind)
+    plain = kinds != "transfer"
+    assert (layers[g.edge_from][plain] == layers[g.edge_to][plain]).all()
+    declared = set()
+    for row in network.transfers.itertuples():
+        declared.add((row.node_id, row.from_layer, row.to_layer))
+        if row.bidirectional is not False:
+            declared.add((row.node_id, row.to_layer, row.from_layer))
+    for e in np.flatnonzero(~plain):
+        place = g.node_place[g.edge_from[e]]
+        assert (place, layers[g.edge_from[e]], layers[g.edge_to[e]]) in declared
+
+
+def test_compare_nhava_sheva_moscow_has_five_sourced_families(network):
+    result = compare(network, "Nhava Sheva", "Moscow")
+    assert len(result.options) >= 5, result.missing
+    assert len({o.family for o in result.options}) == len(result.options)
+    costs = [o.totals.cost_usd for o in result.options]
+    assert costs == sorted(costs)
+    for option in result.options:
+        assert option.legs
+        _layer_chain_ok(option)
+        for leg in option.legs:
+            assert leg.source_ids, f"{option.family}: leg {leg.link_id} has no source"
+        assert option.totals.cost_usd == pytest.approx(sum(leg.cost_usd for leg in option.legs))
+        assert option.totals.time_h == pytest.approx(sum(leg.time_h for leg in option.legs))
+
+
+def test_families_follow_their_definition(network):
+    result = compare(network, "Nhava Sheva", "Moscow")
+    by_family = {o.family: o for o in result.options}
+    if "suez" in by_family:
+        assert "s-suez-canal" in by_family["suez"].link_ids
+        assert "IR" not in by_family["suez"].countries
+    if "cape" in by_family:
+        assert "EG" not in by_family["cape"].countries
+    if "western_rail" in by_family:
+        assert "r-astara-astara" in by_family["western_rail"].link_ids
+        assert not {"KZ", "TM"} & by_family["western_rail"].countries
+    if "eastern_rail" in by_family:
+        assert "AZ" not in by_family["eastern_rail"].countries
+
+
+def test_families_file_ids_exist_in_the_data(network):
+    links = set(network.all_links["link_id"])
+    nodes = set(network.nodes["node_id"])
+    borders = set(network.borders["border_id"])
+    for fam in load_families():
+        for group in fam.via:
+            for item in group:
+                kind, _, value = item.partition(":")
+                if kind == "link":
+                    assert value in links, (fam.family_id, item)
+                elif kind == "border":
+                    assert value in borders, (fam.family_id, item)
+                else:
+                    assert item.partition("@")[0] in nodes, (fam.family_id, item)
+
+
+@pytest.mark.parametrize("country", ["AZ", "IR"])
+def test_avoided_country_never_appears(network, country):
+    for option in alternatives(network, "INNSA", "RU-MOSCOW", k=3, avoid={"country": [country]}):
+        assert country not in option.countries
+
+
+def test_as_of_before_rasht_anzali_opening_never_uses_it(network):
+    before = "2024-06-19"
+    via_port = ["IR-CASPIAN-PORT@sea"]
+    for by in ("cost", "time", "co2e"):
+        option = route(network, "Bandar Abbas", "Moscow", by=by, as_of=before, via=via_port)
+        assert RASHT_ANZALI not in option.link_ids
+    for option in pareto(network, "Bandar Abbas", "Moscow", as_of=before, via=via_port):
+        assert RASHT_ANZALI not in option.link_ids
+    with pytest.raises(NoRouteError, match="as_of|via|avoid"):
+        route(network, "Bandar Abbas", "Moscow", as_of=before, via=[f"link:{RASHT_ANZALI}"])
+    after = route(
+        network, "Bandar Abbas", "Moscow", as_of="2025-01-01", via=[f"link:{RASHT_ANZALI}"]
+    )
+    assert RASHT_ANZALI in after.link_ids
+
+
+def test_caspian_rule_hides_caspian_waters_from_foreign_flags(network):
+    via_sea = [["link:s-makhachkala-anzali", "link:s-vcsc-irbaz", "link:s-vcsc-ir-caspian-port"]]
+    option = route(network, "INNSA", "RU-MOSCOW", via=via_sea)
+    assert any("caspian_littoral_flag" in a for a in option.assumptions)
+    with pytest.raises(NoRouteError, match="caspian_littoral_flag"):
+        route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN")
+    russian = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="RU")
+    assert russian.totals == option.totals
+
+
+def test_pareto_on_the_corridor_is_non_dominated(network):
+    options = pareto(network, "INNSA", "RU-MOSCOW")
+    vecs = [(o.totals.cost_usd, o.totals.time_h, o.totals.co2e_kg) for o in options]
+    assert len(set(vecs)) == len(vecs)
+    for a in vecs:
+        assert not any(b != a and all(x <= y for x, y in zip(b, a, strict=True)) for b in vecs)
+    cheapest = route(network, "INNSA", "RU-MOSCOW", by="cost")
+    assert vecs[0][0] == pytest.approx(cheapest.totals.cost_usd)
