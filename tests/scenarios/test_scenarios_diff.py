@@ -1,0 +1,180 @@
+"""Scenario diffs with the real route planner on the embedded corridor network."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from instc._errors import NoRouteError
+from instc.network.load import load_network
+from instc.network.model import Network
+from instc.scenarios import apply_scenario, load_bundled, parse_scenario
+from instc.scenarios.diff import (
+    ODPair,
+    default_pairs,
+    diff_networks,
+    family_of,
+    route_planner,
+    run_scenario,
+)
+from instc.units import HOURS_PER_DAY
+
+HEAD = 'name = "t"\ndescription = "test"\nsources = ["F058"]\n'
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Network:
+    return load_network(as_of="2026-11-25")
+
+
+def test_empty_scenario_gives_a_zero_diff(embedded: Network) -> None:
+    diff = run_scenario(embedded, parse_scenario(HEAD, file="empty.toml"))
+    assert len(diff.pairs) == len(default_pairs())
+    routed = [p for p in diff.pairs if p.delta is not None]
+    assert routed, "the default pairs must have routes"
+    for pair in diff.pairs:
+        assert not pair.changed
+        assert (pair.before is None) == (pair.after is None)
+        assert all(v == 0.0 for v in (pair.delta or {}).values())
+        assert pair.links_entered == () and pair.links_left == ()
+
+
+def test_closing_a_link_of_the_best_route_changes_it_and_never_uses_it(
+    embedded: Network,
+) -> None:
+    plan = route_planner(by="cost")
+    pair = ODPair("IRBND", "AZ-BAKU", "container")
+    best = plan(embedded, pair.origin, pair.destination, pair.cargo)
+    used = [lid for lid in best.link_ids]
+    assert len(used) >= 3
+    for link in used:
+        closed = parse_scenario(HEAD + f'[[edit]]\naction = "close"\nlink = "{link}"\n', file="c")
+        diff = diff_networks(embedded, apply_scenario(embedded, closed), [pair], planner=plan)
+        result = diff.pairs[0]
+        assert result.changed
+        if result.after is None:
+            assert result.no_route_after  # the link was a bridge of the network
+            continue
+        assert link in result.links_left
+        after = plan(apply_scenario(embedded, closed), pair.origin, pair.destination, pair.cargo)
+        assert link not in after.link_ids
+        # the old best route is gone, so the new best cannot be cheaper
+        assert result.delta is not None and result.delta["cost_usd"] >= -1e-9
+
+
+@pytest.mark.parametrize("name", ["tariff-cut-50", "eastern-discounts"])
+def test_a_tariff_cut_never_raises_cost(embedded: Network, name: str) -> None:
+    diff = run_scenario(embedded, load_bundled(name))
+    for pair in diff.pairs:
+        assert (pair.before is None) == (pair.after is None)
+        if pair.delta is not None:
+            assert pair.delta["cost_usd"] <= 1e-9, (pair.origin, pair.destination)
+
+
+def test_tariff_cut_lowers_a_rail_route(embedded: Network) -> None:
+    """A route on Iranian rail is cheaper with the trilateral cut (when tariffs exist)."""
+    plan = route_planner(by="cost")
+    pair = ODPair("IRBND", "IR-RASHT", "container")
+    before = plan(embedded, pair.origin, pair.destination, pair.cargo)
+    after = plan(
+        apply_scenario(embedded, load_bundled("tariff-cut-50")),
+        pair.origin,
+        pair.destination,
+        pair.cargo,
+    )
+    freight = sum(leg.freight_usd for leg in before.legs if leg.mode == "rail")
+    assert after.totals.cost_usd <= before.totals.cost_usd - 0.5 * freight + 1e-6
+
+
+def _rail_route(network: Network, *, allow: tuple[str, ...]) -> object:
+    """Bandar Abbas -> Moscow by rail through Astara: every road link avoided but ``allow``."""
+    from instc.routing.shortest import route
+
+    assert network.all_links is not None
+    roads = network.all_links.loc[network.all_links["mode"] == "road", "link_id"]
+    return route(
+        network,
+        "IRBND",
+        "RU-MOSCOW",
+        cargo="container",
+        by="time",
+        via=["link:r-astara-astara"],
+        avoid={
+            "link": [r for r in roads if r not in allow],
+            "mode": ["sea", "ferry"],
+            "country": ["KZ", "TM"],
+        },
+    )
+
+
+def test_rasht_astara_replaces_the_truck_leg_in_the_rail_time(embedded: Network) -> None:
+    """Opening Rasht–Astara changes the Bandar Abbas -> Moscow rail time by the rail leg and
+    gauge break minus the truck leg and its two handlings, computed here by hand."""
+    before = _rail_route(embedded, allow=("d-rasht-astara",))
+    assert "d-rasht-astara" in before.link_ids  # type: ignore[attr-defined]
+    with pytest.raises(NoRouteError):
+        _rail_route(embedded, allow=())  # no all-rail western route today
+    opened = apply_scenario(embedded, load_bundled("rasht-astara"))
+    after = _rail_route(opened, allow=())
+    assert "r-rasht-astara" in after.link_ids  # type: ignore[attr-defined]
+    assert "d-rasht-astara" not in after.link_ids  # type: ignore[attr-defined]
+
+    links = embedded.all_links.set_index("link_id")  # type: ignore[union-attr]
+    transfers = embedded.transfers.set_index(["node_id", "from_layer", "to_layer"])
+    params = embedded.parameters
+
+    def dwell(node: str, a: str, b: str) -> float:
+        key = (node, a, b) if (node, a, b) in transfers.index else (node, b, a)
+        return float(transfers.loc[key, "dwell_h"])
+
+    rail_h = links.loc["r-rasht-astara", "length_km"] / params["speed"]["rail1435_kmh"]["value"]
+    truck_h = links.loc["d-rasht-astara", "length_km"] / params["speed"]["road_kmh"]["value"]
+    expected_delta_h = (rail_h + dwell("IR-ASTARA", "rail1520", "rail1435")) - (
+        dwell("IR-RASHT", "rail1435", "road") + truck_h + dwell("IR-ASTARA", "rail1520", "road")
+    )
+    delta_h = after.totals.time_h - before.totals.time_h  # type: ignore[attr-defined]
+    assert delta_h == pytest.approx(expected_delta_h, abs=1e-6)
+    # "roughly the truck leg it replaces": within a day of the truck leg with its handlings
+    assert abs(delta_h) < HOURS_PER_DAY + truck_h
+
+
+def test_rasht_astara_run_shows_the_change_on_the_affected_pairs(embedded: Network) -> None:
+    diff = run_scenario(embedded, load_bundled("rasht-astara"))
+    changed = [p for p in diff.pairs if p.changed]
+    assert changed
+    for pair in changed:
+        assert "r-rasht-astara" in pair.links_entered
+        assert pair.delta is not None and math.isfinite(pair.delta["cost_usd"])
+    data = diff.to_dict()
+    assert data["scenario"] == "rasht-astara" and data["baseline"] == "baseline"
+    first = data["pairs"][0]
+    assert {"origin", "destination", "cargo", "before", "after", "delta"} <= set(first)
+    assert set(first["delta"]) == set(first["before"]) >= {"cost_usd", "time_h", "co2e_kg"}
+
+
+def test_mode_shares_sum_to_one_and_family_is_classified(embedded: Network) -> None:
+    diff = run_scenario(embedded, load_bundled("red-sea-closed"))
+    for pair in diff.pairs:
+        for shares in (pair.mode_share_before, pair.mode_share_after):
+            if shares:
+                assert sum(shares.values()) == pytest.approx(1.0)
+    suez = [p for p in diff.pairs if p.family_before == "suez"]
+    assert suez, "some default pair goes via Suez today"
+    assert all(p.family_after != "suez" for p in diff.pairs)
+
+
+def test_family_of_uses_the_data_definitions(embedded: Network) -> None:
+    from instc.routing.compare import load_families
+
+    plan = route_planner(by="cost")
+    option = plan(embedded, "IRBND", "RU-MOSCOW", "truck")
+    assert family_of(option, load_families()) == option.family
+    # a family that avoids everything matches nothing
+    import dataclasses
+
+    first = load_families()[0]
+    none = dataclasses.replace(first, via=(), avoid={"country": tuple(option.countries)})
+    assert family_of(option, [none]) is None
+    anything = dataclasses.replace(first, via=(), avoid={})
+    assert family_of(option, [anything]) == first.family_id
