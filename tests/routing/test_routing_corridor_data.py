@@ -102,7 +102,7 @@ def test_as_of_before_rasht_anzali_opening_never_uses_it(network):
         assert RASHT_ANZALI not in option.link_ids
     for option in pareto(network, "Bandar Abbas", "Moscow", as_of=before, via=via_port):
         assert RASHT_ANZALI not in option.link_ids
-    with pytest.raises(NoRouteError, match="as_of|via|avoid"):
+    with pytest.raises(NoRouteError, match=r"as_of|via|avoid"):
         route(network, "Bandar Abbas", "Moscow", as_of=before, via=[f"link:{RASHT_ANZALI}"])
     after = route(
         network, "Bandar Abbas", "Moscow", as_of="2025-01-01", via=[f"link:{RASHT_ANZALI}"]
