@@ -1,9 +1,169 @@
-"""CLI commands of the assign area (see register())."""
+"""``instc assign ...``: equilibrium assignment (``instc assign tntp DIR`` for benchmarks).
+
+Only Typer and the standard library are imported here; numpy, pandas and the numba
+kernels load inside the commands, so ``instc --help`` stays instant.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import typer
+
+assign_app = typer.Typer(
+    name="assign",
+    help="Static user-equilibrium assignment (AON, MSA, FW, CFW, BFW).",
+    no_args_is_help=True,
+)
+
+
+@contextlib.contextmanager
+def _errors_as_red_line() -> Iterator[None]:
+    from instc._errors import InstcError
+
+    try:
+        yield
+    except InstcError as exc:
+        from rich.markup import escape
+
+        from instc.cli._common import err_console
+
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(code=2) from None
+
+
+def _write_parquet_atomic(frame: Any, path: Path) -> None:
+    """Write ``frame`` to ``path`` through a temporary file in the same folder."""
+    from instc._errors import InstcError
+
+    target = path.expanduser().resolve()
+    if not target.parent.is_dir():
+        raise InstcError(f"{path}: folder {target.parent} does not exist — create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@assign_app.command("tntp")
+def tntp(
+    directory: Path = typer.Argument(..., help="TNTP folder with *_net.tntp and *_trips.tntp"),
+    algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="aon, msa, fw, cfw or bfw"),
+    gap: float = typer.Option(1e-5, "--gap", help="target relative gap"),
+    max_iter: int = typer.Option(1000, "--max-iter", help="iteration limit"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+    out: Path | None = typer.Option(None, "--out", help="write link flows to this .parquet"),
+    toll_factor: float | None = typer.Option(
+        None, "--toll-factor", help="cost per toll unit (default: the network README's)"
+    ),
+    distance_factor: float | None = typer.Option(
+        None, "--distance-factor", help="cost per length unit (default: the network README's)"
+    ),
+) -> None:
+    """Assign a TNTP benchmark network and report gap, objective and total cost."""
+    with _errors_as_red_line():
+        from instc._errors import DataError
+        from instc.assignment import METHODS, assign
+        from instc.assignment.tntp import load_tntp
+
+        if algorithm not in METHODS:
+            raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
+        network, demand, _ = load_tntp(
+            directory, toll_factor=toll_factor, distance_factor=distance_factor
+        )
+        if json_out:
+            result = assign(network, demand, method=algorithm, gap=gap, max_iter=max_iter)
+        else:
+            result = _assign_with_progress(network, demand, algorithm, gap, max_iter)
+        if out is not None:
+            frame = result.to_frame()
+            frame.insert(0, "link", range(1, len(frame) + 1))
+            _write_parquet_atomic(frame, out)
+        summary = result.summary()
+        if json_out:
+            from instc.cli._common import print_json
+
+            print_json(summary)
+            return
+        _print_summary(summary, result, out)
+
+
+def _assign_with_progress(
+    network: Any, demand: Any, algorithm: str, gap: float, max_iter: int
+) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from instc.assignment import assign
+    from instc.cli._common import err_console
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("iter {task.fields[iteration]}  gap {task.fields[gap]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(f"{network.name} {algorithm}", total=1.0, iteration=0, gap="-")
+        first: list[float] = []
+
+        def report(record: Any) -> None:
+            g = record.relative_gap
+            if math.isfinite(g) and g > 0:
+                if not first:
+                    first.append(max(g, gap * 10))
+                # progress on a log scale from the first gap to the target
+                done = math.log(first[0] / g) / math.log(first[0] / gap) if gap > 0 else 0.0
+                bar.update(task, completed=min(max(done, 0.0), 1.0))
+            bar.update(task, iteration=record.iteration, gap=f"{g:.2e}")
+
+        return assign(
+            network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=report
+        )
+
+
+def _print_summary(summary: dict[str, Any], result: Any, out: Path | None) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console, err_console
+
+    table = Table(title=f"{summary['network']}: {summary['algorithm']} assignment")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("iterations", str(summary["iterations"]))
+    table.add_row("relative gap", f"{summary['relative_gap']:.3e}")
+    table.add_row("Beckmann objective", f"{summary['objective']:,.6f}")
+    table.add_row("total cost (sum flow x cost)", f"{summary['total_cost']:,.6f}")
+    table.add_row("seconds", f"{summary['seconds']:.3f}")
+    table.add_row("unreachable demand", f"{summary['unreachable_demand']:,.3f}")
+    console.print(table)
+    if not result.converged:
+        err_console.print(
+            f"[yellow]warning:[/] target gap {result.target_gap:g} not reached after "
+            f"{summary['iterations']} iterations — raise --max-iter",
+            highlight=False,
+        )
+    if result.unreachable_pairs:
+        err_console.print(
+            f"[yellow]warning:[/] {len(result.unreachable_pairs)} OD pairs "
+            f"({summary['unreachable_demand']:,.3f} trips) have no path and were not loaded",
+            highlight=False,
+        )
+    if out is not None:
+        console.print(f"link flows written to {out}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the main app."""
+    app.add_typer(assign_app, name="assign")
