@@ -16,8 +16,8 @@ import tomllib
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
