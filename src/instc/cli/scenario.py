@@ -133,7 +133,7 @@ def _run_command(scenario_app: typer.Typer) -> None:
         names: Annotated[list[str], typer.Argument(help="Bundled scenario names or .toml files.")],
         baseline: Annotated[
             str | None,
-            typer.Option(help="Scenario applied first; the others are compared with it."),
+            typer.Option(help="Scenario to compare with (default: the network as it is)."),
         ] = None,
         pairs: Annotated[
             Path | None,

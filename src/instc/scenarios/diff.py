@@ -352,11 +352,16 @@ def run_scenario(
     baseline: Scenario | None = None,
     planner: Planner | None = None,
 ) -> ScenarioDiff:
-    """The effect of ``scenario`` on ``network`` (after ``baseline``, when given)."""
+    """The effect of ``scenario`` on ``network``: the network as it is (or as ``baseline``
+    describes it, when given) against the network as ``scenario`` describes it.
+
+    Baseline and scenario are both applied to ``network``: to build one scenario on top of
+    another, name the other as its ``parent``.
+    """
     from instc.scenarios.apply import apply_scenario
 
     before = apply_scenario(network, baseline) if baseline is not None else network
-    after = apply_scenario(before, scenario)
+    after = apply_scenario(network, scenario)
     return diff_networks(
         before,
         after,

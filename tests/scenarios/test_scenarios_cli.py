@@ -1,0 +1,129 @@
+"""`instc scenario list|show|validate|run`: output, JSON shape, one red line per problem."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from instc._errors import ScenarioError
+from instc.cli import app
+from instc.scenarios import bundled_names
+
+runner = CliRunner()
+TOTALS = {"cost_usd", "time_h", "co2e_kg", "co2e_kg_ttw", "distance_km"}
+
+
+def test_list_names_every_bundled_scenario() -> None:
+    result = runner.invoke(app, ["scenario", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [s["name"] for s in listed] == bundled_names()
+    table = runner.invoke(app, ["scenario", "list"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "rasht-astara" in table.output
+
+
+def test_show_prints_edits_assumptions_and_source_titles() -> None:
+    result = runner.invoke(app, ["scenario", "show", "red-sea-closed"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "close link=s-babelmandeb-suez|s-suez-canal" in result.output
+    assert "assumptions" in result.output and "F084" in result.output
+    data = json.loads(runner.invoke(app, ["scenario", "show", "rasht-astara", "--json"]).output)
+    assert data["name"] == "rasht-astara" and data["as_of"] == "2028-01-01"
+    assert data["sources"][0]["title"]  # resolved in sources.csv
+    assert [e["action"] for e in data["edits"]] == ["open", "set"]
+
+
+def test_show_unknown_name_suggests_the_closest() -> None:
+    result = runner.invoke(app, ["scenario", "show", "rasht-astra"])
+    assert isinstance(result.exception, ScenarioError)
+    assert "did you mean 'rasht-astara'" in str(result.exception)
+
+
+def test_validate_ok_and_one_red_line_per_problem(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(
+        'name = "good"\ndescription = "d"\nsources = ["F084"]\n'
+        '[[edit]]\naction = "close"\nlink = "s-suez-canal"\n'
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "bad"\ndescription = "d"\nsources = ["F084"]\n'
+        '[[edit]]\naction = "clos"\nlink = "s-suez-canal"\n'
+        '[[edit]]\naction = "close"\nmode = "sae"\n'
+    )
+    ok = runner.invoke(app, ["scenario", "validate", str(good)])
+    assert ok.exit_code == 0 and "ok:" in ok.output
+    result = runner.invoke(
+        app, ["scenario", "validate", str(good), str(bad)], env={"COLUMNS": "500"}
+    )
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert f"{bad}:5" in errors[0] and "did you mean 'close'" in errors[0]
+    assert f"{bad}:9" in errors[1] and "did you mean 'sea'" in errors[1]
+
+
+def test_validate_unknown_link_against_the_dataset(tmp_path: Path) -> None:
+    bad = tmp_path / "ids.toml"
+    bad.write_text(
+        'name = "ids"\ndescription = "d"\nsources = ["F084"]\n'
+        '[[edit]]\naction = "close"\nlink = "s-suez-canall"\n'
+    )
+    result = runner.invoke(app, ["scenario", "validate", str(bad)], env={"COLUMNS": "500"})
+    assert result.exit_code == 2
+    assert f"{bad}:6" in result.stderr and "did you mean 's-suez-canal'" in result.stderr
+
+
+def test_run_json_shows_the_change_on_the_affected_pairs() -> None:
+    result = runner.invoke(
+        app, ["scenario", "run", "rasht-astara", "--json", "--as-of", "2026-11-25"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["scenario"] == "rasht-astara" and data["baseline"] == "baseline"
+    changed = [p for p in data["pairs"] if p["changed"]]
+    assert changed
+    for pair in data["pairs"]:
+        assert {"origin", "destination", "cargo", "before", "after", "delta"} <= set(pair)
+        if pair["delta"] is not None:
+            assert set(pair["delta"]) == TOTALS
+    for pair in changed:
+        assert "r-rasht-astara" in pair["links_entered"]
+
+
+def test_run_many_scenarios_with_a_baseline_and_pairs_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.toml"
+    pairs.write_text(
+        '[[pair]]\norigin = "IRBND"\ndestination = "RU-MOSCOW"\ncargo = "truck"\n'
+        '[[pair]]\norigin = "INNSA"\ndestination = "NLRTM"\ncargo = "container"\n'
+    )
+    args = ["scenario", "run", "astarachay-after", "red-sea-closed", "--pairs", str(pairs)]
+    result = runner.invoke(app, [*args, "--baseline", "astarachay-before", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["scenario"] for d in data] == ["astarachay-after", "red-sea-closed"]
+    assert all(d["baseline"] == "astarachay-before" for d in data)
+    truck = data[0]["pairs"][0]
+    # the new bridge removes the queue estimated at the old one: faster, not dearer
+    assert truck["delta"]["time_h"] < 0 and truck["delta"]["cost_usd"] <= 1e-9
+    table = runner.invoke(app, [*args, "--all"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "Scenario comparison" in table.output
+
+
+def test_cli_error_is_one_red_line_and_exit_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from instc.cli import main; main()", "scenario", "run", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "500"},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "unknown scenario 'nope'" in lines[0]
