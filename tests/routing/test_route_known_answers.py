@@ -112,3 +112,14 @@ def test_generalised_cost_uses_value_of_time():
     option = route(corridor(), "A", "E", by="generalised", value_of_time_usd_per_unit_day=0.0)
     assert option.totals.cost_usd == pytest.approx(1302.0)
     assert any("generalised cost" in a for a in option.assumptions)
+
+
+def test_one_to_all_matches_route_times():
+    from instc.network.graph import build_graph
+    from instc.routing.shortest import shortest_path_tree
+
+    net = corridor()
+    tree = shortest_path_tree(build_graph(net), "A", by="time_h")
+    assert tree["A"] == 0.0
+    assert tree["E"] == pytest.approx(route(net, "A", "E", by="time").totals.time_h)
+    assert tree["B"] == pytest.approx(92.0)

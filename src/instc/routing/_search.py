@@ -62,11 +62,17 @@ def network_as_of(network: Network, as_of: Any) -> Network:
     return per[when]
 
 
+_PLACES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def find_place(network: Network, text: str) -> str:
-    """The node id of the place ``text`` names (id, UN/LOCODE, name or alias)."""
+    """The node id of the place ``text`` names (id, UN/LOCODE, name or alias), cached."""
     from instc.network.places import find_node
 
-    return find_node(network, text)
+    per = _PLACES.setdefault(network, {})
+    if text not in per:
+        per[text] = find_node(network, text)
+    return per[text]
 
 
 def _country(text: str) -> str:

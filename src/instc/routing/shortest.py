@@ -7,11 +7,13 @@ Origin and destination are places: the route may start and end on any layer they
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from instc._errors import UnknownNameError
 from instc.routing._search import (
     build_problem,
     make_option,
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from instc.routing.results import RouteOption
     from instc.routing.rules import FlagRule
 
-__all__ = ["route", "shortest_path_tree"]
+__all__ = ["one_to_all", "route", "shortest_path_tree"]
 
 
 def route(
@@ -100,32 +102,47 @@ def route(
     return make_option(req, problem, found[1], by=key, extra_assumptions=extra)
 
 
-def shortest_path_tree(graph: Graph, source_place: str, *, by: str = "time_h") -> dict[str, float]:
-    """One-to-all: the least ``by`` (a Graph weight name) from a place to every place."""
+_COMPILED: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _graph_matrix(graph: Graph, by: str) -> Any:
+    """The graph's edges as a CSR matrix on ``by`` (lightest parallel edge kept), cached."""
+    per = _COMPILED.setdefault(graph, {})
+    if by not in per:
+        from instc.routing._search import Problem, compile_problem
+
+        problem = Problem(
+            n=graph.n_nodes,
+            source=-1,
+            target=-1,
+            src=graph.edge_from.astype(np.int64),
+            dst=graph.edge_to.astype(np.int64),
+            base=np.arange(graph.n_edges, dtype=np.int64),
+        )
+        per[by] = compile_problem(problem, graph.weights(by)).matrix
+    return per[by]
+
+
+def one_to_all(graph: Graph, source_place: str, *, by: str = "time_h") -> np.ndarray:
+    """Least ``by`` (a Graph weight name, e.g. ``time_h``) from a place to every virtual
+    node (``inf`` where unreachable): Dijkstra from all the place's layers at once."""
     from scipy.sparse.csgraph import dijkstra
 
-    from instc.routing._search import Problem, compile_problem
+    sources = list(graph.nodes_of(source_place))
+    if not sources:
+        raise UnknownNameError("place in the graph", source_place, ())
+    matrix = _graph_matrix(graph, by)
+    if len(sources) == 1:
+        return np.asarray(dijkstra(matrix, directed=True, indices=sources[0]))
+    return np.asarray(dijkstra(matrix, directed=True, indices=sources, min_only=True))
 
-    n = graph.n_nodes
-    problem = Problem(
-        n=n + 2,
-        source=n,
-        target=n + 1,
-        src=np.concatenate(
-            [graph.edge_from.astype(np.int64), np.full(len(graph.nodes_of(source_place)), n)]
-        ),
-        dst=np.concatenate(
-            [graph.edge_to.astype(np.int64), np.asarray(graph.nodes_of(source_place))]
-        ),
-        base=np.concatenate(
-            [np.arange(graph.n_edges), np.full(len(graph.nodes_of(source_place)), -1)]
-        ),
-    )
-    c = compile_problem(problem, problem.weights(graph.weights(by)))
-    dist = dijkstra(c.matrix, directed=True, indices=n)
+
+def shortest_path_tree(graph: Graph, source_place: str, *, by: str = "time_h") -> dict[str, float]:
+    """One-to-all by place: the least ``by`` from ``source_place`` to every place it reaches."""
+    dist = one_to_all(graph, source_place, by=by)
     out: dict[str, float] = {}
     for i, place in enumerate(graph.node_place):
         d = float(dist[i])
-        if d < out.get(place, np.inf):
+        if np.isfinite(d) and d < out.get(place, np.inf):
             out[place] = d
     return out
