@@ -9,7 +9,7 @@ import pytest
 from instc._errors import NoRouteError
 from instc.network.load import load_network
 from instc.network.model import Network
-from instc.scenarios import apply_scenario, load_bundled, parse_scenario
+from instc.scenarios import apply_scenario, bundled_names, load_bundled, parse_scenario
 from instc.scenarios.diff import (
     ODPair,
     default_pairs,
@@ -178,3 +178,18 @@ def test_family_of_uses_the_data_definitions(embedded: Network) -> None:
     assert family_of(option, [none]) is None
     anything = dataclasses.replace(first, via=(), avoid={})
     assert family_of(option, [anything]) == first.family_id
+
+
+# Scenarios whose effect is legal or a baseline rather than a number on the default pairs.
+NO_NUMERIC_EFFECT = {"caspian-convention"}
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_every_bundled_scenario_runs(embedded: Network, name: str) -> None:
+    diff = run_scenario(embedded, load_bundled(name))
+    assert diff.scenario == name and len(diff.pairs) == len(default_pairs())
+    changed = [p for p in diff.pairs if p.changed]
+    if name in NO_NUMERIC_EFFECT:
+        assert not changed
+    else:
+        assert changed, f"{name} changes none of the default pairs"
