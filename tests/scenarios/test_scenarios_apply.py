@@ -329,5 +329,18 @@ def test_an_edit_that_breaks_the_contract_is_refused(mini: Network) -> None:
 
     # capacity set without a unit on a link that has none: the contract wants a unit
     text = '[[edit]]\naction = "set"\nfield = "capacity_per_year"\nvalue = 5.0\nlink = "L-IRROAD"\n'
-    with pytest.raises(ScenarioError, match="makes the network invalid"):
+    with pytest.raises(ScenarioError, match="makes the network invalid: links L-IRROAD"):
         apply_scenario(mini, scenario(text))
+
+
+def test_an_edit_that_cannot_be_applied_names_its_line(mini: Network) -> None:
+    from instc._errors import ScenarioError
+
+    text = '\n[[edit]]\naction = "scale"\nfield = "time_h"\nfactor = 2.0\nmode = "ferry"\n'
+    no_speed = Network(
+        tables={**mini.tables, "links": mini.links.assign(time_h=float("nan"))},
+        parameters={},
+        as_of=mini.as_of,
+    )
+    with pytest.raises(ScenarioError, match=r"t.toml:5: edit 1: link L-FERRY has neither"):
+        apply_scenario(no_speed, scenario(text))

@@ -109,9 +109,14 @@ def apply_scenario(
         problems = check_scenario(item, network)
         if problems:
             raise ScenarioFileError(problems)
-        for edit in item.edits:
-            if edit.active_at(as_of):
+        for number, edit in enumerate(item.edits, start=1):
+            if not edit.active_at(as_of):
+                continue
+            try:
                 _apply_edit(work, item, edit, as_of)
+            except ScenarioError as exc:
+                where = f"{item.file}:{edit.line}" if edit.line else item.file
+                raise ScenarioError(f"{where}: edit {number}: {exc}") from None
     tables = dict(work.tables)
     full = tables["links"]
     _check_result(tables, work.parameters, scenario)
@@ -632,14 +637,20 @@ def _check_result(
     tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any], scenario: Scenario
 ) -> None:
     """The edited tables must still follow the data contract."""
+    from instc.network.schema import TABLES
     from instc.network.validate import check_tables
 
     problems: list[Problem] = check_tables(tables, parameters=parameters)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        name = first.file.removesuffix(".csv")
+        row = f"row {first.row}"
+        if name in TABLES and first.row is not None and 0 <= first.row - 2 < len(tables[name]):
+            record = tables[name].iloc[first.row - 2]
+            row = " ".join(str(record[k]) for k in TABLES[name].key)
         raise ScenarioError(
             f"{scenario.file}: scenario {scenario.name!r} makes the network invalid: "
-            f"{first.file} row {first.row} {first.column}: {first.message}{more} — "
+            f"{name} {row}, {first.column}: {first.message}{more} — "
             "check the values its edits set"
         )
