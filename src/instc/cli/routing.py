@@ -29,6 +29,9 @@ _FLAG = typer.Option(
     None, "--vessel-flag", help="carrier's flag (ISO); hides waters it may not sail"
 )
 _VOT = typer.Option(None, "--value-of-time", help="USD per cargo unit-day for --by generalised")
+_TPU = typer.Option(
+    None, "--tonnes-per-unit", help="tonnes in one TEU/truck (default from parameters.toml)"
+)
 _JSON = typer.Option(False, "--json", help="print JSON instead of tables")
 _GEOJSON = typer.Option(None, "--geojson", help="also write the options as GeoJSON here")
 _DATA = typer.Option(None, "--data", help="dataset directory (default: the embedded one)")
@@ -202,6 +205,7 @@ def register(app: typer.Typer) -> None:
         k: int = typer.Option(1, "--k", help="number of really different routes"),
         vessel_flag: str | None = _FLAG,
         value_of_time: float | None = _VOT,
+        tonnes_per_unit: float | None = _TPU,
         as_json: bool = _JSON,
         geojson: Path | None = _GEOJSON,
         data: Path | None = _DATA,
@@ -227,6 +231,7 @@ def register(app: typer.Typer) -> None:
                 "via": via or (),
                 "vessel_flag": vessel_flag,
                 "value_of_time_usd_per_unit_day": value_of_time,
+                "tonnes_per_unit": tonnes_per_unit,
             }
             if k > 1:
                 options = list(alternatives(network, origin, destination, k=k, **common))
@@ -254,6 +259,7 @@ def register(app: typer.Typer) -> None:
         avoid_mode: list[str] | None = _AVOID_MODE,
         vessel_flag: str | None = _FLAG,
         families: Path | None = typer.Option(None, "--families", help="families TOML file"),
+        tonnes_per_unit: float | None = _TPU,
         legs: bool = typer.Option(False, "--legs", help="also print each family's legs"),
         as_json: bool = _JSON,
         geojson: Path | None = _GEOJSON,
@@ -275,6 +281,7 @@ def register(app: typer.Typer) -> None:
                 avoid=_avoid(country=avoid_country, mode=avoid_mode),
                 families=None if families is None else load_families(families),
                 vessel_flag=vessel_flag,
+                tonnes_per_unit=tonnes_per_unit,
             )
             _write_geojson(list(result.options), geojson)
             if as_json:
@@ -295,6 +302,7 @@ def register(app: typer.Typer) -> None:
         avoid_node: list[str] | None = _AVOID_NODE,
         via: list[str] | None = _VIA,
         vessel_flag: str | None = _FLAG,
+        tonnes_per_unit: float | None = _TPU,
         legs: bool = typer.Option(False, "--legs", help="also print each option's legs"),
         as_json: bool = _JSON,
         geojson: Path | None = _GEOJSON,
@@ -317,6 +325,7 @@ def register(app: typer.Typer) -> None:
                 avoid=_avoid(country=avoid_country, mode=avoid_mode, node=avoid_node),
                 via=via or (),
                 vessel_flag=vessel_flag,
+                tonnes_per_unit=tonnes_per_unit,
             )
             _write_geojson(list(options), geojson)
             if as_json:

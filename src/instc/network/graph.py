@@ -209,11 +209,14 @@ def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> 
 
 
 class _Builder:
-    def __init__(self, network: Network, cargo: str) -> None:
+    def __init__(self, network: Network, cargo: str, tonnes: float | None = None) -> None:
         self.network = network
         self.cargo = cargo
         self.unit = CARGO_UNITS[cargo]
-        self.tonnes, self.tonnes_sources = tonnes_per_unit(network, cargo)
+        if tonnes is None:
+            self.tonnes, self.tonnes_sources = tonnes_per_unit(network, cargo)
+        else:
+            self.tonnes, self.tonnes_sources = float(tonnes), ()
         nodes = network.nodes
         self.country = dict(zip(nodes["node_id"], nodes["country"], strict=True))
         self.name = dict(zip(nodes["node_id"], nodes["name"], strict=True))
@@ -414,11 +417,15 @@ class _Builder:
         }
 
 
-def build_graph(network: Network, *, cargo: str = "container") -> Graph:
-    """Compile ``network`` for one cargo class (cached per network object and cargo).
+def build_graph(
+    network: Network, *, cargo: str = "container", tonnes_per_unit: float | None = None
+) -> Graph:
+    """Compile ``network`` for one cargo class (cached per network, cargo and tonnage).
 
-    Raises :class:`~instc._errors.UnknownNameError` for an unknown cargo class and
-    :class:`~instc._errors.DataError` when a parameter the graph needs is missing.
+    ``tonnes_per_unit`` overrides the tonnes in one TEU, truck or passenger
+    (``cargo.tonnes_per_<unit>`` in parameters.toml); it scales emissions and per-tonne
+    charges. Raises :class:`~instc._errors.UnknownNameError` for an unknown cargo class
+    and :class:`~instc._errors.DataError` when a parameter the graph needs is missing.
     """
     if cargo not in CARGO_CLASSES:
         import difflib
@@ -426,14 +433,19 @@ def build_graph(network: Network, *, cargo: str = "container") -> Graph:
         raise UnknownNameError(
             "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
         )
+    if tonnes_per_unit is not None and not tonnes_per_unit > 0:
+        raise DataError(f"tonnes per unit {tonnes_per_unit!r}: give a positive number of tonnes")
+    if CARGO_UNITS[cargo] == "t":
+        tonnes_per_unit = None  # bulk and liquid are counted in tonnes already
     per_network = _CACHE.setdefault(network, {})
-    if cargo not in per_network:
-        per_network[cargo] = _build(network, cargo)
-    return per_network[cargo]
+    key = cargo if tonnes_per_unit is None else f"{cargo}@{tonnes_per_unit!r}"
+    if key not in per_network:
+        per_network[key] = _build(network, cargo, tonnes_per_unit)
+    return per_network[key]
 
 
-def _build(network: Network, cargo: str) -> Graph:
-    b = _Builder(network, cargo)
+def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
+    b = _Builder(network, cargo, tonnes)
     node_index: dict[tuple[str, str], int] = {}
 
     def vnode(place: str, layer: str) -> int:

@@ -251,6 +251,7 @@ def make_request(
     via: Sequence[str | Sequence[str]],
     vessel_flag: str | None,
     rules: Sequence[FlagRule] | None,
+    tonnes_per_unit: float | None = None,
 ) -> Request:
     from instc.network.graph import build_graph
     from instc.routing.rules import default_rules
@@ -260,7 +261,7 @@ def make_request(
             "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
         )
     net = network_as_of(network, as_of)
-    graph = build_graph(net, cargo=cargo)
+    graph = build_graph(net, cargo=cargo, tonnes_per_unit=tonnes_per_unit)
     o, d = find_place(net, origin), find_place(net, destination)
     if o == d:
         raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
@@ -545,6 +546,7 @@ def make_option(
         legs=legs,
         totals=totals,
         assumptions=_assumptions(req, edges, extra_assumptions),
+        tonnes_per_unit=g.tonnes_per_unit,
     )
 
 
@@ -590,7 +592,7 @@ def _assumptions(req: Request, edges: Sequence[int], extra: Sequence[str]) -> tu
     if g.unit != "t":
         out.append(
             f"figures per {g.unit}; {g.tonnes_per_unit:g} t of cargo per {g.unit} "
-            f"(cargo.tonnes_per_{g.unit})"
+            f"(default cargo.tonnes_per_{g.unit} in parameters.toml, overridable)"
         )
     out.append(
         "time = moving + waiting for a scheduled service (half the headway) + dwell at "

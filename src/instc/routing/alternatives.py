@@ -50,6 +50,7 @@ def alternatives(
     via: Sequence[str | Sequence[str]] = (),
     vessel_flag: str | None = None,
     rules: Sequence[FlagRule] | None = None,
+    tonnes_per_unit: float | None = None,
     value_of_time_usd_per_unit_day: float | None = None,
     max_candidates: int | None = None,
 ) -> tuple[RouteOption, ...]:
@@ -70,6 +71,7 @@ def alternatives(
         via=via,
         vessel_flag=vessel_flag,
         rules=rules,
+        tonnes_per_unit=tonnes_per_unit,
     )
     key = normalise_by(by)
     graph_w = criterion_weights(

@@ -150,6 +150,7 @@ def compare(
     vessel_flag: str | None = None,
     rules: Sequence[FlagRule] | None = None,
     value_of_time_usd_per_unit_day: float | None = None,
+    tonnes_per_unit: float | None = None,
 ) -> Comparison:
     """The best option of each family by ``by``, sorted best first.
 
@@ -185,6 +186,7 @@ def compare(
                     vessel_flag=vessel_flag,
                     rules=rules,
                     value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day,
+                    tonnes_per_unit=tonnes_per_unit,
                 )
             except NoRouteError as exc:
                 reason = exc.reason

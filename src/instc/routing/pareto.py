@@ -47,6 +47,7 @@ def pareto(
     via: Sequence[str | Sequence[str]] = (),
     vessel_flag: str | None = None,
     rules: Sequence[FlagRule] | None = None,
+    tonnes_per_unit: float | None = None,
 ) -> tuple[RouteOption, ...]:
     """Every non-dominated option over (cost_usd, time_h, co2e_kg), cheapest first.
 
@@ -63,6 +64,7 @@ def pareto(
         via=via,
         vessel_flag=vessel_flag,
         rules=rules,
+        tonnes_per_unit=tonnes_per_unit,
     )
     problem = build_problem(req)
     weights = np.vstack([problem.weights(req.graph.weights(c)) for c in CRITERIA_3])

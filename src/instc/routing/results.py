@@ -139,6 +139,7 @@ class RouteOption:
     assumptions: tuple[str, ...]
     family: str | None = None
     family_label: str | None = None
+    tonnes_per_unit: float = 1.0
 
     @property
     def expected(self) -> bool:

@@ -44,6 +44,7 @@ def route(
     via: Sequence[str | Sequence[str]] = (),
     vessel_flag: str | None = None,
     rules: Sequence[FlagRule] | None = None,
+    tonnes_per_unit: float | None = None,
     value_of_time_usd_per_unit_day: float | None = None,
 ) -> RouteOption:
     """The best door-to-door option from ``origin`` to ``destination`` by ``by``.
@@ -81,6 +82,7 @@ def route(
         via=via,
         vessel_flag=vessel_flag,
         rules=rules,
+        tonnes_per_unit=tonnes_per_unit,
     )
     key = normalise_by(by)
     weights = criterion_weights(
