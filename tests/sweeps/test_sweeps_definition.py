@@ -84,3 +84,29 @@ def test_bad_definitions_name_file_and_key(tmp_path: Path, text: str, message: s
     with pytest.raises(DataError, match=message) as info:
         load_sweep(_write(tmp_path, text))
     assert "sweep.toml" in str(info.value)
+
+
+def test_grid_points_share_random_numbers_per_replication(tmp_path: Path) -> None:
+    text = """
+[sweep]
+seed = 8
+samples = 3000
+replications = 2
+[[legs]]
+name = "border"
+kind = "border"
+time_h = [10, 12, 72]
+[grid]
+border_delay_factor = [1.0, 2.0]
+"""
+    d = load_sweep(_write(tmp_path, text))
+    frame = run_sweep(d.tasks(), workers=0, out_dir=tmp_path / "out").frame()
+    for rep in (0, 1):
+        rows = frame[frame.replication == rep].set_index("border_delay_factor")
+        # the same draws, scaled: every percentile doubles exactly
+        for col in ("p50_h", "p90_h", "p95_h", "mean_h"):
+            assert rows.loc[2.0, col] == pytest.approx(2 * rows.loc[1.0, col], rel=1e-12)
+    assert (
+        frame[frame.replication == 0]["p90_h"].iloc[0]
+        != frame[frame.replication == 1]["p90_h"].iloc[0]
+    )

@@ -10,6 +10,10 @@ import typer
 _PERCENTILES = (50, 80, 90, 95)
 
 
+def _cell(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def _sweep(
     file: Annotated[Path, typer.Argument(help="Sweep definition (TOML).")],
     workers: Annotated[
@@ -56,15 +60,16 @@ def _sweep(
             tasks, workers=workers, scheduler=scheduler, out_dir=out_dir, progress=progress
         )
     frame = result.frame()
-    keys = [k for k in sorted(definition.grid) if k in frame.columns]
+    keys = [k for k in ("scenario", *sorted(definition.grid), "family") if k in frame.columns]
+    if "reason" in frame.columns:
+        frame = frame[frame["reason"].isna()]
     value_cols = ["mean_days"] + [f"p{p}_days" for p in _PERCENTILES]
     if definition.within_days is not None:
         value_cols.append("p_within")
-    summary = (
-        frame.groupby(keys, sort=True)[value_cols].mean().reset_index()
-        if keys
-        else (frame[value_cols].mean().to_frame().T)
-    )
+    if keys:
+        summary = frame.groupby(keys, sort=False)[value_cols].mean().reset_index()
+    else:
+        summary = frame[value_cols].mean().to_frame().T
     info: dict[str, Any] = {
         "name": definition.name,
         "tasks": result.n_tasks,
@@ -85,7 +90,7 @@ def _sweep(
         table.add_column(col, justify="right")
     for row in summary.to_dict("records"):
         table.add_row(
-            *[f"{row[c]:.3g}" if c in keys else f"{row[c]:.2f}" for c in [*keys, *value_cols]]
+            *[_cell(row[c]) if c in keys else f"{row[c]:.2f}" for c in [*keys, *value_cols]]
         )
     console.print(table)
     console.print(

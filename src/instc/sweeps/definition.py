@@ -26,8 +26,36 @@ A definition with an explicit chain of legs (no network needed)::
     link_time_factor = [1.0]                 # multiplies link legs
     frequency_factor = [1.0, 0.5]            # multiplies every frequency_per_week
 
-Each grid point (the cartesian product of the lists) × replication is one task, seeded
-by its position from ``SeedSequence(seed)``.
+A definition over the network: scenarios × grid, each run planning the fastest route
+of every corridor family and simulating its transit time::
+
+    [sweep]
+    name = "corridor-risk"
+    seed = 42
+    samples = 20000
+    within_days = 25
+
+    [route]
+    origin = "Nhava Sheva"
+    destination = "Moscow"
+    scenarios = ["baseline", "tariff-cut-50", "red-sea-closed"]  # bundled names or paths
+    families = ["western_rail", "suez"]    # optional, default all
+    as_of = "2026"                         # optional, default today
+    month = 1                              # optional: month of the Caspian weather holds
+    cargo = "container"                    # optional
+    percentile = 90                        # optional: rank families by this percentile
+
+    [grid]
+    border_delay_factor = [1.0, 1.5, 2.0]  # every border dwell (low, mode, high)
+    transfer_delay_factor = [1.0]          # every transfer dwell
+    tariff_factor = [0.5, 1.0]             # every tariff (per unit-km and per unit)
+    frequency_factor = [1.0, 0.5]          # every service frequency
+
+``baseline`` is the network without a scenario. Each grid point (the cartesian product
+of the lists) × scenario × replication is one task. Replication ``r`` of every grid point
+and scenario draws from the same random stream (child ``r`` of ``SeedSequence(seed)``):
+common random numbers, so that the differences between grid points and scenarios are
+their effect, not Monte Carlo noise.
 """
 
 from __future__ import annotations
@@ -37,13 +65,16 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
 from instc.reliability.distributions import Leg
 from instc.sweeps.runner import SweepTask, make_tasks
 
-__all__ = ["GRID_KEYS", "SweepDefinition", "load_sweep", "parse_sweep"]
+if TYPE_CHECKING:
+    from instc.scenarios import Scenario
+
+__all__ = ["GRID_KEYS", "ROUTE_GRID_KEYS", "SweepDefinition", "load_sweep", "parse_sweep"]
 
 GRID_KEYS = {
     "border_delay_factor": "multiplies the time of legs of kind 'border'",
@@ -51,6 +82,24 @@ GRID_KEYS = {
     "link_time_factor": "multiplies the time of legs of kind 'link'",
     "frequency_factor": "multiplies every leg's frequency_per_week",
 }
+ROUTE_GRID_KEYS = {
+    "border_delay_factor": "multiplies every border dwell",
+    "transfer_delay_factor": "multiplies every transfer dwell",
+    "tariff_factor": "multiplies every tariff",
+    "frequency_factor": "multiplies every service frequency",
+}
+_ROUTE_KEYS = {
+    "origin",
+    "destination",
+    "scenarios",
+    "families",
+    "as_of",
+    "month",
+    "cargo",
+    "percentile",
+    "data",
+}
+BASELINE = "baseline"
 _LEG_KEYS = {
     "name",
     "kind",
@@ -77,6 +126,15 @@ class SweepDefinition:
     legs: tuple[Mapping[str, Any], ...]
     grid: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     origin: str = ""
+    # the [route] table (kind "route"): origin, destination, families, as_of, ...
+    route: Mapping[str, Any] = field(default_factory=dict)
+    # (label, scenario or None for the baseline), in file order
+    scenarios: tuple[tuple[str, Scenario | None], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """ "route" (scenarios over the network) or "legs" (an explicit chain)."""
+        return "route" if self.route else "legs"
 
     def points(self) -> list[dict[str, float]]:
         """Every grid point (cartesian product), in a stable order."""
@@ -112,7 +170,9 @@ class SweepDefinition:
         return legs
 
     def tasks(self) -> list[SweepTask]:
-        """One task per grid point and replication."""
+        """One task per grid point (× scenario) and replication."""
+        if self.kind == "route":
+            return self._route_tasks()
         from instc.sweeps.tasks import legs_reliability
 
         grid: list[dict[str, Any]] = []
@@ -128,6 +188,30 @@ class SweepDefinition:
             seed=self.seed,
             common={"samples": self.samples, "within_days": self.within_days},
             labels=labels,
+            streams=[label["replication"] for label in labels],
+        )
+
+    def _route_tasks(self) -> list[SweepTask]:
+        from instc.sweeps.tasks import route_reliability
+
+        grid: list[dict[str, Any]] = []
+        labels: list[dict[str, Any]] = []
+        for label, scenario in self.scenarios:
+            for point in self.points():
+                for rep in range(self.replications):
+                    grid.append({"scenario": scenario, "factors": dict(point)})
+                    labels.append({"scenario": label, **point, "replication": rep})
+        route = dict(self.route)
+        route.pop("scenarios", None)
+        if "families" in route:
+            route["families"] = tuple(route["families"])
+        return make_tasks(
+            route_reliability,
+            grid,
+            seed=self.seed,
+            common={"samples": self.samples, "within_days": self.within_days, **route},
+            labels=labels,
+            streams=[label["replication"] for label in labels],
         )
 
 
@@ -139,9 +223,11 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
     """Check a sweep mapping (as read from TOML) and return its definition."""
     from instc.reliability.legs import make_leg
 
-    unknown = set(data) - {"sweep", "legs", "grid"}
+    unknown = set(data) - {"sweep", "legs", "grid", "route"}
     if unknown:
-        raise _fail(origin, sorted(unknown)[0], "unknown table", "use [sweep], [[legs]], [grid]")
+        raise _fail(
+            origin, sorted(unknown)[0], "unknown table", "use [sweep], [route] or [[legs]], [grid]"
+        )
     sweep = data.get("sweep", {})
     bad = set(sweep) - _SWEEP_KEYS
     if bad:
@@ -166,9 +252,19 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
     within = sweep.get("within_days")
     if within is not None and (not isinstance(within, int | float) or within < 0):
         raise _fail(origin, "sweep.within_days", f"{within!r} is invalid", "give days >= 0")
+    route_spec = data.get("route")
     legs = data.get("legs")
-    if not isinstance(legs, list) or not legs:
-        raise _fail(origin, "legs", "no legs given", "add at least one legs table")
+    if route_spec is not None and legs is not None:
+        raise _fail(origin, "route", "both [route] and legs given", "keep one of the two")
+    route: dict[str, Any] = {}
+    scenarios: tuple[tuple[str, Scenario | None], ...] = ()
+    allowed_grid = GRID_KEYS
+    if route_spec is not None:
+        route, scenarios = _parse_route(route_spec, origin)
+        allowed_grid = ROUTE_GRID_KEYS
+        legs = []
+    elif not isinstance(legs, list) or not legs:
+        raise _fail(origin, "legs", "no legs given", "add at least one legs table, or a [route]")
     for i, spec in enumerate(legs):
         where = f"legs[{i}]"
         if not isinstance(spec, dict) or "name" not in spec or "time_h" not in spec:
@@ -189,12 +285,12 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
     grid_in = data.get("grid", {})
     grid: dict[str, tuple[float, ...]] = {}
     for key, values in grid_in.items():
-        if key not in GRID_KEYS:
+        if key not in allowed_grid:
             raise _fail(
                 origin,
                 f"grid.{key}",
                 "unknown grid parameter",
-                f"use {', '.join(sorted(GRID_KEYS))}",
+                f"use {', '.join(sorted(allowed_grid))}",
             )
         seq: Sequence[Any] = values if isinstance(values, list) else [values]
         if not seq or not all(isinstance(v, int | float) and v >= 0 for v in seq):
@@ -211,7 +307,56 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
         legs=tuple(dict(spec) for spec in legs),
         grid=grid,
         origin=origin,
+        route=route,
+        scenarios=scenarios,
     )
+
+
+def _parse_route(
+    spec: Any, origin: str
+) -> tuple[dict[str, Any], tuple[tuple[str, Scenario | None], ...]]:
+    from instc._errors import InstcError
+    from instc.scenarios import find_scenario
+
+    if not isinstance(spec, dict):
+        raise _fail(origin, "route", "must be a table", "write [route] with origin, destination")
+    bad = set(spec) - _ROUTE_KEYS
+    if bad:
+        raise _fail(
+            origin,
+            f"route.{sorted(bad)[0]}",
+            "unknown key",
+            f"use {', '.join(sorted(_ROUTE_KEYS))}",
+        )
+    for key in ("origin", "destination"):
+        if not isinstance(spec.get(key), str) or not spec[key]:
+            raise _fail(origin, f"route.{key}", "missing", "give a place name or id")
+    route = {k: v for k, v in spec.items() if k != "scenarios"}
+    families = route.get("families")
+    if families is not None and (
+        not isinstance(families, list) or not all(isinstance(f, str) for f in families)
+    ):
+        raise _fail(origin, "route.families", "must be a list of family ids", "fix the list")
+    month = route.get("month")
+    if month is not None and (not isinstance(month, int) or not 1 <= month <= 12):
+        raise _fail(origin, "route.month", f"{month!r} is not a month", "give 1–12")
+    if "as_of" in route:
+        route["as_of"] = str(route["as_of"])
+    names = spec.get("scenarios", [BASELINE])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise _fail(origin, "route.scenarios", "must be a list of names", 'e.g. ["baseline"]')
+    base = Path(origin).parent if not origin.startswith("<") else None
+    scenarios: list[tuple[str, Scenario | None]] = []
+    for name in names:
+        if name == BASELINE:
+            scenarios.append((name, None))
+            continue
+        try:
+            scenario = find_scenario(name, relative_to=base)
+        except InstcError as exc:
+            raise _fail(origin, "route.scenarios", f"{name!r}: {exc}", "fix the name") from exc
+        scenarios.append((scenario.name if name.endswith(".toml") else name, scenario))
+    return route, tuple(scenarios)
 
 
 def load_sweep(path: str | Path) -> SweepDefinition:

@@ -90,15 +90,24 @@ def make_tasks(
     common: Mapping[str, Any] | None = None,
     labels: Sequence[Mapping[str, Any]] | None = None,
     prefix: str = "task",
+    streams: Sequence[int] | None = None,
 ) -> list[SweepTask]:
-    """One task per grid point, seeded from ``SeedSequence(seed).spawn(len(grid))``.
+    """One task per grid point, seeded from ``SeedSequence(seed).spawn(...)``.
 
     ``grid[i]`` are the inputs of task ``i`` (merged over ``common``); ``labels[i]``
     (default: the scalar entries of ``grid[i]``) become columns of its result row.
+    Task ``i`` draws from child ``streams[i]`` of the root seed (default: ``i``, every
+    task its own stream). Giving tasks the same stream on purpose (one per replication)
+    gives common random numbers: differences between grid points are then not Monte
+    Carlo noise.
     """
     from instc.reliability.montecarlo import batch_seeds, root_seed
 
-    seeds = batch_seeds(root_seed(seed), len(grid))
+    keys = list(range(len(grid))) if streams is None else [int(k) for k in streams]
+    if len(keys) != len(grid):
+        raise DataError(f"{len(keys)} streams for {len(grid)} tasks — give one per task")
+    children = batch_seeds(root_seed(seed), max(keys) + 1 if keys else 0)
+    seeds = [children[k] for k in keys]
     tasks = []
     width = max(4, len(str(len(grid))))
     for i, point in enumerate(grid):
@@ -204,6 +213,7 @@ def _run_dask(
 ) -> int:
     """Run ``todo`` on Dask; returns the number of workers used."""
     import logging
+    import warnings
 
     from distributed import Client, LocalCluster, as_completed
 
@@ -216,13 +226,16 @@ def _run_dask(
             client = Client(scheduler, timeout="10s")
         else:
             n = workers if workers is not None else (os.cpu_count() or 1)
-            cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with warnings.catch_warnings():
+                # the scheduler's HTTP endpoint moves to a free port when 8787 is taken
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
+                cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         where = scheduler or "a LocalCluster"

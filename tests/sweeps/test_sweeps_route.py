@@ -1,0 +1,93 @@
+"""Route sweeps on the embedded data: scenarios × grid, common random numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from instc._errors import DataError
+from instc.sweeps import load_sweep, run_sweep
+from instc.sweeps.tasks import scale_network
+
+SWEEP = """
+[sweep]
+name = "route"
+seed = 11
+samples = 2000
+within_days = 25
+
+[route]
+origin = "Nhava Sheva"
+destination = "Moscow"
+scenarios = ["baseline", "tariff-cut-50"]
+families = ["western_rail", "suez"]
+as_of = "2026"
+
+[grid]
+border_delay_factor = [1.0, 2.0]
+"""
+
+
+@pytest.fixture(scope="module")
+def frame(tmp_path_factory) -> pd.DataFrame:
+    tmp = tmp_path_factory.mktemp("route-sweep")
+    path = tmp / "sweep.toml"
+    path.write_text(SWEEP, encoding="utf-8")
+    d = load_sweep(path)
+    assert d.kind == "route" and len(d.tasks()) == 4
+    return run_sweep(d.tasks(), workers=0, out_dir=tmp / "out").frame()
+
+
+def _row(frame: pd.DataFrame, scenario: str, factor: float, family: str) -> pd.Series:
+    sel = frame[
+        (frame.scenario == scenario)
+        & (frame.border_delay_factor == factor)
+        & (frame.family == family)
+    ]
+    assert len(sel) == 1
+    return sel.iloc[0]
+
+
+def test_rail_tariff_cut_lowers_rail_cost_and_leaves_times_alone(frame) -> None:
+    base = _row(frame, "baseline", 1.0, "western_rail")
+    cut = _row(frame, "tariff-cut-50", 1.0, "western_rail")
+    assert cut.cost_usd < base.cost_usd
+    # planned by time: the same route, the same random numbers -> the same times
+    for col in ("planned_time_h", "p50_h", "p90_h", "p95_h"):
+        assert cut[col] == pytest.approx(base[col], rel=1e-12)
+
+
+def test_border_delays_hit_land_routes_only(frame) -> None:
+    rail1, rail2 = (_row(frame, "baseline", f, "western_rail") for f in (1.0, 2.0))
+    assert rail2.p90_h > rail1.p90_h
+    assert rail2.planned_time_h > rail1.planned_time_h
+    sea1, sea2 = (_row(frame, "baseline", f, "suez") for f in (1.0, 2.0))
+    if sea1.planned_time_h == pytest.approx(sea2.planned_time_h):  # no border on the way
+        assert sea2.p90_h == pytest.approx(sea1.p90_h, rel=1e-12)
+    assert set(frame["rank"].dropna()) == {1, 2}
+
+
+def test_scale_network_scales_whole_columns_and_rejects_unknown_keys() -> None:
+    from instc.network.load import load_network
+
+    net = load_network(as_of="2026")
+    scaled = scale_network(net, {"border_delay_factor": 2.0, "tariff_factor": 0.5})
+    assert (scaled.borders["dwell_h"] == 2 * net.borders["dwell_h"]).all()
+    pd.testing.assert_series_equal(
+        scaled.tariffs["usd_per_unit_km"], 0.5 * net.tariffs["usd_per_unit_km"]
+    )
+    assert scaled.transfers is net.transfers
+    with pytest.raises(DataError, match="unknown network factor"):
+        scale_network(net, {"speed_factor": 2.0})
+
+
+def test_route_definition_errors(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(SWEEP.replace('"tariff-cut-50"', '"tarif-cut-50"'), encoding="utf-8")
+    with pytest.raises(DataError, match=r"s.toml:route.scenarios: 'tarif-cut-50'"):
+        load_sweep(path)
+    path.write_text(SWEEP.replace("border_delay_factor", "link_time_factor"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"grid\.link_time_factor: unknown grid parameter"):
+        load_sweep(path)
