@@ -2,8 +2,9 @@
 
 Imported lazily by :mod:`instc.assignment.paths` so that ``import instc`` stays cheap.
 
-Dijkstra with a binary heap and lazy deletion on a forward star indexed by link, so
-parallel links stay separate and zero-cost links are ordinary edges. A node flagged
+Dijkstra with an indexed 4-ary heap (decrease-key) on a forward star whose edges map
+to link positions, so parallel links stay separate and zero-cost links are ordinary
+edges. A node flagged
 ``blocked`` (a zone below TNTP's FIRST THRU NODE) receives a label but is not expanded
 unless it is the origin, so no path passes through it. Links with an infinite cost are
 not permitted for the class and are skipped. Loading walks the settled nodes in
@@ -20,75 +21,97 @@ INF = np.inf
 
 
 @njit(cache=True, nogil=True)
-def _heap_push(keys, nodes, size, key, node):
-    i = size
+def _sift_up(keys, nodes, pos, i):
+    key = keys[i]
+    node = nodes[i]
+    while i > 0:
+        parent = (i - 1) >> 2
+        if keys[parent] <= key:
+            break
+        keys[i] = keys[parent]
+        nodes[i] = nodes[parent]
+        pos[nodes[i]] = i
+        i = parent
     keys[i] = key
     nodes[i] = node
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        nodes[parent], nodes[i] = nodes[i], nodes[parent]
-        i = parent
-    return size + 1
+    pos[node] = i
 
 
 @njit(cache=True, nogil=True)
-def _heap_pop(keys, nodes, size):
+def _sift_down(keys, nodes, pos, size):
     key = keys[0]
     node = nodes[0]
-    size -= 1
-    keys[0] = keys[size]
-    nodes[0] = nodes[size]
     i = 0
     while True:
-        left = 2 * i + 1
-        if left >= size:
+        first = 4 * i + 1
+        if first >= size:
             break
-        child = left
-        right = left + 1
-        if right < size and keys[right] < keys[left]:
-            child = right
-        if keys[i] <= keys[child]:
+        best = first
+        best_key = keys[first]
+        for c in range(first + 1, min(first + 4, size)):
+            if keys[c] < best_key:
+                best_key = keys[c]
+                best = c
+        if best_key >= key:
             break
-        keys[child], keys[i] = keys[i], keys[child]
-        nodes[child], nodes[i] = nodes[i], nodes[child]
-        i = child
-    return key, node, size
+        keys[i] = best_key
+        nodes[i] = nodes[best]
+        pos[nodes[i]] = i
+        i = best
+    keys[i] = key
+    nodes[i] = node
+    pos[node] = i
 
 
 @njit(cache=True, nogil=True)
-def _dijkstra(origin, pointer, head, link, cost, blocked, dist, pred, done, order, keys, nodes):
-    """One shortest-path tree; returns the number of settled nodes (their order in ``order``)."""
+def _dijkstra(origin, pointer, head, cost, blocked, dist, pred, order, pos, keys, nodes):
+    """One shortest-path tree from ``origin``; an indexed 4-ary heap with decrease-key.
+
+    ``cost`` and ``head`` are in forward-star (edge) order; ``pred[v]`` is the edge
+    that reaches ``v``. Returns the number of settled nodes, listed in ``order`` by
+    increasing distance. ``pos[v]`` is -1 (unseen), -2 (settled) or the heap slot.
+    """
     n = dist.shape[0]
     for i in range(n):
         dist[i] = INF
         pred[i] = -1
-        done[i] = False
+        pos[i] = -1
     dist[origin] = 0.0
-    size = _heap_push(keys, nodes, 0, 0.0, origin)
+    keys[0] = 0.0
+    nodes[0] = origin
+    pos[origin] = 0
+    size = 1
     count = 0
     while size > 0:
-        d, u, size = _heap_pop(keys, nodes, size)
-        if done[u]:
-            continue
-        done[u] = True
+        u = nodes[0]
+        d = keys[0]
+        size -= 1
+        pos[u] = -2
+        if size > 0:
+            keys[0] = keys[size]
+            nodes[0] = nodes[size]
+            _sift_down(keys, nodes, pos, size)
         order[count] = u
         count += 1
         if blocked[u] and u != origin:
             continue
         for e in range(pointer[u], pointer[u + 1]):
-            lk = link[e]
-            c = cost[lk]
-            if c == INF:
-                continue
             v = head[e]
-            nd = d + c
+            nd = d + cost[e]  # inf for links the class may not use: never < dist
             if nd < dist[v]:
+                p = pos[v]
+                if p == -2:
+                    continue
                 dist[v] = nd
-                pred[v] = lk
-                size = _heap_push(keys, nodes, size, nd, v)
+                pred[v] = e
+                if p == -1:
+                    keys[size] = nd
+                    nodes[size] = v
+                    size += 1
+                    _sift_up(keys, nodes, pos, size - 1)
+                else:
+                    keys[p] = nd
+                    _sift_up(keys, nodes, pos, p)
     return count
 
 
@@ -101,20 +124,22 @@ def aon_batch(pointer, head, link, tail, cost, blocked, zone_nodes, demand, orig
     then). Releases the GIL, so batches of origins run on several threads.
     """
     n_nodes = pointer.shape[0] - 1
-    n_links = cost.shape[0]
     n_zones = zone_nodes.shape[0]
+    edge_cost = np.empty(cost.shape[0])
+    for e in range(link.shape[0]):
+        edge_cost[e] = cost[link[e]]
     dist = np.empty(n_nodes)
     pred = np.empty(n_nodes, dtype=np.int64)
-    done = np.empty(n_nodes, dtype=np.bool_)
     order = np.empty(n_nodes, dtype=np.int64)
-    keys = np.empty(n_links + 1)
-    nodes = np.empty(n_links + 1, dtype=np.int64)
+    pos = np.empty(n_nodes, dtype=np.int64)
+    keys = np.empty(n_nodes)
+    nodes = np.empty(n_nodes, dtype=np.int64)
     node_flow = np.zeros(n_nodes)
     for k in range(origins.shape[0]):
         o = origins[k]
         onode = zone_nodes[o]
         count = _dijkstra(
-            onode, pointer, head, link, cost, blocked, dist, pred, done, order, keys, nodes
+            onode, pointer, head, edge_cost, blocked, dist, pred, order, pos, keys, nodes
         )
         for j in range(n_zones):
             skim[k, j] = dist[zone_nodes[j]]
@@ -127,7 +152,7 @@ def aon_batch(pointer, head, link, tail, cost, blocked, zone_nodes, demand, orig
             q = node_flow[v]
             if q != 0.0:
                 node_flow[v] = 0.0
-                lk = pred[v]
+                lk = link[pred[v]]
                 flow[lk] += q
                 node_flow[tail[lk]] += q
         node_flow[onode] = 0.0

@@ -319,9 +319,15 @@ def assign(
             target, direction = _conjugate_target(method, state, y, v, hess)
             dv = _total(target) - v
             step = _line_search(network, v, dv)
-            if direction != "fw" and step <= 0.0:
-                target, direction = y, "fw"
-                step = _line_search(network, v, _total(y) - v)
+            if direction != "fw":
+                # safeguard: a conjugate target that has drifted next to the previous one
+                # can jam (tiny steps, no progress); take the FW step when it does better
+                dv_fw = _total(y) - v
+                step_fw = _line_search(network, v, dv_fw)
+                if beckmann_objective(network, v + step_fw * dv_fw) < beckmann_objective(
+                    network, v + step * dv
+                ):
+                    target, direction, step = y, "fw", step_fw
         new_x = [xk + step * (sk - xk) for xk, sk in zip(state.x, target, strict=True)]
         if direction == "fw":
             state.s2 = None
