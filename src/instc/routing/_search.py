@@ -396,9 +396,11 @@ def compile_problem(
     first = np.ones(len(s), dtype=bool)
     first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
     chosen = ids[order[first]]
-    indptr = np.zeros(problem.n + 1, dtype=np.int64)
+    # int32 ids: scipy.sparse.csgraph works on int32 and would copy int64 arrays per call
+    itype = np.int32 if max(problem.n, len(chosen)) < 2**31 - 1 else np.int64
+    indptr = np.zeros(problem.n + 1, dtype=itype)
     np.cumsum(np.bincount(problem.src[chosen], minlength=problem.n), out=indptr[1:])
-    indices = problem.dst[chosen]
+    indices = problem.dst[chosen].astype(itype)
     matrix = csr_array((weights[chosen], indices, indptr), shape=(problem.n, problem.n))
     return Compiled(matrix=matrix, edge=chosen, indptr=indptr, indices=indices)
 

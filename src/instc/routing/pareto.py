@@ -95,58 +95,93 @@ def _lower_bounds(problem: Problem, weights: np.ndarray) -> np.ndarray:
 
 
 def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
-    """Problem-edge paths of the Pareto set; ``weights`` is (criteria, edges), >= 0."""
+    """Problem-edge paths of the Pareto set; ``weights`` is (3 criteria, edges), >= 0."""
+    from instc.routing._search import shortest_edges
+
+    if weights.shape[0] != 3:
+        raise ValueError("pareto_paths works on exactly three criteria")
     order = np.argsort(problem.src, kind="stable")
     indptr = np.zeros(problem.n + 1, dtype=np.int64)
     np.cumsum(np.bincount(problem.src, minlength=problem.n), out=indptr[1:])
     heads = problem.dst[order].tolist()
-    edge_w = [tuple(col) for col in weights[:, order].T.tolist()]
+    w0, w1, w2 = (weights[c, order].tolist() for c in range(3))
     edge_ids = order.tolist()
     lb = _lower_bounds(problem, weights)
-    lb_t = [tuple(col) for col in lb.T.tolist()]
+    if not np.isfinite(lb[0, problem.source]):
+        return []
+    lb0, lb1, lb2 = (lb[c].tolist() for c in range(3))
     ptr = indptr.tolist()
     target = problem.target
+    # feasible vectors (the single-criterion optima) prune labels they strictly dominate
+    seeds: list[tuple[float, float, float]] = []
+    for c in range(3):
+        found = shortest_edges(problem, weights[c])
+        if found is not None:
+            v = weights[:, found[1]].sum(axis=1)
+            seeds.append((float(v[0]), float(v[1]), float(v[2])))
 
-    vecs: list[tuple[float, ...]] = []
+    vecs: list[tuple[float, float, float]] = []
     node_of: list[int] = []
     pred: list[int] = []
     via_edge: list[int] = []
     alive: list[bool] = []
     at: dict[int, list[int]] = {}
-    done: list[tuple[float, ...]] = []  # settled destination labels
+    done: list[tuple[float, float, float]] = []  # settled destination labels
     done_ids: list[int] = []
+    heap: list[tuple[tuple[float, float, float], int]] = []
 
-    def add(vec: tuple[float, ...], node: int, p: int, e: int) -> None:
-        bound = lb_t[node]
-        if bound[0] == np.inf:
-            return
-        est = tuple(a + b for a, b in zip(vec, bound, strict=True))
+    def pruned(a: float, b: float, c: float) -> bool:
+        """Is the optimistic estimate (a, b, c) already beaten by a known option?"""
         for d in done:
-            if all(x <= y for x, y in zip(d, est, strict=True)):
-                return
-        labels = at.setdefault(node, [])
-        for j in labels:
-            other = vecs[j]
-            if all(x <= y for x, y in zip(other, vec, strict=True)):
-                return
-        keep = []
-        for j in labels:
-            if all(x <= y for x, y in zip(vec, vecs[j], strict=True)):
-                alive[j] = False
-            else:
-                keep.append(j)
+            if d[0] <= a and d[1] <= b and d[2] <= c:
+                return True
+        # a seed must beat the estimate by more than rounding: the label of the seed's own
+        # path (summed in another order) must survive
+        for d in seeds:
+            if (
+                d[0] <= a
+                and d[1] <= b
+                and d[2] <= c
+                and (
+                    d[0] < a - 1e-9 * (1.0 + abs(a))
+                    or d[1] < b - 1e-9 * (1.0 + abs(b))
+                    or d[2] < c - 1e-9 * (1.0 + abs(c))
+                )
+            ):
+                return True
+        return False
+
+    def add(a: float, b: float, c: float, node: int, p: int, e: int) -> None:
+        la = lb0[node]
+        if la == np.inf or pruned(a + la, b + lb1[node], c + lb2[node]):
+            return
+        labels = at.get(node)
+        if labels is None:
+            labels = at[node] = []
+        else:
+            for j in labels:
+                o = vecs[j]
+                if o[0] <= a and o[1] <= b and o[2] <= c:
+                    return
+            keep = []
+            for j in labels:
+                o = vecs[j]
+                if a <= o[0] and b <= o[1] and c <= o[2]:
+                    alive[j] = False
+                else:
+                    keep.append(j)
+            labels = at[node] = keep
         i = len(vecs)
+        vec = (a, b, c)
         vecs.append(vec)
         node_of.append(node)
         pred.append(p)
         via_edge.append(e)
         alive.append(True)
-        keep.append(i)
-        at[node] = keep
+        labels.append(i)
         heapq.heappush(heap, (vec, i))
 
-    heap: list[tuple[tuple[float, ...], int]] = []
-    add((0.0,) * weights.shape[0], problem.source, -1, -1)
+    add(0.0, 0.0, 0.0, problem.source, -1, -1)
     while heap:
         vec, i = heapq.heappop(heap)
         if not alive[i]:
@@ -156,13 +191,12 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
             done.append(vec)
             done_ids.append(i)
             continue
-        # a settled label can still be overtaken at the target by an earlier-settled one
-        est = tuple(a + b for a, b in zip(vec, lb_t[u], strict=True))
-        if any(all(x <= y for x, y in zip(d, est, strict=True)) for d in done):
+        va, vb, vc = vec
+        # an option settled since this label was queued may beat it already
+        if pruned(va + lb0[u], vb + lb1[u], vc + lb2[u]):
             continue
         for k in range(ptr[u], ptr[u + 1]):
-            w = edge_w[k]
-            add((vec[0] + w[0], vec[1] + w[1], vec[2] + w[2]), heads[k], i, edge_ids[k])
+            add(va + w0[k], vb + w1[k], vc + w2[k], heads[k], i, edge_ids[k])
 
     paths = []
     for i in done_ids:
