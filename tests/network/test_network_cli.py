@@ -53,10 +53,13 @@ def test_validate_prints_every_problem(tmp_path: Path) -> None:
 def test_no_malformed_input_gives_a_traceback(tmp_path: Path, mutate, file: str) -> None:  # type: ignore[no-untyped-def]
     d = copy_mini(tmp_path)
     mutate(d)
-    for args in (("validate", d), ("network", "summary", "--data", d)):
-        result = run(*args)
-        assert result.exit_code == 2, result.output
-        assert file in result.output
+    checked = run("validate", d)
+    assert checked.exit_code == 2, checked.output
+    assert file in checked.output
+    loaded = run("network", "summary", "--data", d)
+    assert loaded.exit_code == 2, loaded.output
+    assert loaded.stdout == ""
+    assert loaded.stderr.startswith("error: ") and loaded.stderr.count("\n") == 1
 
 
 def test_summary_json_keys_and_as_of() -> None:
@@ -132,7 +135,28 @@ def test_audit_json() -> None:
     assert links["missing"]["capacity_per_year"]["count"] == 7
     assert report["parameters"]["estimated"]["keys"] == ["speed.rail_kmh"]
     assert report["parameters"]["ranges"]["keys"] == ["speed.road_kmh"]
-    assert run("network", "audit", "--data", MINI).exit_code == 0
+    checks = report["checks"]
+    assert checks["shorter_than_great_circle"]["count"] == 0
+    # the fixture has transfers to layers with no link at Baku (road), Astrakhan (rail)
+    assert checks["transfers_to_unserved_layers"]["rows"] == [
+        {"id": "AZBAK/ferry/road", "layer": "road"},
+        {"id": "RUAST/ferry/rail1520", "layer": "rail1520"},
+    ]
+    assert checks["isolated_nodes"]["ids"] == []
+    table = run("network", "audit", "--data", MINI)
+    assert table.exit_code == 0
+    assert "check transfers to unserved layers: 2 (AZBAK/ferry/road, RUAST/ferry/rail1520)" in (
+        table.stdout
+    )
+
+
+def test_audit_finds_a_link_shorter_than_the_straight_line(tmp_path: Path) -> None:
+    d = copy_mini(tmp_path)
+    set_cell(d, "links", 7, "length_km", "800")  # Rasht - Bandar Abbas is ~1,300 km apart
+    report = json.loads(run("network", "audit", "--data", d, "--json").stdout)
+    (row,) = report["checks"]["shorter_than_great_circle"]["rows"]
+    assert row["id"] == "L-IRRAIL" and row["length_km"] == 800.0
+    assert row["great_circle_km"] == pytest.approx(1300, rel=0.05)
 
 
 def test_sources() -> None:

@@ -217,7 +217,7 @@ def audit(
     table = Table("table", "rows", "estimated", "ranges", "unsourced", title="audit")
     gaps: list[str] = []
     for name, entry in report.items():
-        if name == "parameters":
+        if name in ("parameters", "checks"):
             continue
         table.add_row(
             name,
@@ -239,6 +239,17 @@ def audit(
         f"parameters: {params['estimated']['count']} estimates, "
         f"{params['ranges']['count']} ranges, {params['claims']['count']} claims"
     )
+    for check, found in report["checks"].items():
+        if found["count"]:
+            items = found.get("ids") or [r["id"] for r in found["rows"]]
+            console.print(
+                f"check {check.replace('_', ' ')}: {found['count']} ({', '.join(items[:6])}"
+                + (", ..." if len(items) > 6 else "")
+                + ")",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
     console.print("details: instc network audit --json", style="dim")
 
 

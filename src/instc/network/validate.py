@@ -584,6 +584,9 @@ def read_directory(path: str | Path) -> ParsedDirectory:
         tables[table.name], lines[table.name] = _read_table(table, directory, problems)
     parameters = _read_parameters(directory, problems)
     problems.extend(check_tables(tables, lines, parameters))
+    # report in reading order: file by file (schema order), line by line
+    order = {t.file: i for i, t in enumerate(TABLES.values())}
+    problems.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
     return ParsedDirectory(tables, parameters or {}, tuple(problems), lines)
 
 
@@ -627,6 +630,7 @@ class _Checker:
         self.nodes()
         self.links()
         self.transfers()
+        self.borders()
         self.tariffs()
         self.services()
         self.project_status()
@@ -867,7 +871,15 @@ class _Checker:
                     f"{mode} link between {' and '.join(sorted(countries))} without border_id",
                     "fill in the border_id of the crossing (borders.csv)",
                 )
-            if border and border in border_ids:
+            if border and mode in ("sea", "ferry", "inland_waterway"):
+                self.add(
+                    "links",
+                    i,
+                    "border_id",
+                    f"a {mode} link with border_id {border}",
+                    "only rail, road and pipeline links cross a land border; leave it empty",
+                )
+            elif border and border in border_ids:
                 brow = borders.get((border, mode))
                 if brow is None and mode in ("rail", "road", "pipeline"):
                     self.add(
@@ -929,8 +941,29 @@ class _Checker:
                     "use two different layers, e.g. rail1520 -> rail1435",
                 )
 
+    def borders(self) -> None:
+        for i, row in self.rows("borders"):
+            if 0 < len(set(row["countries"])) < 2:
+                self.add(
+                    "borders",
+                    i,
+                    "countries",
+                    "a border needs the two countries it separates",
+                    "list both, e.g. AZ;IR",
+                )
+
     def tariffs(self) -> None:
+        link_modes = {r["link_id"]: r["mode"] for _, r in self.rows("links")}
         for i, row in self.rows("tariffs"):
+            linked = link_modes.get(row["link_id"])
+            if row["mode"] and linked and linked != row["mode"]:
+                self.add(
+                    "tariffs",
+                    i,
+                    "mode",
+                    f"mode {row['mode']} but link {row['link_id']} is a {linked} link",
+                    f"set mode to {linked} or leave it empty",
+                )
             if not row["link_id"] and not row["mode"]:
                 self.add(
                     "tariffs",
@@ -1043,7 +1076,10 @@ def audit_tables(
     ``ranges`` (rows giving a low/high), ``unsourced`` (rows with no ``source_ids``),
     each as ``{"count", "rows": [{"id", "columns"}]}``; ``missing`` maps each
     optional value column that is sometimes empty to ``{"count", "ids"}``. Under
-    ``parameters``: the dotted keys that are estimates, ranges or claims.
+    ``parameters``: the dotted keys that are estimates, ranges or claims. Under
+    ``checks``: what is allowed but probably wrong (links shorter than the great circle
+    between their ends, transfers to a layer no link serves at that place, nodes
+    without links).
     """
     report: dict[str, Any] = {}
     for name, table in TABLES.items():
@@ -1099,4 +1135,61 @@ def audit_tables(
 
     walk(parameters or {}, "")
     report["parameters"] = {k: {"count": len(v), "keys": v} for k, v in leaves.items()}
+    report["checks"] = _plausibility(tables)
     return report
+
+
+# A link shorter than 90 % of the great circle between its ends, less 5 km, is
+# suspicious (the slack absorbs approximate coordinates of nearby places).
+_SHORT_LINK_TOLERANCE = 0.9
+_SHORT_LINK_SLACK_KM = 5.0
+
+
+def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance on a sphere of the mean Earth radius (6371.0088 km, IUGG)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _plausibility(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Things that are allowed but probably wrong, for a human to look at."""
+    from instc.network.schema import layer_of
+
+    nodes = {r["node_id"]: r for r in tables["nodes"].to_dict("records")}
+    links = tables["links"].to_dict("records")
+    short: list[dict[str, Any]] = []
+    served: dict[str, set[str]] = {}
+    for r in links:
+        a, b = nodes.get(r["from_node"]), nodes.get(r["to_node"])
+        if a is None or b is None:
+            continue
+        gc_km = _great_circle_km(a["lat"], a["lon"], b["lat"], b["lon"])
+        if not _missing(r["length_km"]) and r["length_km"] < (
+            _SHORT_LINK_TOLERANCE * gc_km - _SHORT_LINK_SLACK_KM
+        ):
+            short.append(
+                {
+                    "id": r["link_id"],
+                    "length_km": r["length_km"],
+                    "great_circle_km": round(gc_km, 1),
+                }
+            )
+        gauge = None if _missing(r["gauge_mm"]) else int(r["gauge_mm"])
+        if r["mode"] and (r["mode"] != "rail" or gauge is not None):
+            layer = layer_of(r["mode"], gauge)
+            served.setdefault(r["from_node"], set()).add(layer)
+            served.setdefault(r["to_node"], set()).add(layer)
+    unserved = [
+        {"id": f"{t['node_id']}/{t['from_layer']}/{t['to_layer']}", "layer": layer}
+        for t in tables["transfers"].to_dict("records")
+        for layer in (t["from_layer"], t["to_layer"])
+        if layer not in served.get(t["node_id"], set())
+    ]
+    isolated = sorted(n for n in nodes if n not in served)
+    return {
+        "shorter_than_great_circle": {"count": len(short), "rows": short},
+        "transfers_to_unserved_layers": {"count": len(unserved), "rows": unserved},
+        "isolated_nodes": {"count": len(isolated), "ids": isolated},
+    }
