@@ -173,3 +173,16 @@ def test_dumps_toml_round_trips_parameters() -> None:
     assert tomllib.loads(nio.dumps_toml(params)) == params
     odd = {"a": {"b-c": {"value": 'x"y\n', "unit": "-", "source_ids": []}}}
     assert tomllib.loads(nio.dumps_toml(odd)) == odd
+
+
+def test_to_networkx() -> None:
+    nx = pytest.importorskip("networkx")
+    net = load_network(MINI, as_of=2026)
+    graph = nio.to_networkx(net)
+    assert graph.number_of_nodes() == 6
+    # every mini link is bidirectional: one edge per direction
+    assert graph.number_of_edges() == 2 * len(net.links)
+    assert graph.edges["IR-RASHT", "IRBND", "L-IRRAIL"]["length_km"] == 1400.0
+    assert graph.nodes["IR-ASTARA"]["gauges_mm"] == [1520, 1435]
+    assert nx.has_path(graph, "RUAST", "IRBND")
+    assert not graph.has_edge("IR-ASTARA", "IR-RASHT", key="L-RASHT")  # not open in 2026

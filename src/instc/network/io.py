@@ -48,6 +48,7 @@ __all__ = [
     "export_network",
     "import_gmns",
     "to_json_value",
+    "to_networkx",
     "write_tables",
 ]
 
@@ -480,3 +481,27 @@ def export_network(network: Network, out: str | Path, *, format: str) -> Path:
 
         raise UnknownNameError("export format", format, EXPORT_FORMATS)
     return writers[format](network, out)
+
+
+def to_networkx(network: Network) -> Any:
+    """``network`` as a ``networkx.MultiDiGraph``: one node per place, one edge per
+    usable link and direction (keyed by ``link_id``), every column as an attribute.
+
+    networkx is optional (``pip install networkx``); a missing install raises
+    :class:`~instc._errors.InstcError`.
+    """
+    try:
+        import networkx as nx
+    except ImportError as exc:
+        from instc._errors import InstcError
+
+        raise InstcError("networkx is not installed — pip install networkx") from exc
+    graph = nx.MultiDiGraph(as_of=network.as_of, origin=network.origin)
+    for r in network.nodes.to_dict("records"):
+        graph.add_node(r["node_id"], **{str(k): to_json_value(v) for k, v in r.items()})
+    for r in network.links.to_dict("records"):
+        attrs = {str(k): to_json_value(v) for k, v in r.items()}
+        graph.add_edge(r["from_node"], r["to_node"], key=r["link_id"], **attrs)
+        if r["bidirectional"]:
+            graph.add_edge(r["to_node"], r["from_node"], key=r["link_id"], **attrs)
+    return graph
