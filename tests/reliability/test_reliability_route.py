@@ -187,3 +187,15 @@ def test_bad_parameters_and_month_raise(network) -> None:
         reliability_parameters(bad)
     with pytest.raises(DataError, match="month=13"):
         legs_from_route(network, _route(network, FERRY_RAIL), month=13)
+
+
+def test_origin_destination_pair_plans_the_fastest_route_first(network) -> None:
+    from instc.routing.shortest import route
+
+    option = route(network, "AZBAK", "IR-RASHT", by="time")
+    by_pair = reliability(network, ("AZBAK", "IR-RASHT"), samples=4000, seed=2)
+    by_option = reliability(network, option, samples=4000, seed=2)
+    assert np.array_equal(by_pair.time_h, by_option.time_h)
+    assert by_pair.label == "fastest by time"
+    with pytest.raises(DataError, match="route option, an \\(origin, destination\\) pair"):
+        reliability(network, [1, 2], samples=10)

@@ -21,12 +21,13 @@ within_days = 25
 [route]
 origin = "Nhava Sheva"
 destination = "Moscow"
-scenarios = ["baseline", "tariff-cut-50"]
+scenarios = ["baseline", "red-sea-closed"]
 families = ["western_rail", "suez"]
 as_of = "2026"
 
 [grid]
 border_delay_factor = [1.0, 2.0]
+tariff_factor = [1.0, 0.5]
 """
 
 
@@ -36,23 +37,26 @@ def frame(tmp_path_factory) -> pd.DataFrame:
     path = tmp / "sweep.toml"
     path.write_text(SWEEP, encoding="utf-8")
     d = load_sweep(path)
-    assert d.kind == "route" and len(d.tasks()) == 4
+    assert d.kind == "route" and len(d.tasks()) == 8
     return run_sweep(d.tasks(), workers=0, out_dir=tmp / "out").frame()
 
 
-def _row(frame: pd.DataFrame, scenario: str, factor: float, family: str) -> pd.Series:
+def _row(
+    frame: pd.DataFrame, scenario: str, factor: float, family: str, tariff: float = 1.0
+) -> pd.Series:
     sel = frame[
         (frame.scenario == scenario)
         & (frame.border_delay_factor == factor)
+        & (frame.tariff_factor == tariff)
         & (frame.family == family)
     ]
     assert len(sel) == 1
     return sel.iloc[0]
 
 
-def test_rail_tariff_cut_lowers_rail_cost_and_leaves_times_alone(frame) -> None:
+def test_tariff_cut_lowers_cost_and_leaves_times_alone(frame) -> None:
     base = _row(frame, "baseline", 1.0, "western_rail")
-    cut = _row(frame, "tariff-cut-50", 1.0, "western_rail")
+    cut = _row(frame, "baseline", 1.0, "western_rail", tariff=0.5)
     assert cut.cost_usd < base.cost_usd
     # planned by time: the same route, the same random numbers -> the same times
     for col in ("planned_time_h", "p50_h", "p90_h", "p95_h"):
@@ -66,7 +70,15 @@ def test_border_delays_hit_land_routes_only(frame) -> None:
     sea1, sea2 = (_row(frame, "baseline", f, "suez") for f in (1.0, 2.0))
     if sea1.planned_time_h == pytest.approx(sea2.planned_time_h):  # no border on the way
         assert sea2.p90_h == pytest.approx(sea1.p90_h, rel=1e-12)
-    assert set(frame["rank"].dropna()) == {1, 2}
+    assert set(frame["rank"].dropna()) <= {1, 2}
+
+
+def test_red_sea_closure_takes_the_suez_option_away_or_slows_it(frame) -> None:
+    base = _row(frame, "baseline", 1.0, "suez")
+    closed = frame[(frame.scenario == "red-sea-closed") & (frame.family == "suez")]
+    assert len(closed) == 4  # one row per grid point
+    for _, row in closed.iterrows():
+        assert row["reason"] is not None or row["p50_h"] > base.p50_h
 
 
 def test_scale_network_scales_whole_columns_and_rejects_unknown_keys() -> None:
@@ -85,8 +97,8 @@ def test_scale_network_scales_whole_columns_and_rejects_unknown_keys() -> None:
 
 def test_route_definition_errors(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
-    path.write_text(SWEEP.replace('"tariff-cut-50"', '"tarif-cut-50"'), encoding="utf-8")
-    with pytest.raises(DataError, match=r"s.toml:route.scenarios: 'tarif-cut-50'"):
+    path.write_text(SWEEP.replace('"red-sea-closed"', '"red-sea-close"'), encoding="utf-8")
+    with pytest.raises(DataError, match=r"s\.toml:route\.scenarios: 'red-sea-close'"):
         load_sweep(path)
     path.write_text(SWEEP.replace("border_delay_factor", "link_time_factor"), encoding="utf-8")
     with pytest.raises(DataError, match=r"grid\.link_time_factor: unknown grid parameter"):

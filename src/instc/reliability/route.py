@@ -222,30 +222,45 @@ def legs_from_route(
 
 def reliability(
     network: Network,
-    option_or_legs: RouteLike | Sequence[Leg],
+    option_or_od: RouteLike | Sequence[Leg] | tuple[str, str],
     *,
     samples: int = 100_000,
     seed: SeedLike = None,
     within_days: float | None = None,
     month: int | None = None,
     label: str | None = None,
+    by: str = "time",
+    cargo: str = "container",
 ) -> ReliabilityResult:
-    """Monte Carlo of the door-to-door time of a route (or of an explicit list of legs).
+    """Monte Carlo of the door-to-door time of a route.
 
-    Returns mean, P50/P80/P90/P95, the probability of arriving within ``within_days``
-    and each leg's contribution to the variance. Same ``seed``, same numbers.
+    ``option_or_od`` is a planned :class:`~instc.routing.results.RouteOption`, an
+    ``(origin, destination)`` pair (the best route ``by`` time, cost, ... is planned
+    first), or an explicit list of :class:`Leg`. Returns mean, P50/P80/P90/P95, the
+    probability of arriving within ``within_days`` and each leg's contribution to the
+    variance. Same ``seed``, same numbers. For every corridor family side by side see
+    :func:`instc.reliability.compare.reliability_by_family`.
     """
     from instc.reliability.montecarlo import simulate
 
-    if isinstance(option_or_legs, Sequence):
-        legs = list(option_or_legs)
-        if not all(isinstance(leg, Leg) for leg in legs):
-            raise DataError("reliability() takes a route option or a list of reliability Legs")
+    target: Any = option_or_od
+    if isinstance(target, tuple) and len(target) == 2 and all(isinstance(x, str) for x in target):
+        from instc.routing.shortest import route
+
+        target = route(network, target[0], target[1], by=by, cargo=cargo)
+    legs: list[Leg]
+    if isinstance(target, Sequence):
+        if not all(isinstance(leg, Leg) for leg in target):
+            raise DataError(
+                "reliability() takes a route option, an (origin, destination) pair or a "
+                "list of reliability Legs"
+            )
+        legs = list(target)
         default_label = "legs"
     else:
-        legs = legs_from_route(network, option_or_legs, month=month)
-        family = getattr(option_or_legs, "family", None)
-        default_label = family or getattr(option_or_legs, "by", None) or "route"
+        legs = legs_from_route(network, target, month=month)
+        family = getattr(target, "family", None)
+        default_label = family or f"fastest by {getattr(target, 'by', by)}"
     return simulate(
         legs,
         samples=samples,

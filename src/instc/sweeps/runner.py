@@ -218,7 +218,7 @@ def _run_dask(
     from distributed import Client, LocalCluster, as_completed
 
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
     cluster = None
     try:
@@ -234,7 +234,8 @@ def _run_dask(
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    # a failing task is reported once, by run_sweep, not by worker logs
+                    silence_logs=logging.CRITICAL,
                 )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
@@ -253,7 +254,8 @@ def _run_dask(
                 str(tasks_dir),
                 key=f"instc-sweep-{task.task_id}-{token}",
                 pure=False,
-                retries=2,
+                # no retries: a task that raises raises again; a worker that dies is
+                # handled by the scheduler, which reruns its task on another worker
             ): task
             for task in todo
         }

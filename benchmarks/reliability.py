@@ -1,0 +1,186 @@
+"""Reliability speed, run on demand (not in CI): ``uv run python benchmarks/reliability.py``.
+
+Prints:
+  - Monte Carlo throughput in leg-samples per second on one core (goal >= 5 million), on a
+    synthetic 30-leg chain mixing every distribution, and on the fastest western-rail
+    route Nhava Sheva -> Moscow of the embedded data;
+  - a sweep of 200 scenario runs (bundled scenarios x border-delay and tariff factors,
+    every corridor family planned and simulated in each run) on a Dask LocalCluster of
+    1 worker and of 2 workers in the same run: wall times and the speed-up (goal >= 1.7x),
+    and whether both give identical results.
+
+Workers are started and warmed (imports, dataset load) before the clock starts; the
+cold wall time including cluster start-up is printed too.
+
+Options: --mc-samples N, --repeat R, --tasks T, --samples S (per family and task),
+--skip-mc, --skip-sweep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import statistics
+import tempfile
+import time
+import warnings
+from typing import Any
+
+
+def _median_s(fn: Any, repeat: int) -> float:
+    fn()  # warm
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def synthetic_legs() -> list[Any]:
+    from instc.reliability import (
+        Closure,
+        Deterministic,
+        Leg,
+        Lognormal,
+        Triangular,
+        UniformWait,
+    )
+
+    legs = []
+    for i in range(10):
+        legs.append(Leg(f"rail{i}", (Triangular(20.0 + i, 24.0 + i, 40.0 + i),)))
+    for i in range(8):
+        legs.append(
+            Leg(f"dwell{i}", (Lognormal.from_low_mode_high(6.0, 12.0 + i, 48.0 + i),), "border")
+        )
+    for i in range(6):
+        legs.append(Leg(f"sail{i}", (Deterministic(30.0), UniformWait(84.0 + 10 * i))))
+    for i in range(6):
+        legs.append(Leg(f"caspian{i}", (Closure(0.1, Triangular(24.0, 48.0, 120.0)),)))
+    return legs
+
+
+def monte_carlo(samples: int, repeat: int) -> None:
+    from instc.reliability import simulate
+
+    legs = synthetic_legs()
+    t = _median_s(lambda: simulate(legs, samples=samples, seed=1), repeat)
+    rate = samples * len(legs) / t
+    print(
+        f"Monte Carlo, synthetic chain of {len(legs)} legs x {samples:,} samples: "
+        f"{t:.3f} s -> {rate / 1e6:.1f} million leg-samples/s on one core (goal >= 5)"
+    )
+    from instc.network.load import load_network
+    from instc.reliability import legs_from_route
+    from instc.routing.compare import compare, load_families
+
+    net = load_network(as_of="2026")
+    fams = [f for f in load_families() if f.family_id == "western_rail"]
+    option = compare(net, "Nhava Sheva", "Moscow", by="time", families=fams).best
+    route_legs = legs_from_route(net, option)
+    t = _median_s(lambda: simulate(route_legs, samples=samples, seed=1), repeat)
+    rate = samples * len(route_legs) / t
+    print(
+        f"Monte Carlo, western-rail route Nhava Sheva -> Moscow ({len(route_legs)} legs) x "
+        f"{samples:,} samples: {t:.3f} s -> {rate / 1e6:.1f} million leg-samples/s"
+    )
+
+
+def sweep_tasks(n_tasks: int, samples: int) -> list[Any]:
+    from instc.sweeps import parse_sweep
+
+    scenarios = [
+        "baseline",
+        "red-sea-closed",
+        "rasht-astara",
+        "caspian-storm",
+        "astara-border-closed",
+    ]
+    per = -(-n_tasks // len(scenarios))
+    border = [1.0 + 0.25 * i for i in range(max(1, -(-per // 5)))]
+    tariff = [0.6, 0.8, 1.0, 1.2, 1.4]
+    grid = list(itertools.product(border, tariff))[:per]
+    data = {
+        "sweep": {"name": "bench", "seed": 2026, "samples": samples, "within_days": 25},
+        "route": {
+            "origin": "Nhava Sheva",
+            "destination": "Moscow",
+            "scenarios": scenarios,
+            "as_of": "2026",
+        },
+        "grid": {
+            "border_delay_factor": sorted({b for b, _ in grid}),
+            "tariff_factor": sorted({t for _, t in grid}),
+        },
+    }
+    tasks = parse_sweep(data, origin="<benchmark>").tasks()
+    return tasks[:n_tasks]
+
+
+def sweep(n_tasks: int, samples: int) -> None:
+    from distributed import Client, LocalCluster
+
+    from instc.sweeps import run_sweep
+
+    tasks = sweep_tasks(n_tasks, samples)
+    print(f"sweep: {len(tasks)} scenario runs, {samples:,} samples per family and run")
+    results: dict[int, Any] = {}
+    walls: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (1, 2):
+            t_cold = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
+                cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+            client = Client(cluster)
+            try:
+                # warm every worker: imports and the dataset load, outside the clock
+                run_sweep(
+                    tasks[: 2 * n], scheduler=cluster.scheduler_address, out_dir=f"{tmp}/warm{n}"
+                )
+                t0 = time.perf_counter()
+                result = run_sweep(
+                    tasks, scheduler=cluster.scheduler_address, out_dir=f"{tmp}/w{n}"
+                )
+                walls[n] = time.perf_counter() - t0
+                results[n] = result.frame()
+            finally:
+                client.close()
+                cluster.close()
+            cold = time.perf_counter() - t_cold
+            print(
+                f"  {n} worker{'s' if n > 1 else ' '}: {walls[n]:.1f} s warm "
+                f"({len(tasks) / walls[n]:.1f} runs/s); {cold:.1f} s including cluster start"
+            )
+        same = results[1].equals(results[2])
+        print(
+            f"  speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x (goal >= 1.7x); "
+            f"identical results: {same}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mc-samples", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--tasks", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=20_000)
+    parser.add_argument("--skip-mc", action="store_true")
+    parser.add_argument("--skip-sweep", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_mc:
+        monte_carlo(args.mc_samples, args.repeat)
+    if not args.skip_sweep:
+        sweep(args.tasks, args.samples)
+
+
+if __name__ == "__main__":
+    main()
