@@ -142,6 +142,7 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
     ("bad node id", cell("nodes", 6, "node_id", "Rasht"), "nodes.csv", 6, "node_id", "neither a UN/LOCODE nor CC-SLUG"),
     ("pipeline cargo", both(cell("links", 9, "mode", "pipeline"), cell("nodes", 6, "kinds", "rail;road;pipeline"), cell("nodes", 5, "kinds", "rail;road;border;terminal;pipeline")), "links.csv", 9, "cargo", "only liquid"),
     ("extra cell", edit_text("projects.csv", "route,S3,,,", "route,S3,,,,extra"), "projects.csv", 2, None, "the row has 10 cells but the header has 9"),
+    ("semicolon separated", edit_text("projects.csv", "project_id,name,kind,countries,description,source_ids,estimated,method,notes", "project_id;name;kind;countries;description;source_ids;estimated;method;notes"), "projects.csv", 1, None, "separated by ';', not commas"),
     ("empty file", write_text("tariffs.csv", ""), "tariffs.csv", None, None, "the file is empty"),
     ("missing required file", lambda d: (d / "sources.csv").unlink(), "sources.csv", None, None, "required file is missing"),
     ("not utf-8", latin1_byte, "nodes.csv", 3, None, "not UTF-8"),
@@ -239,3 +240,14 @@ def test_any_cell_value_gives_problems_not_exceptions(
     set_cell(d, table, line, column, value)
     problems = validate_directory(d)  # must not raise
     assert all(isinstance(p, Problem) and p.file for p in problems)
+
+
+def test_windows_line_endings_and_bom(tmp_path: Path) -> None:
+    d = copy_mini(tmp_path)
+    path = d / "links.csv"
+    text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    assert validate_directory(d) == []
+    set_cell(d, "links", 9, "length_km", "1 400")
+    (problem,) = validate_directory(d)
+    assert (problem.file, problem.row, problem.column) == ("links.csv", 9, "length_km")

@@ -391,6 +391,15 @@ def _read_table(
     except csv.Error as exc:
         cells.add(1, None, f"the header cannot be read as CSV ({exc})", "fix the quoting")
         return _empty_frame(table), ()
+    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t")):
+        sep = "';'" if ";" in header[0] else "tabs"
+        cells.add(
+            1,
+            None,
+            f"the cells are separated by {sep}, not commas",
+            "save the file as comma-separated CSV (lists inside a cell use ';')",
+        )
+        return _empty_frame(table), ()
     known = set(table.column_names)
     positions: dict[str, int] = {}
     for i, name in enumerate(header):
