@@ -156,7 +156,9 @@ def skim_scipy(network: AssignmentNetwork, costs: np.ndarray | None = None) -> n
     np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
     graph = csr_matrix((c, cols, indptr), shape=(size, size))
     dist = dijkstra(graph, directed=True, indices=zones)
-    return np.asarray(dist[:, sink[zones]])
+    out = np.array(dist[:, sink[zones]])
+    np.fill_diagonal(out, 0.0)  # a zone to itself: no path needed (the kernel's convention)
+    return out
 
 
 def relative_gap(

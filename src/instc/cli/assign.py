@@ -40,13 +40,19 @@ def _errors_as_red_line() -> Iterator[None]:
         raise typer.Exit(code=2) from None
 
 
-def _write_parquet_atomic(frame: Any, path: Path) -> None:
-    """Write ``frame`` to ``path`` through a temporary file in the same folder."""
+def _checked_out(path: Path) -> Path:
+    """The resolved output path; its folder must exist (checked before any work)."""
     from instc._errors import InstcError
 
     target = path.expanduser().resolve()
     if not target.parent.is_dir():
         raise InstcError(f"{path}: folder {target.parent} does not exist — create it first")
+    return target
+
+
+def _write_parquet_atomic(frame: Any, path: Path) -> None:
+    """Write ``frame`` to ``path`` through a temporary file in the same folder."""
+    target = _checked_out(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
@@ -80,6 +86,8 @@ def tntp(
 
         if algorithm not in METHODS:
             raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
+        if out is not None:
+            _checked_out(out)
         network, demand, _ = load_tntp(
             directory, toll_factor=toll_factor, distance_factor=distance_factor
         )
