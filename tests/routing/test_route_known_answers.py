@@ -123,3 +123,25 @@ def test_one_to_all_matches_route_times():
     assert tree["A"] == 0.0
     assert tree["E"] == pytest.approx(route(net, "A", "E", by="time").totals.time_h)
     assert tree["B"] == pytest.approx(92.0)
+
+
+def test_via_link_route_enters_each_place_once():
+    from routing_toynet import make_network
+
+    nodes = [{"node_id": p, "country": "IR"} for p in ("A", "B", "Z", "C")]
+    rail = {"mode": "rail", "gauge_mm": 1435, "source_ids": ("S",)}
+    links = [
+        {"link_id": "AB", "from_node": "A", "to_node": "B", "length_km": 10.0, **rail},
+        {"link_id": "BZ", "from_node": "B", "to_node": "Z", "length_km": 1.0, **rail},
+        {"link_id": "ZC", "from_node": "Z", "to_node": "C", "length_km": 100.0, **rail},
+        {"link_id": "BC", "from_node": "B", "to_node": "C", "length_km": 10.0, **rail},
+    ]
+    net = make_network(nodes=nodes, links=links)
+    # out to Z and back (A-B-Z-B-C, 22 km) is lighter but passes B twice
+    option = route(net, "A", "C", by="distance", via=["link:BZ"])
+    assert option.link_ids == ("AB", "BZ", "ZC")
+    assert option.totals.distance_km == pytest.approx(111.0)
+    dead_end = make_network(nodes=nodes, links=[lk for lk in links if lk["link_id"] != "ZC"])
+    walk = route(dead_end, "A", "C", by="distance", via=["Z"])
+    assert walk.link_ids == ("AB", "BZ", "BZ", "BC")
+    assert any("passes a place twice" in a for a in walk.assumptions)

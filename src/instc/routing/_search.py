@@ -338,15 +338,28 @@ class Problem:
         return out
 
 
-def build_problem(req: Request, mask: np.ndarray | None = None) -> Problem:
+def build_problem(
+    req: Request,
+    mask: np.ndarray | None = None,
+    *,
+    stage_hidden: Sequence[np.ndarray] | None = None,
+) -> Problem:
+    """The staged s-t problem; ``stage_hidden[s]`` (bool per virtual node) hides nodes
+    in stage ``s`` only."""
     g = req.graph
     if mask is None:
         mask = edge_mask(req)
     n, k = g.n_nodes, len(req.via)
     idx = np.flatnonzero(mask)
-    src = [g.edge_from[idx].astype(np.int64) + s * n for s in range(k + 1)]
-    dst = [g.edge_to[idx].astype(np.int64) + s * n for s in range(k + 1)]
-    base = [idx.astype(np.int64)] * (k + 1)
+    src, dst, base = [], [], []
+    for s in range(k + 1):
+        ids = idx
+        if stage_hidden is not None and stage_hidden[s].any():
+            hide = stage_hidden[s]
+            ids = idx[~(hide[g.edge_from[idx]] | hide[g.edge_to[idx]])]
+        src.append(g.edge_from[ids].astype(np.int64) + s * n)
+        dst.append(g.edge_to[ids].astype(np.int64) + s * n)
+        base.append(ids.astype(np.int64))
     for s, wp in enumerate(req.via):
         if wp.nodes:
             nodes = np.asarray(wp.nodes, dtype=np.int64)
@@ -430,6 +443,51 @@ def shortest_edges(
         v = u
     path.reverse()
     return float(dist[problem.target]), path
+
+
+def place_simple(req: Request, problem: Problem, path: Sequence[int]) -> bool:
+    """True when the path enters every place once (transfers stay at their place)."""
+    g = req.graph
+    seen: set[str] = set()
+    last = None
+    for e in path:
+        b = int(problem.base[e])
+        if b < 0:
+            continue
+        for node in (int(g.edge_from[b]), int(g.edge_to[b])):
+            place = g.node_place[node]
+            if place != last:
+                if place in seen:
+                    return False
+                seen.add(place)
+                last = place
+    return True
+
+
+def stage_places_to_hide(req: Request, problem: Problem, path: Sequence[int]) -> list[set[str]]:
+    """Per stage, the places the path used in earlier stages (to keep out of it): the
+    places of stage ``s`` except the junction into stage ``s + 1`` and the destination."""
+    g = req.graph
+    n, k = g.n_nodes, len(req.via)
+    used: list[set[str]] = [set() for _ in range(k + 1)]
+    junctions: set[str] = {req.destination}
+    for e in path:
+        b = int(problem.base[e])
+        if b < 0:
+            if problem.src[e] < (k + 1) * n and problem.dst[e] < (k + 1) * n:
+                junctions.add(g.node_place[int(problem.dst[e]) % n])  # a via place
+            continue
+        s_from, s_to = int(problem.src[e]) // n, int(problem.dst[e]) // n
+        used[s_from].add(g.node_place[int(g.edge_from[b])])
+        if s_to != s_from:
+            junctions.add(g.node_place[int(g.edge_to[b])])  # crossed a via link
+        else:
+            used[s_from].add(g.node_place[int(g.edge_to[b])])
+    hide: list[set[str]] = [set() for _ in range(k + 1)]
+    for s in range(k + 1):
+        for t in range(s + 1, k + 1):
+            hide[t] |= used[s] - junctions
+    return hide
 
 
 def reachable(req: Request, mask: np.ndarray | None = None) -> bool:

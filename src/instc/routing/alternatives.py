@@ -5,7 +5,8 @@ deviating from each path found at every node ("spur") while hiding the edges ear
 paths took from the same root. On a multimodal graph many of those paths are the same
 links with a different transfer at one place (rail-to-road at Astara instead of at
 Rasht...); such a path is *not* reported as an alternative: two options are different
-only when the sequences of links they use differ. Yen's search continues past the
+only when the sequences of links they use differ. A path that enters a place twice
+(possible between via stages) is not reported either. Yen's search continues past the
 duplicates (up to ``max_candidates`` paths) so that k distinct options come out when
 they exist.
 """
@@ -25,6 +26,7 @@ from instc.routing._search import (
     make_option,
     make_request,
     no_route,
+    place_simple,
     shortest_edges,
 )
 from instc.routing.costs import criterion_weights, normalise_by
@@ -93,6 +95,7 @@ def alternatives(
         k=k,
         signature=signature,
         max_candidates=max_candidates or 25 * k,
+        accept=lambda path: place_simple(req, problem, path),
     )
     if not paths:
         raise no_route(req)
@@ -106,14 +109,19 @@ def yen_paths(
     k: int,
     signature: Any = tuple,
     max_candidates: int = 100,
+    accept: Any = None,
 ) -> list[list[int]]:
-    """Up to ``k`` loopless source-target paths with distinct ``signature(path)``."""
+    """Up to ``k`` loopless source-target paths with distinct ``signature(path)``,
+    lightest first; ``accept(path)`` (optional) must hold for a path to be chosen."""
     first = shortest_edges(problem, weights)
     if first is None:
         return []
     found: list[list[int]] = [first[1]]  # every path taken off the heap, duplicates too
-    chosen: list[list[int]] = [first[1]]
-    signatures = {signature(first[1])}
+    chosen: list[list[int]] = []
+    signatures: set[Any] = set()
+    if accept is None or accept(first[1]):
+        chosen.append(first[1])
+        signatures.add(signature(first[1]))
     heap: list[tuple[float, tuple[int, ...]]] = []
     queued: set[tuple[int, ...]] = {tuple(first[1])}
     while len(chosen) < k and len(found) < max_candidates:
@@ -141,7 +149,7 @@ def yen_paths(
         path = list(best)
         found.append(path)
         sig = signature(path)
-        if sig not in signatures:
+        if sig not in signatures and (accept is None or accept(path)):
             signatures.add(sig)
             chosen.append(path)
     return chosen

@@ -19,6 +19,7 @@ from instc.routing._search import (
     make_option,
     make_request,
     no_route,
+    place_simple,
     shortest_edges,
 )
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
@@ -30,6 +31,37 @@ if TYPE_CHECKING:
     from instc.routing.rules import FlagRule
 
 __all__ = ["one_to_all", "route", "shortest_path_tree"]
+
+_MAX_DETOURS = 4  # re-solves to remove out-and-back walks between via stages
+
+
+def _without_revisits(
+    req: Any, problem: Any, path: list[int], weights: np.ndarray
+) -> tuple[list[int], Any]:
+    """Re-solve keeping each stage out of the places earlier stages used.
+
+    Between via stages the lightest walk may go out and back (across a via border and
+    home again). Hiding, in later stages, the places earlier stages used removes such
+    walks; it is a heuristic (exact when the first stages' paths are optimal), tried a
+    few times.
+    """
+    from instc.routing._search import stage_places_to_hide
+
+    g = req.graph
+    hidden = [np.zeros(g.n_nodes, dtype=bool) for _ in range(len(req.via) + 1)]
+    best = (path, problem)
+    for _ in range(_MAX_DETOURS):
+        for s, places in enumerate(stage_places_to_hide(req, problem, path)):
+            for place in places:
+                hidden[s][list(g.nodes_of(place))] = True
+        problem = build_problem(req, stage_hidden=hidden)
+        found = shortest_edges(problem, problem.weights(weights))
+        if found is None:
+            return best
+        path = found[1]
+        if place_simple(req, problem, path):
+            return path, problem
+    return best
 
 
 def route(
@@ -92,7 +124,15 @@ def route(
     found = shortest_edges(problem, problem.weights(weights))
     if found is None:
         raise no_route(req)
+    path = found[1]
     extra: list[str] = []
+    if req.via and not place_simple(req, problem, path):
+        path, problem = _without_revisits(req, problem, path, weights)
+        if not place_simple(req, problem, path):
+            extra.append(
+                "this route passes a place twice between via points (no route found "
+                "that avoids it): check the via points"
+            )
     if key == "generalised":
         vot = value_of_time(
             req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
@@ -101,7 +141,7 @@ def route(
             f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
             f"({vot.source})"
         )
-    return make_option(req, problem, found[1], by=key, extra_assumptions=extra)
+    return make_option(req, problem, path, by=key, extra_assumptions=extra)
 
 
 _COMPILED: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
