@@ -251,3 +251,19 @@ def test_windows_line_endings_and_bom(tmp_path: Path) -> None:
     set_cell(d, "links", 9, "length_km", "1 400")
     (problem,) = validate_directory(d)
     assert (problem.file, problem.row, problem.column) == ("links.csv", 9, "length_km")
+
+
+def test_audit_lists_overdue_forecasts() -> None:
+    import datetime as dt
+
+    from instc.network.load import load_network
+    from instc.network.validate import audit_tables
+
+    net = load_network(MINI, as_of=None)
+    tables = {**net.tables, "links": net.all_links}
+    on_time = audit_tables(tables, net.parameters, today=dt.date(2032, 1, 1))
+    assert on_time["checks"]["forecasts_overdue"]["count"] == 0
+    late = audit_tables(tables, net.parameters, today=dt.date(2032, 1, 2))
+    assert late["checks"]["forecasts_overdue"]["rows"] == [
+        {"id": "P-RA/open", "expected_by": "2032-01-01"}
+    ]

@@ -1077,7 +1077,10 @@ def _row_id(table: Table, row: Mapping[Any, Any]) -> str:
 
 
 def audit_tables(
-    tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any] | None = None
+    tables: Mapping[str, pd.DataFrame],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """What is an estimate, what is a range and what is missing, per table.
 
@@ -1088,7 +1091,8 @@ def audit_tables(
     ``parameters``: the dotted keys that are estimates, ranges or claims. Under
     ``checks``: what is allowed but probably wrong (links shorter than the great circle
     between their ends, transfers to a layer no link serves at that place, nodes
-    without links).
+    without links, forecasts whose latest date is before ``today`` — default: today's
+    date — and so should be confirmed or moved).
     """
     report: dict[str, Any] = {}
     for name, table in TABLES.items():
@@ -1144,7 +1148,7 @@ def audit_tables(
 
     walk(parameters or {}, "")
     report["parameters"] = {k: {"count": len(v), "keys": v} for k, v in leaves.items()}
-    report["checks"] = _plausibility(tables)
+    report["checks"] = _plausibility(tables, today or dt.date.today())
     return report
 
 
@@ -1162,7 +1166,7 @@ def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _plausibility(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[str, Any]:
     """Things that are allowed but probably wrong, for a human to look at."""
     from instc.network.schema import layer_of
 
@@ -1197,7 +1201,15 @@ def _plausibility(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         if layer not in served.get(t["node_id"], set())
     ]
     isolated = sorted(n for n in nodes if n not in served)
+    stale = []
+    for r in tables["project_status"].to_dict("records"):
+        latest = r["date_latest"] or r["date"]
+        if r["basis"] == "expected" and latest is not None and latest < today:
+            stale.append(
+                {"id": f"{r['project_id']}/{r['status']}", "expected_by": latest.isoformat()}
+            )
     return {
+        "forecasts_overdue": {"count": len(stale), "rows": stale},
         "shorter_than_great_circle": {"count": len(short), "rows": short},
         "transfers_to_unserved_layers": {"count": len(unserved), "rows": unserved},
         "isolated_nodes": {"count": len(isolated), "ids": isolated},
