@@ -145,6 +145,7 @@ def test_audit_json() -> None:
     assert checks["isolated_nodes"]["ids"] == []
     # the fixture forecasts the opening by 2030-2032, not overdue before 2032
     assert checks["forecasts_overdue"]["count"] == 0
+    assert checks["links_never_usable"]["count"] == 0
     table = run("network", "audit", "--data", MINI)
     assert table.exit_code == 0
     assert "check transfers to unserved layers: 2 (AZBAK/ferry/road, RUAST/ferry/rail1520)" in (

@@ -267,3 +267,14 @@ def test_audit_lists_overdue_forecasts() -> None:
     assert late["checks"]["forecasts_overdue"]["rows"] == [
         {"id": "P-RA/open", "expected_by": "2032-01-01"}
     ]
+
+
+def test_audit_lists_links_whose_project_never_opens(tmp_path: Path) -> None:
+    from instc.network.load import load_network
+    from instc.network.validate import audit_tables
+
+    d = copy_mini(tmp_path)
+    set_cell(d, "project_status", 4, "status", "suspended")
+    net = load_network(d, as_of=None)
+    report = audit_tables({**net.tables, "links": net.all_links}, net.parameters)
+    assert report["checks"]["links_never_usable"] == {"count": 1, "ids": ["L-RASHT"]}

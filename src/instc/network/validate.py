@@ -1091,8 +1091,9 @@ def audit_tables(
     ``parameters``: the dotted keys that are estimates, ranges or claims. Under
     ``checks``: what is allowed but probably wrong (links shorter than the great circle
     between their ends, transfers to a layer no link serves at that place, nodes
-    without links, forecasts whose latest date is before ``today`` — default: today's
-    date — and so should be confirmed or moved).
+    without links, links whose project never has an ``open`` status, and forecasts
+    whose latest date is before ``today`` — default: today's date — and so should be
+    confirmed or moved).
     """
     report: dict[str, Any] = {}
     for name, table in TABLES.items():
@@ -1208,7 +1209,14 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
             stale.append(
                 {"id": f"{r['project_id']}/{r['status']}", "expected_by": latest.isoformat()}
             )
+    opens = {
+        r["project_id"]
+        for r in tables["project_status"].to_dict("records")
+        if r["status"] == "open" and not r["party"]
+    }
+    never = [r["link_id"] for r in links if r["project_id"] and r["project_id"] not in opens]
     return {
+        "links_never_usable": {"count": len(never), "ids": never},
         "forecasts_overdue": {"count": len(stale), "rows": stale},
         "shorter_than_great_circle": {"count": len(short), "rows": short},
         "transfers_to_unserved_layers": {"count": len(unserved), "rows": unserved},
