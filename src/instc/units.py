@@ -3,7 +3,7 @@
 Names in the code carry their unit (``length_km``, ``time_h``, ``cost_usd``,
 ``co2e_kg``); a function here turns one unit into another.
 
->>> nm_to_km(100.0)
+>>> round(nm_to_km(100.0), 3)
 185.2
 >>> kn_to_kmh(10.0)
 18.52
