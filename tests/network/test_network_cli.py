@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from network_testutil import MINI, copy_mini, set_cell
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from network_testutil import MINI, copy_mini, read_rows, set_cell
 from test_network_validate import CASES
 from typer.testing import CliRunner
 
@@ -251,3 +253,26 @@ def test_validate_missing_folder(tmp_path: Path) -> None:
 def test_summary_marks_forecast_statuses() -> None:
     result = run("network", "summary", "--data", MINI, "--as-of", "2031")
     assert "open (expected)" in result.stdout
+
+
+def test_validate_without_folder_checks_the_embedded_data() -> None:
+    result = run("validate")
+    assert "valid" in result.stdout or "problem" in result.stderr
+    assert result.exit_code in (0, 2)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), value=st.text(max_size=10))
+def test_random_cells_never_give_a_traceback(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, value: str
+) -> None:
+    d = copy_mini(tmp_path_factory.mktemp("cli-fuzz"))
+    table = data.draw(st.sampled_from(["links", "nodes", "borders", "transfers", "project_status"]))
+    header, rows = read_rows(d / f"{table}.csv")
+    line = data.draw(st.integers(2, len(rows) + 1))
+    set_cell(d, table, line, data.draw(st.sampled_from(header)), value)
+    for args in (("validate", d), ("network", "summary", "--data", d, "--as-of", "2031")):
+        result = run(*args)  # raises if anything but SystemExit escaped
+        assert result.exit_code in (0, 2)

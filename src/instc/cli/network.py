@@ -44,11 +44,19 @@ def _load(data: Path | None, as_of: str | None) -> Any:
     return load_network(data, as_of=as_of if as_of is not None else "today")
 
 
-def validate(directory: Path = typer.Argument(..., help="dataset folder to check")) -> None:
+def validate(
+    directory: Path | None = typer.Argument(
+        None, help="dataset folder to check (default: the embedded data)"
+    ),
+) -> None:
     """Check a dataset folder; print every problem as file:row:column: what — fix."""
     from rich.console import Console
 
+    from instc.network.load import embedded_data_dir
     from instc.network.validate import validate_directory
+
+    if directory is None:
+        directory = embedded_data_dir()
 
     problems = validate_directory(directory)
     out = Console(highlight=False, soft_wrap=True)
