@@ -31,6 +31,11 @@ def net():  # type: ignore[no-untyped-def]
         ("Āstārā (IR-ASTARA)", "IR-ASTARA"),  # the form suggestions are written in
         ("ir-astara", "IR-ASTARA"),
         ("Rasht", "IR-RASHT"),
+        ("Astara, AZ", "AZ-ASTARA"),  # a trailing country picks among namesakes
+        ("Astara (Iran)", "IR-ASTARA"),
+        ("astara ir", "IR-ASTARA"),
+        ("Astara Azerbaijan", "AZ-ASTARA"),
+        ("Bandar Abbas IR", "IRBND"),
     ],
 )
 def test_find_node(net, text: str, node_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -61,3 +66,11 @@ def test_unknown_place_without_anything_close(net) -> None:  # type: ignore[no-u
 def test_normalise_name() -> None:
     assert normalise_name("Bandar-e Anzali") == normalise_name("bandar e anzali")
     assert normalise_name("Sankt-Peterburg") == "санкт".replace("санкт", "") + "sanktpeterburg"
+
+
+def test_country_qualifier_does_not_invent_matches(net) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownNameError) as info:
+        find_node(net, "Astara, RU")  # no Astara in Russia: both candidates offered
+    assert len(info.value.suggestions) == 2
+    with pytest.raises(UnknownNameError):
+        find_node(net, "Astara, Atlantis")

@@ -2,7 +2,9 @@
 
 Matching ignores case, accents, punctuation, hyphens and spaces (``"Bandar-e Anzali"``,
 ``"bandar anzali"`` and ``"BANDARANZALI"`` are the same). Order: exact node id, then
-an exact name or alias, then a unique prefix, then a unique substring. Anything else
+an exact name or alias, then a unique prefix, then a unique substring. A trailing
+country code or name (``"Astara, AZ"``, ``"Astara (Azerbaijan)"``) picks among places
+of the same name. Anything else
 raises :class:`~instc._errors.UnknownNameError` with the closest names, each written
 ``"Name (NODE_ID)"`` — a form :func:`find_node` accepts back.
 """
@@ -42,6 +44,25 @@ def _label(name: str, node_id: str) -> str:
     return f"{name} ({node_id})"
 
 
+def _match(key: str, spellings: list[tuple[str, str]]) -> list[str]:
+    """Node ids of the first stage that matches: exact, then prefix, then substring."""
+    for test in (str.__eq__, str.startswith, str.__contains__):
+        hits = sorted({node_id for spelling, node_id in spellings if test(spelling, key)})
+        if hits:
+            return hits
+    return []
+
+
+def _country_code(text: str) -> str | None:
+    from instc.network.schema import COUNTRIES
+
+    key = normalise_name(text)
+    for code, name in COUNTRIES.items():
+        if key in (code.lower(), normalise_name(name)):
+            return code
+    return None
+
+
 def find_node(network: Network, text: str) -> str:
     """The ``node_id`` of the place ``text`` names in ``network``.
 
@@ -69,16 +90,24 @@ def find_node(network: Network, text: str) -> str:
             if spelling:
                 spellings.append((normalise_name(spelling), node_id))
     label = {i: _label(n, i) for i, n in zip(ids, names, strict=True)}
-    for test in (
-        lambda s: s == key,
-        lambda s: s.startswith(key),
-        lambda s: key in s,
-    ):
-        hits = sorted({node_id for spelling, node_id in spellings if test(spelling)})
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise UnknownNameError("place", text, [label[h] for h in hits[:8]])
+    hits = _match(key, spellings)
+    if len(hits) == 1:
+        return hits[0]
+    # "Astara, AZ" / "Astara (Azerbaijan)": a trailing country narrows the search
+    words = [w for w in re.split(r"[\s,()]+", query) if w]
+    for n in (1, 2, 3):  # country names have up to three words ("United Arab Emirates")
+        country = _country_code(" ".join(words[-n:])) if len(words) > n else None
+        if country is None:
+            continue
+        in_country = set(nodes.loc[nodes["country"] == country, "node_id"])
+        narrowed = _match(
+            normalise_name(" ".join(words[:-n])),
+            [(sp, i) for sp, i in spellings if i in in_country],
+        )
+        if len(narrowed) == 1:
+            return narrowed[0]
+    if hits:
+        raise UnknownNameError("place", text, [label[h] for h in hits[:8]])
     folded: dict[str, str] = {}
     for spelling, node_id in spellings:
         folded.setdefault(spelling, node_id)
