@@ -64,4 +64,4 @@ def test_repeated_loads_are_cached() -> None:
     start = time.perf_counter()
     first, second = load_network(as_of=2026), load_network(as_of=2031)
     assert time.perf_counter() - start < 1.0
-    assert first.nodes is second.nodes
+    assert first.nodes.equals(second.nodes)

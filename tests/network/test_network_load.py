@@ -98,15 +98,37 @@ def test_invalid_directory_lists_every_problem(tmp_path: Path) -> None:
     assert "and 1 more problems" in str(info.value) or len(info.value.problems) > 2
 
 
-def test_parsed_tables_are_cached_and_refreshed_on_change(tmp_path: Path) -> None:
+def test_parsed_tables_are_cached_and_refreshed_on_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import instc.network.validate as validate
+
+    calls: list[str] = []
+    real = validate.read_directory
+
+    def counting(path: str | Path) -> validate.ParsedDirectory:
+        calls.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(validate, "read_directory", counting)
     d = copy_mini(tmp_path)
     first = load_network(d, as_of=2026)
     second = load_network(d, as_of=2031)
-    assert first.nodes is second.nodes  # parsed once
+    assert len(calls) == 1  # parsed once
+    pd.testing.assert_frame_equal(first.nodes, second.nodes)
     set_cell(d, "nodes", 2, "name", "Astrakhan Port")
     third = load_network(d, as_of=2026)
-    assert third.nodes is not first.nodes
+    assert len(calls) == 2
     assert third.nodes.loc[0, "name"] == "Astrakhan Port"
+
+
+def test_editing_a_loaded_table_does_not_change_the_cache() -> None:
+    first = load_network(MINI, as_of=None)
+    first.nodes.loc[0, "name"] = "Changed"
+    first.links["length_km"] = 0.0
+    second = load_network(MINI, as_of=None)
+    assert second.nodes.loc[0, "name"] == "Astrakhan"
+    assert second.links["length_km"].sum() > 0
 
 
 def test_optional_tables_may_be_absent(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ required; any other table may be absent and is then empty, and a missing
 raised, so one :class:`~instc._errors.ValidationError` lists all of them.
 
 Parsed, validated tables are cached per directory (keyed by the files' size and
-modification time), so repeated loads cost only the as-of filter. The cached tables are
-shared between the networks returned: treat them as read-only.
+modification time), so repeated loads cost only the as-of filter; each network gets its
+own copies of the tables. The ``parameters`` mapping is shared: do not edit it.
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ def load_network(path: str | Path | None = None, *, as_of: Any = TODAY) -> Netwo
     else:
         when = parse_as_of(as_of)
     parsed = load_tables(path)
-    tables = dict(parsed.tables)
+    # copies (lazy under pandas copy-on-write) so that a caller who edits a table in
+    # place cannot change the cached tables other callers get
+    tables = {name: frame.copy() for name, frame in parsed.tables.items()}
     all_links = tables["links"]
     tables["links"] = filter_links_as_of(all_links, tables, when)
     return Network(
