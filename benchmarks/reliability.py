@@ -165,6 +165,9 @@ def sweep(n_tasks: int, samples: int) -> None:
             f"  speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x (goal >= 1.7x); "
             f"identical results: {same}"
         )
+        if not same:  # e.g. the data or code changed on disk between the two clusters
+            differ = [c for c in results[1].columns if not results[1][c].equals(results[2][c])]
+            print(f"  columns that differ: {', '.join(differ)}")
 
 
 def main() -> None:

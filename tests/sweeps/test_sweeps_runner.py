@@ -55,16 +55,32 @@ def test_in_process_results_are_per_task_and_summarised(tmp_path: Path) -> None:
 
 
 def test_same_seed_same_numbers_in_process_on_one_and_two_workers(tmp_path: Path) -> None:
+    import logging
+
+    from distributed import LocalCluster
+
     tasks = _tasks()
-    frames = [
-        run_sweep(tasks, workers=w, out_dir=tmp_path / f"w{w}").frame().drop(columns=[])
-        for w in (0, 1, 2)
-    ]
-    pd.testing.assert_frame_equal(frames[0], frames[1])
-    pd.testing.assert_frame_equal(frames[0], frames[2])
+    in_process = run_sweep(tasks, workers=0, out_dir=tmp_path / "w0")
+    one = run_sweep(tasks, workers=1, out_dir=tmp_path / "w1")  # a LocalCluster of its own
+    # an existing cluster of 2 workers, reached through its scheduler address
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=logging.CRITICAL
+    ) as cluster:
+        two = run_sweep(tasks, scheduler=cluster.scheduler_address, out_dir=tmp_path / "w2")
+    assert (in_process.workers, one.workers, two.workers) == (0, 1, 2)
+    pd.testing.assert_frame_equal(in_process.frame(), one.frame())
+    pd.testing.assert_frame_equal(in_process.frame(), two.frame())
     # a different seed gives different numbers
     other = run_sweep(_tasks(seed=7), workers=0, out_dir=tmp_path / "other").frame()
-    assert not np.allclose(other["p90_h"], frames[0]["p90_h"])
+    assert not np.allclose(other["p90_h"], in_process.frame()["p90_h"])
+
+
+def test_unreachable_scheduler_is_an_actionable_error(tmp_path: Path, monkeypatch) -> None:
+    from instc.sweeps import runner
+
+    monkeypatch.setattr(runner, "SCHEDULER_TIMEOUT_S", 1.0)
+    with pytest.raises(SweepError, match=r"cannot start Dask on tcp://127\.0\.0\.1:9"):
+        run_sweep(_tasks(1), scheduler="tcp://127.0.0.1:9", out_dir=tmp_path)
 
 
 def test_rerun_resumes_and_changed_tasks_rerun(tmp_path: Path) -> None:

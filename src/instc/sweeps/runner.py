@@ -43,6 +43,8 @@ Progress = Callable[[int, int], None]
 
 TASKS_DIR = "tasks"
 SUMMARY_FILE = "summary.parquet"
+# How long to try to reach an existing scheduler before giving up.
+SCHEDULER_TIMEOUT_S = 10.0
 
 
 class SweepError(InstcError, RuntimeError):
@@ -223,7 +225,7 @@ def _run_dask(
     cluster = None
     try:
         if scheduler is not None:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
         else:
             n = workers if workers is not None else (os.cpu_count() or 1)
             with warnings.catch_warnings():
