@@ -1,0 +1,142 @@
+"""The demand-weighted origin–destination set that criticality is measured on.
+
+The default set is data: ``instc/data/criticality.toml`` names a pairs file (the
+``[[pair]]`` tables of ``instc scenario run``) and the weights with their method. A
+user's pairs file has the same ``[[pair]]`` tables (origin, destination, cargo, optional
+group) plus an optional ``weight`` (a number >= 0; default 1).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from instc._errors import DataError
+
+__all__ = ["DEFAULT_WEIGHT_METHOD", "WeightedOD", "as_ods", "default_ods", "read_ods"]
+
+DEFAULT_WEIGHT_METHOD = "weights as given"
+_CONFIG = "criticality.toml"
+
+
+@dataclass(frozen=True)
+class WeightedOD:
+    """An origin–destination pair, its cargo class and its weight in the OD set.
+
+    >>> WeightedOD("INNSA", "RU-MOSCOW").label
+    'INNSA→RU-MOSCOW (container)'
+    """
+
+    origin: str
+    destination: str
+    cargo: str = "container"
+    weight: float = 1.0
+    group: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.origin}→{self.destination} ({self.cargo})"
+
+
+def _weight(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DataError(f"{where}: weight {value!r} is not a number — give a number >= 0")
+    if not math.isfinite(value) or value < 0:
+        raise DataError(f"{where}: weight {value!r} must be a finite number >= 0 — fix it")
+    return float(value)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file — give a TOML file of [[pair]] tables") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML: {exc} — fix the syntax") from None
+
+
+def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[WeightedOD, ...]:
+    """The OD set of a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
+    optional group and weight)."""
+    from instc.scenarios.diff import read_pairs
+
+    path = Path(path)
+    pairs = read_pairs(path)  # checks origin/destination/cargo, names file and line
+    raw = _load_toml(path).get("pair", [])
+    out = []
+    for index, (pair, table) in enumerate(zip(pairs, raw, strict=True)):
+        weight = default_weight
+        if "weight" in table:
+            weight = _weight(table["weight"], f"{path}: pair {index + 1}")
+        out.append(WeightedOD(pair.origin, pair.destination, pair.cargo, weight, pair.group))
+    if sum(od.weight for od in out) <= 0:
+        raise DataError(f"{path}: every pair has weight 0 — give at least one a positive weight")
+    return tuple(out)
+
+
+def default_ods() -> tuple[tuple[WeightedOD, ...], str]:
+    """The bundled OD set and the method of its weights (``instc/data/criticality.toml``)."""
+    from importlib.resources import files
+
+    config_path = Path(str(files("instc.data") / _CONFIG))
+    config = _load_toml(config_path)
+    try:
+        pairs_file = config_path.parent / str(config["pairs"]["file"])
+        weights = config["weights"]
+        default = _weight(weights["default"], f"{config_path}: [weights] default")
+        method = str(weights["method"])
+    except (KeyError, TypeError) as exc:
+        raise DataError(
+            f"{config_path}: missing key {exc} — it needs [pairs] file and [weights] "
+            "default and method"
+        ) from None
+    return read_ods(pairs_file, default_weight=default), method
+
+
+def as_ods(
+    ods: str | Path | Iterable[WeightedOD | Sequence[Any]] | None,
+) -> tuple[tuple[WeightedOD, ...], str]:
+    """Normalise ``ods``: ``None`` (the bundled set), a pairs file, or pairs given as
+    :class:`WeightedOD` or tuples ``(origin, destination[, cargo[, weight]])``.
+
+    Returns the OD set and the method of its weights.
+
+    >>> ods, method = as_ods([("A", "B"), ("A", "C", "bulk", 2.0)])
+    >>> [(od.label, od.weight) for od in ods]
+    [('A→B (container)', 1.0), ('A→C (bulk)', 2.0)]
+    """
+    from instc.network.schema import CARGO_CLASSES
+
+    if ods is None:
+        return default_ods()
+    if isinstance(ods, str | Path):
+        return read_ods(ods), f"weights from {ods} (1 where a pair gives none)"
+    out: list[WeightedOD] = []
+    for i, item in enumerate(ods):
+        if isinstance(item, WeightedOD):
+            od = item
+        elif isinstance(item, list | tuple) and 2 <= len(item) <= 4:
+            origin, destination, *rest = item
+            cargo = str(rest[0]) if rest else "container"
+            weight = _weight(rest[1], f"OD {i + 1}") if len(rest) > 1 else 1.0
+            od = WeightedOD(str(origin), str(destination), cargo, weight)
+        else:
+            raise DataError(
+                f"OD {i + 1}: {item!r} is not a pair — give (origin, destination[, cargo"
+                "[, weight]]) or a WeightedOD"
+            )
+        if od.cargo not in CARGO_CLASSES:
+            raise DataError(
+                f"OD {i + 1}: unknown cargo {od.cargo!r} — use one of {', '.join(CARGO_CLASSES)}"
+            )
+        _weight(od.weight, f"OD {i + 1}")
+        out.append(od)
+    if not out:
+        raise DataError("the OD set is empty — give at least one (origin, destination) pair")
+    if sum(od.weight for od in out) <= 0:
+        raise DataError("every OD has weight 0 — give at least one a positive weight")
+    return tuple(out), DEFAULT_WEIGHT_METHOD
