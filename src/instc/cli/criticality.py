@@ -1,0 +1,142 @@
+"""``instc criticality``: which links, places, borders or countries the corridor cannot lose.
+
+Only Typer is imported at start-up; the network and the routing engine load inside the
+command. Every instc error becomes one red line and exit code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _pct(value: float) -> str:
+    return f"{value:+.1f}%" if value else "0"
+
+
+def _criticality(
+    elements: Annotated[
+        str,
+        typer.Option(
+            "--elements", help="What to remove in turn: links, nodes, borders, countries."
+        ),
+    ] = "links",
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Show the N most critical elements.")
+    ] = 20,
+    by: Annotated[
+        str,
+        typer.Option("--by", help="Routing criterion: generalised, cost, time, co2e or distance."),
+    ] = "generalised",
+    ods: Annotated[
+        Path | None,
+        typer.Option(
+            "--ods",
+            help="OD pairs file: [[pair]] tables with origin, destination, cargo, optional "
+            "weight (default: the bundled set, data/criticality.toml).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Network date YYYY[-MM[-DD]] (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    geojson: Annotated[
+        Path | None,
+        typer.Option("--geojson", help="Write the ranked elements as a GeoJSON map layer here."),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="0 (default): run in this process; N: a Dask LocalCluster of N processes.",
+        ),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT."),
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Dataset directory (default: embedded).")
+    ] = None,
+) -> None:
+    """Remove each element in turn, re-route the OD set, rank by what it loses."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from instc.cli._common import console, err_console, print_json
+    from instc.network.load import load_network
+    from instc.resilience.criticality import criticality
+
+    network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        job = bar.add_task(f"removing {elements}", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(job, completed=done, total=total)
+
+        result = criticality(
+            network,
+            ods=ods,
+            elements=elements,
+            by=by,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    if geojson is not None:
+        result.write_geojson(geojson, top=None)
+    if as_json:
+        print_json(result.to_dict(top=top))
+        return
+    when = f", as of {result.as_of}" if result.as_of else ""
+    table = Table(
+        title=f"criticality of {result.elements} (re-routed by {result.by}{when})",
+        caption=f"{len(result.ranking)} {result.elements}; shares and increases weighted over "
+        f"{sum(b.served for b in result.ods)} OD pairs with a route",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("element", no_wrap=True)
+    table.add_column("name", max_width=30, no_wrap=True, overflow="ellipsis")
+    table.add_column("ODs using", justify="right")
+    table.add_column("unserved", justify="right")
+    table.add_column(f"{result.by} +%", justify="right")
+    table.add_column("time +%", justify="right")
+    table.add_column("worst OD", no_wrap=True, overflow="ellipsis")
+    for e in result.top(top):
+        table.add_row(
+            str(e.rank),
+            e.element.element_id,
+            e.element.name,
+            str(e.n_ods_using),
+            f"{e.unserved_share:.0%}" if e.unserved_weight else "0",
+            _pct(e.objective_increase_pct),
+            _pct(e.time_increase_pct),
+            e.worst_od or "",
+            style=None if e.critical else "dim",
+        )
+    console.print(table)
+    missing = [b for b in result.ods if not b.served]
+    for b in missing:
+        console.print(
+            f"no baseline route for {b.od.label}, left out: {b.no_route}",
+            style="yellow",
+            highlight=False,
+        )
+    console.print(f"weights: {result.weights_method}", style="dim", highlight=False)
+    if geojson is not None:
+        console.print(f"map layer written to {geojson}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``instc criticality`` to the main app."""
+    app.command("criticality")(_criticality)
