@@ -201,7 +201,7 @@ def run_skims(tntp: Path, name: str, repeat: int, cores: int) -> str:
     arrays["free_flow_time"] = links["free_flow_time"].to_numpy()  # skims allow zero times
     network = instc_network(tn, arrays)
     cost = network.free_flow_time.copy()
-    _ = network.forward_star  # graph building excluded, as for AequilibraE
+    _ = network.compact  # graph building excluded, as for AequilibraE
     with _quiet():
         graph = aequilibrae_graph(tn, arrays)
 

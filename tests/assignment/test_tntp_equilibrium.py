@@ -5,12 +5,13 @@ and the link flows of the ``_flow.tntp`` files. Invariants: flow conservation at
 node, and the relative gap recomputed by an independent shortest-path code (scipy's
 csgraph on a split-zone graph) from the final flows alone.
 
-Tolerances reached at relative gap 1e-5 (measured when these tests were written):
-objective within 1.5e-6 (relative) of the best-known value on all four; link flows on
-links with b > 0 within 1.5 % of the network's largest best-known flow (max absolute
-error 38 veh SiouxFalls, 134 Anaheim, 91 Barcelona, 52 ChicagoSketch) and within 0.5 %
-in total absolute deviation (0.38 % on Anaheim). Tighter flow agreement needs tighter
-gaps (link flows of FW-type methods converge much more slowly than the objective).
+Tolerances (measured when these tests were written; bounds in FLOW_CHECK leave ~1.5x
+margin): at relative gap 1e-5 the objective is within 2e-6 (relative) of the best-known
+value on all four networks. Link flows on links with b > 0, as max |x - x*| / max x*
+and sum |x - x*| / sum x*: SiouxFalls 5.4e-5 / 2.3e-5 (gap 1e-6), Anaheim 3.9e-3 /
+6.1e-4 (gap 1e-6), Barcelona 4.5e-3 / 5.1e-4 (gap 1e-6), ChicagoSketch 1.9e-3 / 5.8e-4
+(gap 1e-5). Link flows of FW-type methods converge much more slowly than the objective
+(Anaheim at gap 1e-5: 1.6e-2 / 4.2e-3).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ BEST_OBJECTIVE = {  # README "recomputed Beckmann objective" (ChicagoSketch incl
 }
 NETWORKS = list(BEST_OBJECTIVE)
 GAP = 1e-5
+# network: (gap, bound on max |x - x*| / max x*, bound on sum |x - x*| / sum x*)
+FLOW_CHECK = {
+    "SiouxFalls": (1e-6, 1e-4, 5e-5),
+    "Anaheim": (1e-6, 6e-3, 1e-3),
+    "Barcelona": (1e-6, 7e-3, 1e-3),
+    "ChicagoSketch": (1e-5, 3e-3, 1e-3),
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +67,16 @@ def test_bfw_reaches_gap_and_best_known_objective(solved, name: str) -> None:  #
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_flows_match_best_known_on_flow_dependent_links(solved, name: str) -> None:  # type: ignore[no-untyped-def]
-    _, _, tntp, result = solved[name]
+    network, demand, tntp, result = solved[name]
+    gap, max_tol, sum_tol = FLOW_CHECK[name]
+    if gap < GAP:
+        result = assign(network, demand, method="bfw", gap=gap, max_iter=5000)
+        assert result.relative_gap <= gap
     best = tntp.best_known["volume"].to_numpy()
     dependent = tntp.links["b"].to_numpy() > 0  # constant-cost links have non-unique flows
     err = np.abs(result.flows - best)[dependent]
-    assert err.max() <= 0.015 * best.max()
-    assert err.sum() <= 0.005 * best[dependent].sum()
+    assert err.max() <= max_tol * best.max()
+    assert err.sum() <= sum_tol * best[dependent].sum()
 
 
 @pytest.mark.parametrize("name", NETWORKS)

@@ -129,11 +129,11 @@ def aon_batch(pointer, head, link, tail, cost, blocked, zone_nodes, demand, orig
     for e in range(link.shape[0]):
         edge_cost[e] = cost[link[e]]
     dist = np.empty(n_nodes)
-    pred = np.empty(n_nodes, dtype=np.int64)
-    order = np.empty(n_nodes, dtype=np.int64)
-    pos = np.empty(n_nodes, dtype=np.int64)
+    pred = np.empty(n_nodes, dtype=np.int32)
+    order = np.empty(n_nodes, dtype=np.int32)
+    pos = np.empty(n_nodes, dtype=np.int32)
     keys = np.empty(n_nodes)
-    nodes = np.empty(n_nodes, dtype=np.int64)
+    nodes = np.empty(n_nodes, dtype=np.int32)
     node_flow = np.zeros(n_nodes)
     for k in range(origins.shape[0]):
         o = origins[k]

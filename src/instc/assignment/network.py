@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from instc._errors import DataError
+from instc.assignment._compact import CompactGraph, compact_graph
 from instc.assignment.vdf import VDF_NAMES
 
 __all__ = ["AssignmentNetwork", "UserClass"]
@@ -148,14 +149,11 @@ class AssignmentNetwork:
         return int(self.zone_nodes.shape[0])
 
     @cached_property
-    def forward_star(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(pointer, head, link)``: the links leaving node ``u`` are
-        ``link[pointer[u]:pointer[u + 1]]`` with heads ``head[...]`` (CSR by tail)."""
-        order = np.argsort(self.from_node, kind="stable").astype(np.int64)
-        counts = np.bincount(self.from_node, minlength=self.n_nodes)
-        pointer = np.zeros(self.n_nodes + 1, dtype=np.int64)
-        np.cumsum(counts, out=pointer[1:])
-        return pointer, self.to_node[order].copy(), order
+    def compact(self) -> CompactGraph:
+        """The graph the kernel runs on (dead ends removed, chains contracted)."""
+        return compact_graph(
+            self.n_nodes, self.from_node, self.to_node, self.zone_nodes, self.no_through
+        )
 
     def label(self, node: int) -> str:
         """The report label of a 0-based node index."""

@@ -73,26 +73,26 @@ def all_or_nothing(
     """
     from instc.assignment._kernels import aon_batch
 
-    pointer, head, link = network.forward_star
+    graph = network.compact
     if origins is None:
         origins = np.flatnonzero(demand.sum(axis=1) > 0)
-    origins = np.ascontiguousarray(origins, dtype=np.int64)
-    cost = np.ascontiguousarray(costs, dtype=np.float64)
+    origins = np.ascontiguousarray(origins, dtype=np.int32)
+    cost = graph.edge_costs(np.asarray(costs, dtype=np.float64))
     demand = np.ascontiguousarray(demand, dtype=np.float64)
     sk = np.empty((origins.shape[0], network.n_zones))
-    batches = _batches(origins.shape[0], network.n_links)
-    flows = [np.zeros(network.n_links) for _ in batches]
+    batches = _batches(origins.shape[0], cost.shape[0])
+    flows = [np.zeros(cost.shape[0]) for _ in batches]
 
     def run(i: int) -> None:
         part = batches[i]
         aon_batch(
-            pointer,
-            head,
-            link,
-            network.from_node,
+            graph.pointer,
+            graph.head,
+            graph.edge,
+            graph.tail,
             cost,
-            network.no_through,
-            network.zone_nodes,
+            graph.blocked,
+            graph.zone_nodes,
             demand,
             origins[part],
             flows[i],
@@ -103,7 +103,7 @@ def all_or_nothing(
         run(0)
     else:
         list(_pool().map(run, range(len(batches))))
-    return _total(flows), sk
+    return graph.link_flows(_total(flows), network.n_links), sk
 
 
 def skim(network: AssignmentNetwork, costs: np.ndarray | None = None) -> np.ndarray:
