@@ -278,3 +278,24 @@ def test_audit_lists_links_whose_project_never_opens(tmp_path: Path) -> None:
     net = load_network(d, as_of=None)
     report = audit_tables({**net.tables, "links": net.all_links}, net.parameters)
     assert report["checks"]["links_never_usable"] == {"count": 1, "ids": ["L-RASHT"]}
+
+
+def test_check_tables_reads_nan_in_text_columns_as_empty() -> None:
+    import math
+
+    import pandas as pd
+
+    from instc.network.load import load_network
+    from instc.network.validate import check_tables
+
+    net = load_network(MINI, as_of=None)
+    tables = {**net.tables, "links": net.all_links}
+    extra = tables["tariffs"].iloc[[1]].copy()
+    extra["tariff_id"] = "T-NEW"
+    # a row appended the way in-memory edits often do it: empty text cells become NaN
+    tariffs = pd.concat([tables["tariffs"], extra], ignore_index=True).astype(
+        {"link_id": object, "country": object}
+    )
+    tariffs.loc[2, "link_id"] = math.nan
+    tables["tariffs"] = tariffs
+    assert check_tables(tables) == []

@@ -621,11 +621,22 @@ class _Checker:
     def add(self, table: str, i: int, column: str | None, message: str, fix: str = "") -> None:
         self.problems.append(Problem(f"{table}.csv", self.line(table, i), column, message, fix))
 
-    def rows(self, table: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    def rows(self, table: str) -> Iterable[tuple[int, dict[Any, Any]]]:
         frame = self.tables.get(table)
         if frame is None:
             return
-        yield from enumerate(frame.to_dict("records"))
+        # tables built in memory (scenarios, imports) may hold NaN where the loader
+        # puts None or (): read every empty cell the loader's way
+        empty = {
+            c.name: (() if c.dtype in ("list", "int_list") else None)
+            for c in TABLES[table].columns
+            if c.dtype not in ("float", "bool")
+        }
+        for i, row in enumerate(frame.to_dict("records")):
+            for name, blank in empty.items():
+                if name in row and not isinstance(row[name], tuple) and _missing(row[name]):
+                    row[name] = blank
+            yield i, row
 
     def run(self) -> list[Problem]:
         for table in TABLES.values():
