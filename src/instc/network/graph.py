@@ -410,7 +410,11 @@ class _Builder:
             "charges_usd": cost or 0.0,
             "co2e_kg": co2e,
             "co2e_kg_ttw": 0.0,
-            "source_ids": tuple(row["source_ids"] or ()),
+            "source_ids": tuple(
+                dict.fromkeys(
+                    [*(row["source_ids"] or ()), *(self.tonnes_sources if co2e > 0 else ())]
+                )
+            ),
             "expected": False,
             "project_id": None,
             "notes": notes,

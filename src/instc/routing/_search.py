@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import heapq
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -387,21 +388,31 @@ def build_problem(
     )
 
 
+# Below this many nodes a heapq Dijkstra in Python answers within a millisecond and
+# keeps scipy (a few hundred ms to import) out of a CLI query; above it, scipy's C code.
+SMALL_PROBLEM_NODES = 20_000
+
+
 @dataclass(frozen=True)
 class Compiled:
-    """A problem's edges as a CSR matrix, keeping the lightest of parallel edges."""
+    """A problem's edges in CSR form, keeping the lightest of parallel edges."""
 
-    matrix: csr_array
-    edge: np.ndarray  # problem edge index per CSR entry
+    n: int
     indptr: np.ndarray
     indices: np.ndarray
+    data: np.ndarray
+    edge: np.ndarray  # problem edge index per CSR entry
+
+    @property
+    def matrix(self) -> csr_array:
+        from scipy.sparse import csr_array
+
+        return csr_array((self.data, self.indices, self.indptr), shape=(self.n, self.n))
 
 
 def compile_problem(
     problem: Problem, weights: np.ndarray, keep: np.ndarray | None = None
 ) -> Compiled:
-    from scipy.sparse import csr_array
-
     ids = np.arange(len(problem.src)) if keep is None else np.flatnonzero(keep)
     s, d, w = problem.src[ids], problem.dst[ids], weights[ids]
     order = np.lexsort((w, d, s))
@@ -414,8 +425,46 @@ def compile_problem(
     indptr = np.zeros(problem.n + 1, dtype=itype)
     np.cumsum(np.bincount(problem.src[chosen], minlength=problem.n), out=indptr[1:])
     indices = problem.dst[chosen].astype(itype)
-    matrix = csr_array((weights[chosen], indices, indptr), shape=(problem.n, problem.n))
-    return Compiled(matrix=matrix, edge=chosen, indptr=indptr, indices=indices)
+    return Compiled(
+        n=problem.n,
+        indptr=indptr,
+        indices=indices,
+        data=np.ascontiguousarray(weights[chosen], dtype=np.float64),
+        edge=chosen,
+    )
+
+
+def dijkstra_from(c: Compiled, sources: int | Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(distance, predecessor) arrays from ``sources`` (-9999: no predecessor)."""
+    starts = [sources] if isinstance(sources, int | np.integer) else list(sources)
+    if c.n > SMALL_PROBLEM_NODES:
+        from scipy.sparse.csgraph import dijkstra
+
+        dist, pred = dijkstra(
+            c.matrix, directed=True, indices=starts, return_predecessors=True, min_only=True
+        )
+        return np.asarray(dist), np.asarray(pred)
+    ptr, idx, w = c.indptr.tolist(), c.indices.tolist(), c.data.tolist()
+    inf = float("inf")
+    dist = [inf] * c.n
+    pred = [-9999] * c.n
+    heap: list[tuple[float, int]] = []
+    for s0 in starts:
+        dist[int(s0)] = 0.0
+        heap.append((0.0, int(s0)))
+    heapq.heapify(heap)
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for k in range(ptr[u], ptr[u + 1]):
+            v = idx[k]
+            nd = d + w[k]
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = u
+                heapq.heappush(heap, (nd, v))
+    return np.asarray(dist), np.asarray(pred)
 
 
 def shortest_edges(
@@ -426,11 +475,9 @@ def shortest_edges(
     keep: np.ndarray | None = None,
 ) -> tuple[float, list[int]] | None:
     """(length, problem edge ids) of a lightest ``source``→target path, or None."""
-    from scipy.sparse.csgraph import dijkstra
-
     c = compile_problem(problem, weights, keep)
     start = problem.source if source is None else source
-    dist, pred = dijkstra(c.matrix, directed=True, indices=start, return_predecessors=True)
+    dist, pred = dijkstra_from(c, start)
     if not np.isfinite(dist[problem.target]):
         return None
     path: list[int] = []
@@ -465,28 +512,31 @@ def place_simple(req: Request, problem: Problem, path: Sequence[int]) -> bool:
 
 
 def stage_places_to_hide(req: Request, problem: Problem, path: Sequence[int]) -> list[set[str]]:
-    """Per stage, the places the path used in earlier stages (to keep out of it): the
-    places of stage ``s`` except the junction into stage ``s + 1`` and the destination."""
+    """Per stage, the places to keep out of it: a place the path enters twice is hidden
+    from the stages after its first visit (a stay at a via place spans two stages)."""
     g = req.graph
     n, k = g.n_nodes, len(req.via)
-    used: list[set[str]] = [set() for _ in range(k + 1)]
-    junctions: set[str] = {req.destination}
-    for e in path:
-        b = int(problem.base[e])
-        if b < 0:
-            if problem.src[e] < (k + 1) * n and problem.dst[e] < (k + 1) * n:
-                junctions.add(g.node_place[int(problem.dst[e]) % n])  # a via place
+    nodes = [int(problem.src[e]) for e in path] + [int(problem.dst[path[-1]])] if path else []
+    visits: list[tuple[str, set[int]]] = []
+    for node in nodes:
+        if node >= (k + 1) * n:  # the super source or sink
             continue
-        s_from, s_to = int(problem.src[e]) // n, int(problem.dst[e]) // n
-        used[s_from].add(g.node_place[int(g.edge_from[b])])
-        if s_to != s_from:
-            junctions.add(g.node_place[int(g.edge_to[b])])  # crossed a via link
+        place, stage = g.node_place[node % n], node // n
+        if visits and visits[-1][0] == place:
+            visits[-1][1].add(stage)
         else:
-            used[s_from].add(g.node_place[int(g.edge_to[b])])
+            visits.append((place, {stage}))
+    first: dict[str, int] = {}
+    repeated: set[str] = set()
+    for place, stages in visits:
+        if place in first:
+            repeated.add(place)
+        else:
+            first[place] = max(stages)
     hide: list[set[str]] = [set() for _ in range(k + 1)]
-    for s in range(k + 1):
-        for t in range(s + 1, k + 1):
-            hide[t] |= used[s] - junctions
+    for place in repeated - {req.destination, req.origin}:
+        for t in range(first[place] + 1, k + 1):
+            hide[t].add(place)
     return hide
 
 

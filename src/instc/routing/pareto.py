@@ -77,7 +77,7 @@ def pareto(
 
 
 def _lower_bounds(problem: Problem, weights: np.ndarray) -> np.ndarray:
-    from scipy.sparse.csgraph import dijkstra
+    from instc.routing._search import dijkstra_from
 
     reverse = Problem(
         n=problem.n,
@@ -90,7 +90,7 @@ def _lower_bounds(problem: Problem, weights: np.ndarray) -> np.ndarray:
     out = np.empty((weights.shape[0], problem.n))
     for c in range(weights.shape[0]):
         compiled = compile_problem(reverse, weights[c])
-        out[c] = dijkstra(compiled.matrix, directed=True, indices=problem.target)
+        out[c] = dijkstra_from(compiled, problem.target)[0]
     return out
 
 
