@@ -125,7 +125,7 @@ def compact_graph(
     edge_links: list[int] = []
     edge_tail: list[int] = []
     edge_head: list[int] = []
-    for k in live:
+    for k in live.tolist():
         u = int(a[k])
         if interior[u]:
             continue
