@@ -13,7 +13,7 @@ import pytest
 from instc.network.load import load_network
 from instc.network.model import Network
 from instc.scenarios import apply_scenario, parse_scenario, read_scenario
-from instc.scenarios.apply import _effective_tariffs
+from instc.scenarios.apply import TariffIndex
 
 MINI = Path(__file__).resolve().parents[1] / "network" / "fixtures" / "mini"
 HEAD = 'name = "t"\ndescription = "test"\nsources = ["S1"]\n'
@@ -175,13 +175,14 @@ def test_period_edit_holds_only_inside_its_period(mini: Network) -> None:
 def tariff_table(network: Network) -> dict[tuple[str, str], tuple[float, float]]:
     countries = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
     out = {}
+    index = TariffIndex(network.tariffs.to_dict("records"))  # type: ignore[arg-type]
     assert network.all_links is not None
     for link in network.all_links.to_dict("records"):
         ends = [countries[link["from_node"]], countries[link["to_node"]]]
         for cargo in link["cargo"]:
-            index = _effective_tariffs(network.tariffs, link, ends, cargo)
-            if index is not None:
-                row = network.tariffs.loc[index]
+            index_ = index.lookup(link, ends, cargo)
+            if index_ is not None:
+                row = network.tariffs.iloc[index_]
                 out[(link["link_id"], cargo)] = (row["usd_per_unit_km"], row["usd_per_unit"])
     return out
 
@@ -228,6 +229,8 @@ def test_set_tariff_writes_a_link_row_without_touching_others(mini: Network) -> 
     assert row["link_id"] == "L-IRRAIL" and row["usd_per_unit_km"] == 0.3
     assert math.isnan(row["usd_per_unit_km_low"])
     assert tariff_table(out)[("L-RASHT", "container")][0] == 0.5
+    # the rows it did not touch keep their exact contents (None stays None)
+    pd.testing.assert_frame_equal(out.tariffs.iloc[: len(mini.tariffs)], mini.tariffs)
 
 
 def test_time_and_speed_edits(mini: Network) -> None:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["apply_scenario", "scenario_chain", "select_links"]
+__all__ = ["TariffIndex", "apply_scenario", "scenario_chain", "select_links"]
 
 # "Always": the date an edit without a start takes effect from.
 ALWAYS = dt.date(1900, 1, 1)
@@ -471,23 +471,39 @@ def _no_speed(row: Any) -> ScenarioError:
     )
 
 
-def _effective_tariffs(
-    tariffs: pd.DataFrame, link: Mapping[str, Any], countries: Sequence[str], cargo: str
-) -> int | None:
-    """Index of the tariff row that applies to ``link`` for ``cargo``, most specific first:
-    the link's own row, then its mode in the country of its start (then its end), then
-    its mode anywhere; the first row wins on ties (as in :mod:`instc.network.graph`)."""
-    rows = tariffs.loc[tariffs["cargo"] == cargo]
-    own = rows.loc[rows["link_id"] == link["link_id"]]
-    if len(own):
-        return int(own.index[0])
-    generic = rows.loc[rows["link_id"].isna() & (rows["mode"] == link["mode"])]
-    for country in countries:
-        hit = generic.loc[generic["country"] == country]
-        if len(hit):
-            return int(hit.index[0])
-    anywhere = generic.loc[generic["country"].isna()]
-    return int(anywhere.index[0]) if len(anywhere) else None
+class TariffIndex:
+    """Which tariff row applies to a link and cargo class, most specific first: the link's
+    own row, then its mode in the country of its start (then its end), then its mode
+    anywhere; the first row wins on ties (as in :mod:`instc.network.graph`)."""
+
+    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+        self._keys: dict[tuple[str, ...], int] = {}
+        for index, row in enumerate(records):
+            self.add(index, row)
+
+    def add(self, index: int, row: Mapping[str, Any]) -> None:
+        cargo = row["cargo"]
+        if row["link_id"]:
+            key: tuple[str, ...] = ("link", row["link_id"], cargo)
+        elif row["mode"] and row["country"]:
+            key = ("country", row["mode"], row["country"], cargo)
+        elif row["mode"]:
+            key = ("mode", row["mode"], cargo)
+        else:
+            return
+        self._keys.setdefault(key, index)
+
+    def lookup(self, link: Mapping[str, Any], countries: Sequence[str], cargo: str) -> int | None:
+        """Position of the row that applies, or None when no tariff does."""
+        keys = [
+            ("link", link["link_id"], cargo),
+            *(("country", link["mode"], c, cargo) for c in countries),
+            ("mode", link["mode"], cargo),
+        ]
+        for key in keys:
+            if key in self._keys:
+                return self._keys[key]
+        return None
 
 
 _TARIFF_MONEY = ("usd_per_unit_km", "usd_per_unit_km_low", "usd_per_unit_km_high", "usd_per_unit")
@@ -506,27 +522,27 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
             "usd_per_unit_km_high",
         ),
         "tariff_usd_per_unit": ("usd_per_unit",),
-        "cost": ("usd_per_unit_km", "usd_per_unit_km_low", "usd_per_unit_km_high", "usd_per_unit"),
+        "cost": _TARIFF_MONEY,
     }[edit.field or ""]
     country_of = {n: c for n, (c, _, _) in _node_table(work.tables).items()}
-    tariffs = work["tariffs"].copy()
-    new_rows: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = work["links"].loc[mask].to_dict("records")  # type: ignore[assignment]
-    for link in records:
+    original = work["tariffs"]
+    rows: list[dict[str, Any]] = original.to_dict("records")  # type: ignore[assignment]
+    index = TariffIndex(rows)
+    links: list[dict[str, Any]] = work["links"].loc[mask].to_dict("records")  # type: ignore[assignment]
+    for link in links:
         countries = [country_of[link["from_node"]], country_of[link["to_node"]]]
         for cargo in edit.cargo or link["cargo"]:
             if cargo not in link["cargo"]:
                 continue
-            index = _effective_tariffs(tariffs, link, countries, cargo)
-            if index is None:
+            found = index.lookup(link, countries, cargo)
+            if found is None:
                 if edit.action == "scale":
                     continue  # no tariff to scale: the cost of this leg is not in the data
-                row: dict[str, Any] = {c: None for c in tariffs.columns}
+                row: dict[str, Any] = {c: None for c in original.columns}
                 row.update({c: math.nan for c in _TARIFF_MONEY})
                 row.update({"source_ids": (), "estimated": ()})
             else:
-                row = dict(tariffs.loc[index])
-            own = index is not None and row.get("link_id") == link["link_id"]
+                row = dict(rows[found])
             if edit.action == "scale":
                 for column in columns:
                     row[column] = _scaled(row[column], edit.factor or 0.0)
@@ -534,9 +550,8 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
                 row[columns[0]] = edit.value
                 for column in columns[1:]:
                     row[column] = math.nan
-            if own and index is not None:
-                for column in columns:
-                    tariffs.loc[index, column] = row[column]
+            if found is not None and rows[found]["link_id"] == link["link_id"]:
+                rows[found] = row  # the link's own row is edited in place
                 continue
             row.update(
                 {
@@ -549,12 +564,13 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
                     "notes": f"scenario {scenario.name}",
                 }
             )
-            new_rows.append(row)
-            # later edits of the same scenario must find this row as the link's own
-            tariffs = pd.concat(
-                [tariffs, pd.DataFrame([row], columns=tariffs.columns)], ignore_index=True
-            )
-    work.replace("tariffs", tariffs.astype(work["tariffs"].dtypes.to_dict()))
+            rows.append(row)
+            index.add(len(rows) - 1, row)  # later edits find it as the link's own row
+    frame = pd.DataFrame(rows, columns=original.columns).astype(original.dtypes.to_dict())
+    for column in original.columns:
+        if original[column].dtype == object:  # the contract's empty str is None, not NaN
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    work.replace("tariffs", frame)
 
 
 def _change_services(work: _Tables, edit: Edit) -> None:
