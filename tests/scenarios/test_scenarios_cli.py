@@ -94,6 +94,9 @@ def test_run_json_shows_the_change_on_the_affected_pairs() -> None:
             assert set(pair["delta"]) == TOTALS
     for pair in changed:
         assert "r-rasht-astara" in pair["links_entered"]
+        # the railway takes distance from the road: rail share up, road share down
+        assert pair["mode_share_change"].get("rail", 0.0) > 0
+        assert pair["mode_share_change"].get("road", 0.0) < 0
 
 
 def test_run_many_scenarios_with_a_baseline_and_pairs_file(tmp_path: Path) -> None:

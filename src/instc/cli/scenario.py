@@ -185,7 +185,16 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
         title_justify="left",
     )
     many = len(diffs) > 1
-    columns = ["pair", "cargo", "Δcost usd", "Δtime d", "Δco2e kg", "family", "links +/-"]
+    columns = [
+        "pair",
+        "cargo",
+        "Δcost usd",
+        "Δtime d",
+        "Δco2e kg",
+        "family",
+        "Δmode share pp",
+        "links +/-",
+    ]
     for column in ["scenario", *columns] if many else columns:
         table.add_column(column, justify="right" if column.startswith("Δ") else "left")
     unchanged = 0
@@ -215,6 +224,7 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
                 p.cargo,
                 *cells,
                 family,
+                " ".join(f"{m} {100 * v:+.0f}" for m, v in p.mode_share_change().items()),
                 f"+{len(p.links_entered)}/-{len(p.links_left)}",
             )
     console.print(table)

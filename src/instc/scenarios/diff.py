@@ -98,6 +98,20 @@ class PairDiff:
             return True
         return any(abs(v) > _TOLERANCE for v in (self.delta or {}).values())
 
+    def mode_share_change(self, *, threshold: float = 0.005) -> dict[str, float]:
+        """After minus before share of the distance per mode (changes above ``threshold``).
+
+        >>> PairDiff("A", "B", "container", None, None, None,
+        ...          mode_share_before={"road": 1.0},
+        ...          mode_share_after={"rail": 0.25, "road": 0.75}).mode_share_change()
+        {'rail': 0.25, 'road': -0.25}
+        """
+        modes = sorted(set(self.mode_share_before) | set(self.mode_share_after))
+        change = {
+            m: self.mode_share_after.get(m, 0.0) - self.mode_share_before.get(m, 0.0) for m in modes
+        }
+        return {m: v for m, v in change.items() if abs(v) > threshold}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,
@@ -112,6 +126,7 @@ class PairDiff:
             "family_after": self.family_after,
             "mode_share_before": dict(self.mode_share_before),
             "mode_share_after": dict(self.mode_share_after),
+            "mode_share_change": self.mode_share_change(),
             "links_entered": list(self.links_entered),
             "links_left": list(self.links_left),
             "no_route_before": self.no_route_before,
