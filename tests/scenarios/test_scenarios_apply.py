@@ -347,3 +347,29 @@ def test_an_edit_that_cannot_be_applied_names_its_line(mini: Network) -> None:
     )
     with pytest.raises(ScenarioError, match=r"t.toml:5: edit 1: link L-FERRY has neither"):
         apply_scenario(no_speed, scenario(text))
+
+
+def test_open_a_link_detaches_it_from_its_project(mini: Network) -> None:
+    out = apply_scenario(mini, scenario('[[edit]]\naction = "open"\nlink = "L-RASHT"\n'))
+    row = out.links.set_index("link_id").loc["L-RASHT"]
+    assert row["project_id"] is None and not row["expected"]
+    # the project itself keeps its timeline
+    pd.testing.assert_frame_equal(out.project_status, mini.project_status)
+
+
+def test_select_by_family_takes_the_links_that_define_it() -> None:
+    from instc.scenarios.check import family_links
+
+    embedded = load_network(as_of="2026-11-25")
+    families = family_links()
+    assert families["western_rail"] == {"r-astara-astara"}
+    out = apply_scenario(
+        embedded, scenario('[[edit]]\naction = "close"\nfamily = "eastern_rail"\n', HEAD_F)
+    )
+    gone = set(embedded.links["link_id"]) - set(out.links["link_id"])
+    assert gone == set(
+        embedded.links.loc[embedded.links["border_id"] == "KZ-TM-BOLASHAK", "link_id"]
+    )
+
+
+HEAD_F = 'name = "t"\ndescription = "test"\nsources = ["F068"]\n'
