@@ -151,7 +151,7 @@ _CACHE: weakref.WeakKeyDictionary[Any, dict[str, Graph]] = weakref.WeakKeyDictio
 
 
 def _missing(value: Any) -> bool:
-    if value is None:
+    if value is None or type(value).__name__ == "NAType":  # pandas.NA
         return True
     try:
         return bool(math.isnan(value))
@@ -160,7 +160,10 @@ def _missing(value: Any) -> bool:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+    """Rows as dicts of Python values (faster than DataFrame.to_dict on big tables)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _param(network: Network, dotted: str) -> Mapping[str, Any] | None:
@@ -225,20 +228,38 @@ class _Builder:
             for n, lon, lat in zip(nodes["node_id"], nodes["lon"], nodes["lat"], strict=True)
         }
         self._intensities: dict[str, Any] = {}
+        self._params: dict[str, Mapping[str, Any] | None] = {}
         self._tariffs = self._index_tariffs()
         self._waiting = self._index_services()
         self._borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
 
     # --- parameters ---------------------------------------------------------------
+    def param(self, dotted: str) -> Mapping[str, Any] | None:
+        if dotted not in self._params:
+            self._params[dotted] = _param(self.network, dotted)
+        return self._params[dotted]
+
     def speed_kmh(self, mode: str, layer: str) -> tuple[float, tuple[str, ...]]:
+        key = f"speed:{mode}:{layer}"
+        if key not in self._intensities:
+            self._intensities[key] = self._speed_kmh(mode, layer)
+        return cast("tuple[float, tuple[str, ...]]", self._intensities[key])
+
+    def _speed_kmh(self, mode: str, layer: str) -> tuple[float, tuple[str, ...]]:
         for key in (f"speed.{layer}_kmh", f"speed.{mode}_kmh"):
-            leaf = _param(self.network, key)
+            leaf = self.param(key)
             if leaf is not None:
                 return float(leaf["value"]), _sources(leaf)
         raise DataError(
             f"{_PARAMS}: no key speed.{mode}_kmh — add a default moving speed for {mode} "
             "or give the links speed_kmh or time_h"
         )
+
+    def default_class(self, mode: str) -> str:
+        key = f"default_class:{mode}"
+        if key not in self._intensities:
+            self._intensities[key] = default_vehicle_class(self.network.parameters, mode)
+        return str(self._intensities[key])
 
     def intensity(self, vehicle_class: str) -> Any:
         if vehicle_class not in self._intensities:
@@ -315,7 +336,7 @@ class _Builder:
             moving_h = length_km / float(speed)
         dwell_h = 0.0
         if mode == "road":
-            leaf = _param(self.network, "road.driving_h_per_day")
+            leaf = self.param("road.driving_h_per_day")
             if leaf is not None and moving_h > float(leaf["value"]):
                 drive = float(leaf["value"])
                 rest_days = math.ceil(moving_h / drive - 1e-9) - 1
@@ -326,7 +347,7 @@ class _Builder:
             waiting_h, w_src = self._waiting[link["link_id"]]
             sources.extend(w_src)
         else:
-            leaf = _param(self.network, f"waiting.{mode}_h")
+            leaf = self.param(f"waiting.{mode}_h")
             waiting_h = float(leaf["value"]) if leaf is not None else 0.0
             sources.extend(_sources(leaf))
         # freight cost
@@ -360,7 +381,7 @@ class _Builder:
             if charge is not None:
                 charges_usd += charge
             sources.extend(row["source_ids"] or ())
-        vclass = link["vehicle_class"] or default_vehicle_class(self.network.parameters, mode)
+        vclass = link["vehicle_class"] or self.default_class(mode)
         intensity = self.intensity(vclass)
         wtw, ttw = vehicle_emissions_kg(
             length_km=length_km, tonnes=self.tonnes, intensity=intensity
