@@ -193,3 +193,17 @@ def test_every_bundled_scenario_runs(embedded: Network, name: str) -> None:
         assert not changed
     else:
         assert changed, f"{name} changes none of the default pairs"
+
+
+def test_same_date_keeps_only_the_scenario_edits(embedded: Network) -> None:
+    """A scenario that only moves the date changes routes through the project timeline;
+    with same_date the baseline moves too and the diff is zero."""
+    later = parse_scenario(HEAD + 'as_of = "2029-06-01"\n', file="later.toml")
+    pairs = [ODPair("IRBND", "AZ-BAKU", "container"), ODPair("INNSA", "AZ-BAKU", "container")]
+    moved = run_scenario(embedded, later, pairs=pairs)
+    assert moved.as_of_before == embedded.as_of and str(moved.as_of_after) == "2029-06-01"
+    assert any(p.changed for p in moved.pairs)  # Rasht–Astara is expected open by then
+    same = run_scenario(embedded, later, pairs=pairs, same_date=True)
+    assert same.as_of_before == same.as_of_after
+    assert not any(p.changed for p in same.pairs)
+    assert same.to_dict()["as_of_after"] == "2029-06-01"

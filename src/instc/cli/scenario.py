@@ -148,6 +148,14 @@ def _run_command(scenario_app: typer.Typer) -> None:
         data: Annotated[
             Path | None, typer.Option(help="Dataset directory (default: embedded).")
         ] = None,
+        same_date: Annotated[
+            bool,
+            typer.Option(
+                "--same-date",
+                help="Take the baseline at each scenario's date, so the diff holds only "
+                "the scenario's edits.",
+            ),
+        ] = False,
         show_all: Annotated[
             bool, typer.Option("--all", help="Also list the pairs the scenario leaves alone.")
         ] = False,
@@ -164,7 +172,14 @@ def _run_command(scenario_app: typer.Typer) -> None:
         od = read_pairs(pairs) if pairs else default_pairs()
         planner = route_planner(by=by)
         diffs = [
-            run_scenario(network, find_scenario(name), pairs=od, baseline=base, planner=planner)
+            run_scenario(
+                network,
+                find_scenario(name),
+                pairs=od,
+                baseline=base,
+                planner=planner,
+                same_date=same_date,
+            )
             for name in names
         ]
         if json_out:

@@ -18,6 +18,7 @@ builds the default one on :func:`instc.routing.route`.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,14 +142,18 @@ class ScenarioDiff:
     scenario: str
     baseline: str
     pairs: tuple[PairDiff, ...]
+    as_of_before: dt.date | None = None
+    as_of_after: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """``{"scenario", "baseline", "pairs": [{"origin", "destination", "cargo",
-        "before", "after", "delta", ...}]}``."""
+        "before", "after", "delta", ...}], "as_of_before", "as_of_after"}``."""
         return {
             "scenario": self.scenario,
             "baseline": self.baseline,
             "pairs": [p.to_dict() for p in self.pairs],
+            "as_of_before": self.as_of_before.isoformat() if self.as_of_before else None,
+            "as_of_after": self.as_of_after.isoformat() if self.as_of_after else None,
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -234,7 +239,13 @@ def diff_networks(
                 no_route_after=why_new,
             )
         )
-    return ScenarioDiff(scenario=scenario, baseline=baseline, pairs=tuple(out))
+    return ScenarioDiff(
+        scenario=scenario,
+        baseline=baseline,
+        pairs=tuple(out),
+        as_of_before=getattr(before, "as_of", None),
+        as_of_after=getattr(after, "as_of", None),
+    )
 
 
 # -- OD pairs -----------------------------------------------------------------------
@@ -366,17 +377,25 @@ def run_scenario(
     pairs: Sequence[ODPair] | None = None,
     baseline: Scenario | None = None,
     planner: Planner | None = None,
+    same_date: bool = False,
 ) -> ScenarioDiff:
     """The effect of ``scenario`` on ``network``: the network as it is (or as ``baseline``
     describes it, when given) against the network as ``scenario`` describes it.
 
     Baseline and scenario are both applied to ``network``: to build one scenario on top of
-    another, name the other as its ``parent``.
+    another, name the other as its ``parent``. With ``same_date`` the baseline is taken at
+    the scenario's date, so that the diff holds only the scenario's edits and not what the
+    project timeline changes between the two dates.
     """
     from instc.scenarios.apply import apply_scenario
+    from instc.scenarios.schema import Scenario as _Scenario
 
     before = apply_scenario(network, baseline) if baseline is not None else network
     after = apply_scenario(network, scenario)
+    if same_date and after.as_of != before.as_of:
+        # an empty scenario that only moves the date: the edited tables re-filtered
+        redate = _Scenario(name="same-date", description="", as_of=after.as_of)
+        before = apply_scenario(before, redate)
     return diff_networks(
         before,
         after,
