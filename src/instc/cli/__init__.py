@@ -14,6 +14,7 @@ from instc.cli import assign as _assign
 from instc.cli import criticality as _criticality
 from instc.cli import network as _network
 from instc.cli import reliability as _reliability
+from instc.cli import report as _report
 from instc.cli import routing as _routing
 from instc.cli import scenario as _scenario
 
@@ -25,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for _module in (_network, _routing, _scenario, _assign, _reliability, _criticality):
+for _module in (_network, _routing, _scenario, _assign, _reliability, _criticality, _report):
     _module.register(app)
 
 

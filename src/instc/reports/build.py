@@ -1,0 +1,206 @@
+"""Writing reports: the HTML page and the PNG charts, atomically.
+
+Every file is written to a temporary file beside its target and moved into place with
+:func:`os.replace`, so a reader never sees half a report, and a failed run leaves the
+previous report as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from instc._errors import DataError
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+    from instc.reports.content import ReportContent
+    from instc.scenarios.diff import ODPair
+    from instc.scenarios.schema import Scenario
+
+__all__ = [
+    "CHART_FILES",
+    "check_output_dir",
+    "check_output_file",
+    "render_report",
+    "write_atomic",
+    "write_charts",
+    "write_report",
+]
+
+CHART_FILES = ("timeline.png", "families.png")
+# (west, south, east, north): the Caspian, the Caucasus and northern Iran
+CASPIAN_BBOX = (37.0, 33.5, 63.5, 48.5)
+
+
+def check_output_file(path: str | Path) -> Path:
+    """``path`` if a file can be written there; else :class:`DataError` saying why."""
+    target = Path(path)
+    if target.is_dir():
+        raise DataError(
+            f"{target}: is a folder — give a file name, e.g. --out {target / 'report.html'}"
+        )
+    parent = target.parent
+    if not parent.is_dir():
+        raise DataError(
+            f"{target}: folder {parent} does not exist — create it or choose another --out"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise DataError(f"{target}: folder {parent} is not writable — choose another --out")
+    return target
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """``path`` as a folder to write charts into (created when its parent exists)."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder}: is a file — give a folder for --format png")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise DataError(
+                f"{folder}: folder {folder.parent} does not exist — create it or choose "
+                "another --out"
+            )
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise DataError(
+                f"{folder}: cannot create the folder ({exc.strerror}) — choose another --out"
+            ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(f"{folder}: folder is not writable — choose another --out")
+    return folder
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and :func:`os.replace`.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "a.txt", b"hello").read_bytes()
+    b'hello'
+    >>> sorted(p.name for p in folder.iterdir())  # no temporary file left behind
+    ['a.txt']
+    """
+    target = check_output_file(path)
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataError(
+            f"{target}: cannot write in {target.parent} ({exc.strerror}) — choose another --out"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise DataError(
+            f"{target}: could not write ({exc.strerror}) — choose another --out"
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target
+
+
+def render_report(content: ReportContent) -> str:
+    """The HTML page for ``content`` (map, charts and tables rendered inline)."""
+    from instc.reports.charts import family_figure, figure_svg, timeline_figure
+    from instc.reports.html import render_html
+    from instc.reports.svgmap import corridor_map_svg
+
+    route = f"{content.origin_name} → {content.destination_name}"
+    return render_html(
+        content,
+        map_svg=corridor_map_svg(
+            content.network,
+            content.comparison.options,
+            content.family_colours,
+            title=f"Corridor map: {route}",
+        ),
+        detail_map_svg=corridor_map_svg(
+            content.network,
+            content.comparison.options,
+            content.family_colours,
+            bbox=CASPIAN_BBOX,
+            title=f"Corridor map, Caspian region: {route}",
+            legends=False,
+            label_kinds=("port", "border"),
+        ),
+        family_chart_svg=figure_svg(family_figure(content.comparison)),
+        timeline_chart_svg=figure_svg(timeline_figure(content.timeline, as_of=content.as_of)),
+    )
+
+
+def write_report(
+    network: Network,
+    path: str | Path,
+    *,
+    scenarios: Sequence[Scenario | str] = (),
+    origin: str | None = None,
+    destination: str | None = None,
+    cargo: str = "container",
+    by: str = "cost",
+    pairs: Sequence[ODPair] | None = None,
+) -> Path:
+    """Build the HTML report on ``network`` and write it atomically to ``path``.
+
+    See :func:`instc.reports.content.collect_report` for the options. The output path is
+    checked before any work, so a bad ``--out`` fails at once.
+    """
+    from instc.reports.content import DEFAULT_DESTINATION, DEFAULT_ORIGIN, collect_report
+
+    target = check_output_file(path)
+    content = collect_report(
+        network,
+        scenarios=scenarios,
+        origin=origin or DEFAULT_ORIGIN,
+        destination=destination or DEFAULT_DESTINATION,
+        cargo=cargo,
+        by=by,
+        pairs=pairs,
+    )
+    return write_atomic(target, render_report(content).encode("utf-8"))
+
+
+def write_charts(
+    network: Network,
+    folder: str | Path,
+    *,
+    origin: str | None = None,
+    destination: str | None = None,
+    cargo: str = "container",
+    by: str = "cost",
+    dpi: int = 150,
+) -> tuple[Path, ...]:
+    """Write the charts alone as PNG files into ``folder`` (created if needed):
+    ``timeline.png`` (project timeline) and ``families.png`` (family comparison)."""
+    from instc.reports.charts import family_figure, figure_png, timeline_figure, timeline_segments
+    from instc.reports.content import DEFAULT_DESTINATION, DEFAULT_ORIGIN
+    from instc.routing.compare import compare
+
+    out = check_output_dir(folder)
+    comparison = compare(
+        network, origin or DEFAULT_ORIGIN, destination or DEFAULT_DESTINATION, cargo=cargo, by=by
+    )
+    first = comparison.options[0]
+    unit = {"teu": "TEU"}.get(first.unit, first.unit)
+    title = f"{first.legs[0].from_name.split(',')[0]} → {first.legs[-1].to_name}, per {unit}"
+    timeline_png = figure_png(
+        timeline_figure(timeline_segments(network), as_of=network.as_of), dpi=dpi
+    )
+    families_png = figure_png(family_figure(comparison, title=title), dpi=dpi)
+    return (
+        write_atomic(out / CHART_FILES[0], timeline_png),
+        write_atomic(out / CHART_FILES[1], families_png),
+    )
