@@ -68,7 +68,10 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{escape(heading)}[/]")
         console.print(escape(" ".join(scenario.description.split())))
         if scenario.parent:
-            console.print(f"parent: {escape(scenario.parent)}")
+            from instc.scenarios import scenario_chain
+
+            chain = " -> ".join(s.name for s in scenario_chain(scenario))
+            console.print(f"parent: {escape(scenario.parent)} (applied in order: {chain})")
         if scenario.as_of:
             console.print(f"as of: {scenario.as_of}")
         console.print("[bold]edits[/]")

@@ -55,8 +55,11 @@ def find_scenario(name_or_path: str, *, relative_to: Path | None = None) -> Scen
 
 
 def resolve_parent(parent: str, child: Scenario) -> Scenario:
-    """The parent of ``child``: a bundled name, or a path beside the child's file."""
+    """The parent of ``child``: a bundled name, or a path relative to the child's file
+    (for a bundled scenario: to the bundled directory)."""
     base = None
-    if not child.file.startswith(("bundled:", "<")):
+    if child.file.startswith("bundled:"):
+        base = bundled_dir()
+    elif not child.file.startswith("<"):
         base = Path(child.file).parent
     return find_scenario(parent, relative_to=base)
