@@ -53,6 +53,7 @@ LEG_KEYS = {
     "co2e_kg_ttw",
     "expected",
     "project_id",
+    "rules",
 }
 
 

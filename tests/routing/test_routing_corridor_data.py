@@ -114,6 +114,9 @@ def test_caspian_rule_hides_caspian_waters_from_foreign_flags(network):
     via_sea = [["link:s-makhachkala-anzali", "link:s-vcsc-irbaz", "link:s-vcsc-ir-caspian-port"]]
     option = route(network, "INNSA", "RU-MOSCOW", via=via_sea)
     assert any("caspian_littoral_flag" in a for a in option.assumptions)
+    caspian = [leg for leg in option.legs if "caspian_littoral_flag" in leg.rules]
+    assert caspian and all(leg.mode in ("sea", "ferry") for leg in caspian)
+    assert {"IR", "RU"} & {leg.from_country for leg in caspian}
     with pytest.raises(NoRouteError, match="caspian_littoral_flag"):
         route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN")
     russian = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="RU")

@@ -637,7 +637,13 @@ def make_option(
     """A RouteOption from a problem path (problem edge ids)."""
     g = req.graph
     edges = [int(problem.base[e]) for e in path if problem.base[e] >= 0]
-    legs = tuple(_leg(g, e) for e in edges)
+    masks = [(r.rule_id, rule_mask(g, r)) for r in req.rules if r.enabled]
+    legs = tuple(
+        dataclasses.replace(_leg(g, e), rules=tuple(rid for rid, m in masks if m[e]))
+        if any(m[e] for _, m in masks)
+        else _leg(g, e)
+        for e in edges
+    )
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(
         cost_usd=float(g.cost_usd[ids].sum()),

@@ -61,6 +61,7 @@ class Leg:
     project_id: str | None
     from_lonlat: tuple[float, float]
     to_lonlat: tuple[float, float]
+    rules: tuple[str, ...] = ()  # ids of the carrier rules governing this leg
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +91,7 @@ class Leg:
             "co2e_kg_ttw": self.co2e_kg_ttw,
             "expected": self.expected,
             "project_id": self.project_id,
+            "rules": list(self.rules),
         }
 
 
