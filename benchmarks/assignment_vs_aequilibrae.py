@@ -16,7 +16,9 @@ applied to both inputs, so the cost functions stay identical:
   cost) get power 1, which leaves their cost unchanged.
 
 Timed: the equilibrium call only (``TrafficAssignment.execute()`` / ``instc.assign``),
-best of ``--repeat`` runs, after one warm-up run that loads instc's compiled kernel.
+best wall time of ``--repeat`` runs that alternate between the tools (so both see the
+same machine load), with the process CPU time of that run (all threads), after one
+warm-up run that loads instc's compiled kernel.
 Graph building is excluded for both. Both objectives are the Beckmann function of each
 tool's final link flows, computed by the same code.
 
@@ -73,13 +75,18 @@ def _quiet() -> Iterator[None]:
             os.close(saved[1])
 
 
-def _best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
-    best, out = float("inf"), None
+def _alternate(repeat: int, first: Callable[[], Any], second: Callable[[], Any]) -> list[Any]:
+    """Run ``first`` and ``second`` alternately ``repeat`` times (so both meet the same
+    machine load); return ``[(wall_s, cpu_s, output)]`` of each, best wall time."""
+    best: list[Any] = [(float("inf"), 0.0, None), (float("inf"), 0.0, None)]
     for _ in range(repeat):
-        start = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - start)
-    return best, out
+        for i, run in enumerate((first, second)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            out = run()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if wall < best[i][0]:
+                best[i] = (wall, cpu, out)
+    return best
 
 
 def common_arrays(tn: TNTPNetwork) -> dict[str, np.ndarray]:
@@ -176,19 +183,24 @@ def run_assignment(tntp: Path, name: str, gap: float, repeat: int, cores: int) -
     demand = UserClass("trips", tn.demand)
     with _quiet():
         graph = aequilibrae_graph(tn, arrays)
-        aeq_s, (aeq_flows, aeq_iters) = _best_of(
-            repeat, lambda: aequilibrae_assign(tn, graph, gap, cores)
-        )
     assign(network, demand, method="bfw", gap=1e-2, max_iter=5)  # warm-up: load kernels
-    instc_s, result = _best_of(
-        repeat, lambda: assign(network, demand, method="bfw", gap=gap, max_iter=5000)
+
+    def aeq() -> tuple[np.ndarray, int]:
+        with _quiet():
+            return aequilibrae_assign(tn, graph, gap, cores)
+
+    def ours() -> Any:
+        return assign(network, demand, method="bfw", gap=gap, max_iter=5000)
+
+    (aeq_s, aeq_cpu, (aeq_flows, aeq_iters)), (instc_s, instc_cpu, result) = _alternate(
+        repeat, aeq, ours
     )
     aeq_obj = beckmann_objective(network, aeq_flows)
     return (
-        f"{name:<14} bfw gap={gap:g}  aequilibrae {aeq_s:8.3f} s ({aeq_iters} it)  "
-        f"instc {instc_s:8.3f} s ({result.iterations} it, gap {result.relative_gap:.2e})  "
-        f"ratio {instc_s / aeq_s:5.2f}  objective aequilibrae {aeq_obj:,.3f}  "
-        f"instc {result.objective:,.3f}"
+        f"{name:<14} bfw gap={gap:g}  aequilibrae {aeq_s:7.3f} s (cpu {aeq_cpu:6.3f}, "
+        f"{aeq_iters} it)  instc {instc_s:7.3f} s (cpu {instc_cpu:6.3f}, {result.iterations} it, "
+        f"gap {result.relative_gap:.2e})  ratio {instc_s / aeq_s:5.2f}  "
+        f"objective aequilibrae {aeq_obj:,.3f}  instc {result.objective:,.3f}"
     )
 
 
@@ -204,17 +216,21 @@ def run_skims(tntp: Path, name: str, repeat: int, cores: int) -> str:
     _ = network.compact  # graph building excluded, as for AequilibraE
     with _quiet():
         graph = aequilibrae_graph(tn, arrays)
+    skim(network, cost)  # warm-up: load kernels
 
-        def aeq() -> np.ndarray:
+    def aeq() -> np.ndarray:
+        with _quiet():
             skimming = NetworkSkimming(graph)
             skimming.set_cores(cores)
             skimming.execute()
             return np.array(skimming.results.skims.matrix["free_flow_time"])
 
-        aeq_s, aeq_skim = _best_of(repeat, aeq)
-    skim(network, cost)  # warm-up: load kernels
-    instc_s, instc_skim = _best_of(repeat, lambda: skim(network, cost))
-    scipy_s, scipy_skim = _best_of(1, lambda: skim_scipy(network, cost))
+    (aeq_s, aeq_cpu, aeq_skim), (instc_s, instc_cpu, instc_skim) = _alternate(
+        repeat, aeq, lambda: skim(network, cost)
+    )
+    start = time.perf_counter()
+    scipy_skim = skim_scipy(network, cost)
+    scipy_s = time.perf_counter() - start
     reachable = np.isfinite(instc_skim)
     aeq_skim = np.where(aeq_skim > 1e300, np.inf, aeq_skim)
     same_reach = np.array_equal(reachable, np.isfinite(aeq_skim))
@@ -222,7 +238,8 @@ def run_skims(tntp: Path, name: str, repeat: int, cores: int) -> str:
     diff_scipy = np.abs(instc_skim[reachable] - scipy_skim[reachable]).max()
     return (
         f"{name:<14} skims {tn.number_of_zones}x{tn.number_of_zones}  "
-        f"aequilibrae {aeq_s:8.3f} s  instc {instc_s:8.3f} s  ratio {instc_s / aeq_s:5.2f}  "
+        f"aequilibrae {aeq_s:7.3f} s (cpu {aeq_cpu:6.3f})  instc {instc_s:7.3f} s "
+        f"(cpu {instc_cpu:6.3f})  ratio {instc_s / aeq_s:5.2f}  "
         f"scipy.csgraph {scipy_s:8.3f} s  max|instc-aeq| {diff:.2e}  "
         f"max|instc-scipy| {diff_scipy:.2e}"
     )

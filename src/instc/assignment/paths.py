@@ -43,11 +43,16 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _batches(n_origins: int, n_links: int) -> list[slice]:
-    """Origin slices, one per worker, or a single one when the work is too small."""
+    """Origin slices for the thread pool, or a single one when the work is too small.
+
+    Several slices per worker so that a core slowed down by other processes does not
+    hold the others up (the pool hands slices out as workers become free).
+    """
     workers = _workers()
     if workers == 1 or n_origins * n_links < 200_000:
         return [slice(0, n_origins)]
-    bounds = np.linspace(0, n_origins, workers + 1).astype(int)
+    pieces = min(n_origins, 4 * workers)
+    bounds = np.linspace(0, n_origins, pieces + 1).astype(int)
     return [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
 
