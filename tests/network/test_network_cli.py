@@ -172,6 +172,10 @@ def test_sources() -> None:
     assert one["cited_by"]["project_status"] == [
         "P-RA/planned/2016-01-01", "P-RA/under_construction/2025-01-01", "P-RA/open/2030-01-01",
     ]  # fmt: skip
+    assert "parameters" not in one["cited_by"]  # no parameter cites S3
+    s1 = json.loads(run("sources", "S1", "--data", MINI, "--json").stdout)
+    assert s1["cited_by"]["parameters"][:1] == ["cargo.tonnes_per_teu"]
+    assert "emissions.default_class.ferry" in s1["cited_by"]["parameters"]
     unknown = run("sources", "S33", "--data", MINI)
     assert unknown.exit_code == 2 and "did you mean 'S3'" in unknown.stderr
 

@@ -125,35 +125,11 @@ def show(
 ) -> None:
     """A place: its links, transfers, borders and sources."""
     with _errors_as_red_line():
-        from instc.network.places import find_node
+        from instc.network.places import describe_node
 
-        net = _load(data, as_of)
-        node_id = find_node(net, node)
-    from instc.network.io import to_json_value
-
-    def rows(frame: Any) -> list[dict[str, Any]]:
-        return [{k: to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
-
-    nodes = net.nodes
-    place = rows(nodes[nodes["node_id"] == node_id])[0]
-    links = net.links
-    touching = links[(links["from_node"] == node_id) | (links["to_node"] == node_id)]
-    transfers = net.transfers[net.transfers["node_id"] == node_id]
-    border_ids = {b for b in touching["border_id"] if b}
-    borders = net.borders[net.borders["border_id"].isin(border_ids)]
-    cited = set(place["source_ids"])
-    for frame in (touching, transfers, borders):
-        for ids in frame["source_ids"]:
-            cited.update(ids)
-    sources = net.sources[net.sources["source_id"].isin(cited)]
-    result: dict[str, Any] = {
-        "as_of": net.as_of.isoformat() if net.as_of else None,
-        "node": place,
-        "links": rows(touching),
-        "transfers": rows(transfers),
-        "borders": rows(borders),
-        "sources": rows(sources),
-    }
+        result = describe_node(_load(data, as_of), node)
+    place = result["node"]
+    node_id = place["node_id"]
     if json_out:
         from instc.cli._common import print_json
 
@@ -267,8 +243,6 @@ def sources(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """List the sources the data cites, or show one and the rows that cite it."""
-    import difflib
-
     with _errors_as_red_line():
         net = _load(data, None)
     from instc.network.io import to_json_value
@@ -290,26 +264,11 @@ def sources(
             table.add_row(r["source_id"], r["title"], r["publisher"] or "", r["published"] or "")
         console.print(table)
         return
-    match = frame[frame["source_id"] == source_id]
-    if match.empty:
-        from instc._errors import UnknownNameError
+    with _errors_as_red_line():
+        from instc.network.validate import describe_source
 
-        close = difflib.get_close_matches(source_id, list(frame["source_id"]), n=3)
-        with _errors_as_red_line():
-            raise UnknownNameError("source", source_id, close)
-    record = {k: to_json_value(v) for k, v in match.to_dict("records")[0].items()}
-    tables = {**net.tables, "links": net.all_links}
-    cited_by: dict[str, list[str]] = {}
-    from instc.network.schema import TABLES
-
-    for name, schema_table in TABLES.items():
-        if not schema_table.sourced:
-            continue
-        for r in tables[name].to_dict("records"):
-            if source_id in r["source_ids"]:
-                key = "/".join(str(r[k]) for k in schema_table.key if r[k] is not None)
-                cited_by.setdefault(name, []).append(key)
-    record["cited_by"] = cited_by
+        record = describe_source(net, source_id)
+    cited_by: dict[str, list[str]] = record["cited_by"]
     if json_out:
         from instc.cli._common import print_json
 
@@ -322,7 +281,13 @@ def sources(
         if record.get(key):
             console.print(f"  {key}: {record[key]}", highlight=False, markup=False)
     for name, keys in cited_by.items():
-        console.print(f"  cited by {name} ({len(keys)}): {', '.join(keys[:20])}", markup=False)
+        more = ", ..." if len(keys) > 20 else ""
+        console.print(
+            f"  cited by {name} ({len(keys)}): {', '.join(keys[:20])}{more}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def export(

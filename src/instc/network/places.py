@@ -14,14 +14,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from instc._errors import UnknownNameError
 
 if TYPE_CHECKING:
     from instc.network.model import Network
 
-__all__ = ["find_node", "normalise_name"]
+__all__ = ["describe_node", "find_node", "normalise_name"]
 
 _WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>[^()]+)\)\s*$")
 
@@ -118,3 +118,39 @@ def find_node(network: Network, text: str) -> str:
         if lab not in suggestions:
             suggestions.append(lab)
     raise UnknownNameError("place", text, suggestions[:5])
+
+
+def describe_node(network: Network, text: str) -> dict[str, Any]:
+    """The place ``text`` names, with what touches it, as JSON-ready values.
+
+    Keys: ``as_of``, ``node`` (its row), ``links`` (usable links at ``as_of`` that
+    start or end there, with ``expected``), ``transfers`` (at the place), ``borders``
+    (rows of the borders its links cross) and ``sources`` (every source these rows
+    cite). Raises :class:`~instc._errors.UnknownNameError` like :func:`find_node`.
+    """
+    from instc.network.io import to_json_value
+
+    node_id = find_node(network, text)
+
+    def rows(frame: Any) -> list[dict[str, Any]]:
+        return [{str(k): to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+    nodes, links = network.nodes, network.links
+    place = rows(nodes[nodes["node_id"] == node_id])[0]
+    touching = links[(links["from_node"] == node_id) | (links["to_node"] == node_id)]
+    transfers = network.transfers[network.transfers["node_id"] == node_id]
+    border_ids = {b for b in touching["border_id"] if isinstance(b, str)}
+    borders = network.borders[network.borders["border_id"].isin(border_ids)]
+    cited = set(place["source_ids"])
+    for frame in (touching, transfers, borders):
+        for ids in frame["source_ids"]:
+            cited.update(ids)
+    sources = network.sources[network.sources["source_id"].isin(cited)]
+    return {
+        "as_of": network.as_of.isoformat() if network.as_of else None,
+        "node": place,
+        "links": rows(touching),
+        "transfers": rows(transfers),
+        "borders": rows(borders),
+        "sources": rows(sources),
+    }

@@ -62,6 +62,7 @@ __all__ = [
     "ParsedDirectory",
     "audit_tables",
     "check_tables",
+    "describe_source",
     "parse_date",
     "read_directory",
     "validate_directory",
@@ -1233,3 +1234,48 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
         "transfers_to_unserved_layers": {"count": len(unserved), "rows": unserved},
         "isolated_nodes": {"count": len(isolated), "ids": isolated},
     }
+
+
+def describe_source(network: Any, source_id: str) -> dict[str, Any]:
+    """One source's row plus ``cited_by``: for each table (and ``parameters``), the keys
+    of the rows that cite it. Every link counts, whatever its status at ``as_of``.
+
+    Raises :class:`~instc._errors.UnknownNameError` with the closest ids.
+    """
+    from instc._errors import UnknownNameError
+    from instc.network.io import to_json_value
+
+    sources = network.sources
+    match = sources[sources["source_id"] == source_id]
+    if match.empty:
+        raise UnknownNameError("source", source_id, _closest(source_id, sources["source_id"], 3))
+    record: dict[str, Any] = {
+        str(k): to_json_value(v) for k, v in match.to_dict("records")[0].items()
+    }
+    tables = dict(network.tables)
+    if network.all_links is not None:
+        tables["links"] = network.all_links
+    cited_by: dict[str, list[str]] = {}
+    for name, table in TABLES.items():
+        if not table.sourced:
+            continue
+        for row in tables[name].to_dict("records"):
+            if source_id in row["source_ids"]:
+                cited_by.setdefault(name, []).append(_row_id(table, row))
+    keys: list[str] = []
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, Mapping):
+                if "value" in value:
+                    if source_id in (value.get("source_ids") or ()):
+                        keys.append(dotted)
+                else:
+                    walk(value, dotted)
+
+    walk(network.parameters, "")
+    if keys:
+        cited_by["parameters"] = keys
+    record["cited_by"] = cited_by
+    return record
