@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,41 @@ border_delay_factor = [1.0, 2.0]
         frame[frame.replication == 0]["p90_h"].iloc[0]
         != frame[frame.replication == 1]["p90_h"].iloc[0]
     )
+
+
+ROUTE_SWEEP = """
+[sweep]
+seed = 1
+samples = 100
+[route]
+origin = "Nhava Sheva"
+destination = "Moscow"
+scenarios = ["baseline", "red-sea-closed"]
+families = ["suez"]
+[grid]
+tariff_factor = [1.0, 0.5]
+"""
+
+
+@pytest.mark.parametrize("text", [SWEEP, ROUTE_SWEEP], ids=["legs", "route"])
+def test_task_fingerprints_are_stable_across_processes(tmp_path: Path, text: str) -> None:
+    """Resume works from one run to the next only if a new process hashes tasks alike."""
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, text)
+    here = [t.file_name() for t in load_sweep(path).tasks()]
+    code = (
+        "import sys; from instc.sweeps import load_sweep; "
+        "print('\\n'.join(t.file_name() for t in load_sweep(sys.argv[1]).tasks()))"
+    )
+    for hash_seed in ("1", "2"):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        assert proc.stdout.split() == here
+    assert len(set(here)) == len(here)

@@ -101,6 +101,27 @@ def _sweep(
     )
 
 
+def _print_legs(title: str, result: Any) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    table = Table(title=f"{title}: legs", title_justify="left")
+    for col in ("leg", "kind", "mean h", "sd h", "share of variance", "basis", "distribution"):
+        table.add_column(col, justify="right" if col in ("mean h", "sd h") else "left")
+    for leg in result.legs:
+        table.add_row(
+            leg.name,
+            leg.kind,
+            f"{leg.mean_h:.1f}",
+            f"{leg.variance_h2**0.5:.1f}",
+            f"{leg.variance_share:.1%}",
+            leg.basis,
+            leg.distribution,
+        )
+    console.print(table)
+
+
 def _reliability(
     origin: Annotated[str, typer.Argument(help="Place: UN/LOCODE, id or name.")],
     destination: Annotated[str, typer.Argument(help="Place: UN/LOCODE, id or name.")],
@@ -128,6 +149,9 @@ def _reliability(
         str | None, typer.Option("--as-of", help="Network date YYYY[-MM[-DD]] (default: today).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    legs: Annotated[
+        bool, typer.Option("--legs", help="Also print each family's legs and their spread.")
+    ] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a histogram/CDF per family (PNG).")
     ] = None,
@@ -200,6 +224,9 @@ def _reliability(
         f"{top.name} ({top.variance_share:.0%} of the variance, basis: {top.basis}).",
         highlight=False,
     )
+    if legs:
+        for fam in result.families:
+            _print_legs(fam.label, fam.result)
     for fid, why in result.missing:
         console.print(f"no route for family {fid}: {why}", style="yellow", highlight=False)
     if plot is not None:

@@ -67,18 +67,32 @@ class SweepTask:
     seed: np.random.SeedSequence | None = None
 
     def fingerprint(self) -> str:
-        """A hash of what the task computes: a changed task does not reuse old files."""
+        """A hash of what the task computes: a changed task does not reuse old files.
+
+        Inputs and labels are hashed by their pickled bytes (a ``repr`` would abbreviate
+        large tables and could let a changed input match an old file). Inputs that
+        pickle differently from run to run (sets of strings under hash randomisation)
+        only cost a re-run, never a wrong resume.
+        """
+        import pickle
+
+        import cloudpickle
+
         seed = None if self.seed is None else (self.seed.entropy, self.seed.spawn_key)
-        text = repr(
-            (
-                getattr(self.function, "__module__", ""),
-                getattr(self.function, "__qualname__", repr(self.function)),
-                sorted((k, repr(v)) for k, v in self.inputs.items()),
-                sorted((k, repr(v)) for k, v in self.labels.items()),
-                seed,
-            )
+        head = (
+            getattr(self.function, "__module__", ""),
+            getattr(self.function, "__qualname__", repr(self.function)),
+            seed,
         )
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        digest = hashlib.sha256(repr(head).encode())
+        for mapping in (self.inputs, self.labels):
+            for key in sorted(mapping):
+                digest.update(key.encode())
+                try:
+                    digest.update(cloudpickle.dumps(mapping[key], protocol=pickle.DEFAULT_PROTOCOL))
+                except Exception:  # not picklable here: Dask could not ship it either
+                    digest.update(repr(mapping[key]).encode())
+        return digest.hexdigest()[:16]
 
     def file_name(self) -> str:
         return f"{self.task_id}-{self.fingerprint()}.parquet"
