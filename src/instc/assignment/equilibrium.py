@@ -233,7 +233,7 @@ def assign(
     >>> net = AssignmentNetwork.from_arrays(from_node=[0, 0], to_node=[1, 1],
     ...     free_flow_time=[10.0, 10.0], capacity=[100.0, 50.0], zone_nodes=[0, 1])
     >>> res = assign(net, np.array([[0.0, 300.0], [0.0, 0.0]]), gap=1e-10)
-    >>> [round(f, 3) for f in res.flows]  # equal times: 200 and 100 (capacity ratio)
+    >>> res.flows.round(3).tolist()  # equal times: 200 and 100 (capacity ratio)
     [200.0, 100.0]
     """
     if method not in METHODS:

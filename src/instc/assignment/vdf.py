@@ -16,8 +16,8 @@ Conical (Spiess 1990, Transportation Science 24(2)): with ``x = v / cap`` and
 >>> t0, cap = np.array([10.0]), np.array([100.0])
 >>> float(bpr_time(np.array([100.0]), t0, cap, np.array([0.15]), np.array([4.0]))[0])
 11.5
->>> float(conical_time(np.array([0.0]), t0, cap, np.array([4.0]))[0])
-10.0
+>>> round(float(conical_time(np.array([100.0]), t0, cap, np.array([4.0]))[0]), 12)
+20.0
 """
 
 from __future__ import annotations
