@@ -131,3 +131,14 @@ def test_pareto_on_the_corridor_is_non_dominated(network):
         assert not any(b != a and all(x <= y for x, y in zip(b, a, strict=True)) for b in vecs)
     cheapest = route(network, "INNSA", "RU-MOSCOW", by="cost")
     assert vecs[0][0] == pytest.approx(cheapest.totals.cost_usd)
+
+
+def test_compare_blames_bad_input_on_the_caller_and_bad_families_on_the_file(network):
+    from instc._errors import DataError, UnknownNameError
+    from instc.routing.compare import Family
+
+    with pytest.raises(UnknownNameError, match="country"):
+        compare(network, "INNSA", "RU-MOSCOW", avoid={"country": ["Narnia"]})
+    broken = Family("broken", "Broken", "Broken", "", (("link:no-such-link",),), False, {})
+    with pytest.raises(DataError, match=r"\[broken\]"):
+        compare(network, "INNSA", "RU-MOSCOW", families=[broken])

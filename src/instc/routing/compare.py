@@ -158,10 +158,24 @@ def compare(
     route is listed in ``Comparison.missing`` with the reason; when no family has one,
     :class:`~instc._errors.NoRouteError` is raised.
     """
+    from instc.routing._search import make_request
     from instc.routing.shortest import route
 
     key = normalise_by(by)
     fams = load_families() if families is None else tuple(families)
+    # the caller's own input is checked once, so its errors are not blamed on a family
+    make_request(
+        network,
+        origin,
+        destination,
+        cargo=cargo,
+        as_of=as_of,
+        avoid=avoid,
+        via=(),
+        vessel_flag=vessel_flag,
+        rules=rules,
+        tonnes_per_unit=tonnes_per_unit,
+    )
     user_avoid = {k: tuple(v) for k, v in (avoid or {}).items()}
     options: list[RouteOption] = []
     missing: list[tuple[str, str]] = []
@@ -192,8 +206,6 @@ def compare(
                 reason = exc.reason
                 continue
             except UnknownNameError as exc:
-                if exc.kind in ("place",) and exc.name in (origin, destination):
-                    raise
                 raise DataError(
                     f"families.toml: [{fam.family_id}] {exc} — fix the family definition"
                 ) from exc
