@@ -167,3 +167,37 @@ def test_bad_inputs_raise_data_errors() -> None:
         AssignmentNetwork.from_arrays(
             from_node=[0], to_node=[1], free_flow_time=[-1.0], capacity=[1.0], zone_nodes=[0]
         )
+
+
+def test_labelled_link_table_like_a_corridor_adapter() -> None:
+    # two centroids joined by a rail line (capacity-limited) and a road; containers may
+    # use both, trucks (PCE 2) only the road; centroids are never passed through
+    net = AssignmentNetwork.from_labels(
+        from_node=["INNSA", "IRBND:rail1520", "INNSA", "IRBND:road"],
+        to_node=["IRBND:rail1520", "RU-MOW", "IRBND:road", "RU-MOW"],
+        zones=["INNSA", "RU-MOW"],
+        no_through=["INNSA", "RU-MOW"],
+        free_flow_time=[100.0, 50.0, 120.0, 60.0],
+        capacity=[400.0, 400.0, 1000.0, 1000.0],
+        fixed_cost=[5.0, 5.0, 0.0, 0.0],
+    )
+    road = np.array([False, False, True, True])
+    teu = UserClass("container", od(900.0))
+    trucks = UserClass("truck", od(100.0), pce=2.0, permitted=road)
+    res = assign(net, [teu, trucks], gap=1e-10, max_iter=2000)
+    frame = res.to_frame()
+    assert frame["from_node"].tolist()[:2] == ["INNSA", "IRBND:rail1520"]
+    assert res.class_flows["truck"] == pytest.approx([0, 0, 100.0, 100.0], abs=1e-9)
+    rail, road_cost = res.costs[:2].sum(), res.costs[2:].sum()
+    assert rail == pytest.approx(road_cost, rel=1e-7)  # containers split: equal route costs
+    # the shared road carries the trucks' PCE: 200 plus the containers on it
+    assert res.flows[2] == pytest.approx(200.0 + res.class_flows["container"][2])
+    with pytest.raises(DataError, match="not a node"):
+        AssignmentNetwork.from_labels(
+            from_node=["A"],
+            to_node=["B"],
+            zones=["A"],
+            no_through=["Z"],
+            free_flow_time=[1.0],
+            capacity=[1.0],
+        )

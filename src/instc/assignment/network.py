@@ -14,9 +14,10 @@ an optional mask of the links the class may use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -139,6 +140,48 @@ class AssignmentNetwork:
         if ids is not None and ids.shape != (n,):
             raise DataError(f"node_ids needs one label per node ({n}), got {ids.shape}")
         return cls(a, b, fft, cap, al, be, fixed, zones, blocked, n, vdf, ids, name)
+
+    @classmethod
+    def from_labels(
+        cls,
+        *,
+        from_node: Sequence[Hashable],
+        to_node: Sequence[Hashable],
+        zones: Sequence[Hashable],
+        no_through: Iterable[Hashable] = (),
+        **links: Any,
+    ) -> AssignmentNetwork:
+        """Build a network from node *labels* (place ids, ``"IRBND:rail1520"``...).
+
+        Zones keep the order of ``zones`` (the demand matrices' order); other nodes are
+        numbered in order of appearance. ``no_through`` lists labels that paths may not
+        pass through; ``links`` are the link arrays of :meth:`from_arrays`.
+
+        >>> net = AssignmentNetwork.from_labels(from_node=["A", "X"], to_node=["X", "B"],
+        ...     zones=["A", "B"], no_through=["A", "B"], free_flow_time=[1.0, 2.0],
+        ...     capacity=[5.0, 5.0])
+        >>> net.zone_nodes.tolist(), net.label(2), net.no_through.tolist()
+        ([0, 1], 'X', [True, True, False])
+        """
+        index: dict[Hashable, int] = {}
+        for label in list(zones) + list(from_node) + list(to_node):
+            index.setdefault(label, len(index))
+        if len(set(zones)) != len(zones):
+            raise DataError("zones: each zone label may appear once")
+        unknown = [label for label in no_through if label not in index]
+        if unknown:
+            raise DataError(f"no_through: {unknown[0]!r} is not a node of the link table")
+        blocked = np.zeros(len(index), dtype=np.bool_)
+        blocked[[index[label] for label in no_through]] = True
+        return cls.from_arrays(
+            from_node=[index[label] for label in from_node],
+            to_node=[index[label] for label in to_node],
+            zone_nodes=[index[label] for label in zones],
+            no_through=blocked,
+            n_nodes=len(index),
+            node_ids=np.array(list(index), dtype=object),
+            **links,
+        )
 
     @property
     def n_links(self) -> int:
