@@ -569,6 +569,20 @@ def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[P
             )
 
     walk(parameters, "")
+    emissions = parameters.get("emissions")
+    if isinstance(emissions, Mapping) and isinstance(emissions.get("default_class"), Mapping):
+        classes = sorted(
+            k for k, v in emissions.items() if k != "default_class" and isinstance(v, Mapping)
+        )
+        for mode, leaf in emissions["default_class"].items():
+            value = leaf.get("value") if isinstance(leaf, Mapping) else None
+            if isinstance(value, str) and value not in classes:
+                add(
+                    f"emissions.default_class.{mode}",
+                    "value",
+                    f"default class {value!r} for {mode} is not defined under [emissions]",
+                    _did_you_mean(value, classes, "[emissions]"),
+                )
 
 
 def read_directory(path: str | Path) -> ParsedDirectory:
@@ -928,6 +942,7 @@ class _Checker:
                     "close_date is not after open_date",
                     "make close_date later than open_date",
                 )
+            self.link_defaults(i, row, classes)
             vclass = row["vehicle_class"]
             if classes is not None and vclass and vclass not in classes:
                 fix = (
@@ -943,9 +958,41 @@ class _Checker:
                     fix,
                 )
 
+    def link_defaults(self, i: int, row: Mapping[str, Any], classes: set[str] | None) -> None:
+        """A link that leaves speed or vehicle class empty needs the mode's default."""
+        mode = row["mode"]
+        if classes is None or mode not in MODE_NODE_KINDS:
+            return  # no parameters to check against, or the mode is already reported
+        speeds = self.parameters.get("speed", {}) if self.parameters else {}
+        gauge = row["gauge_mm"]
+        layer = f"rail{int(gauge)}" if mode == "rail" and not _missing(gauge) else mode
+        if (
+            _missing(row["speed_kmh"])
+            and _missing(row["time_h"])
+            and not ({f"{layer}_kmh", f"{mode}_kmh"} & set(speeds))
+        ):
+            self.add(
+                "links",
+                i,
+                "speed_kmh",
+                f"no speed_kmh or time_h, and parameters.toml has no speed.{mode}_kmh",
+                f"give speed_kmh or time_h, or add [speed] {mode}_kmh to parameters.toml",
+            )
+        emissions = self.parameters.get("emissions", {}) if self.parameters else {}
+        defaults = emissions.get("default_class", {}) if isinstance(emissions, Mapping) else {}
+        if not row["vehicle_class"] and mode not in defaults:
+            self.add(
+                "links",
+                i,
+                "vehicle_class",
+                f"no vehicle_class, and parameters.toml has no emissions.default_class.{mode}",
+                f'give vehicle_class, or add {mode} = {{ value = "<class>", ... }} '
+                "under [emissions.default_class]",
+            )
+
     def vehicle_classes(self) -> set[str] | None:
-        if self.parameters is None:
-            return None  # parameters unknown or unreadable: nothing to check against
+        if not self.parameters:
+            return None  # no parameters.toml (or unreadable): nothing to check against
         emissions = self.parameters.get("emissions", {})
         if not isinstance(emissions, Mapping):
             return set()
