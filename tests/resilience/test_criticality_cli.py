@@ -120,3 +120,27 @@ def test_help_is_instant() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_scenario_and_value_of_time_options() -> None:
+    base = json.loads(
+        runner.invoke(app, ["criticality", "--elements", "borders", "--json", *AS_OF]).output
+    )
+    closed = runner.invoke(
+        app,
+        ["criticality", "--elements", "borders", "--json", "--scenario", "red-sea-closed", *AS_OF],
+    )
+    assert closed.exit_code == 0, closed.output
+    # with the Red Sea closed no pair has a route through Suez, so the baselines change
+    assert json.loads(closed.output)["baseline"] != base["baseline"]
+    dear = runner.invoke(
+        app, ["criticality", "--elements", "borders", "--json", "--value-of-time", "500", *AS_OF]
+    )
+    assert dear.exit_code == 0, dear.output
+    slow = {b["origin"] + b["destination"] + b["cargo"]: b for b in base["baseline"]}
+    for b in json.loads(dear.output)["baseline"]:
+        if b["objective"] is not None:
+            # generalised = cost + value of time x days
+            assert b["generalised_usd"] == pytest.approx(b["cost_usd"] + 500 * b["time_h"] / 24)
+            before = slow[b["origin"] + b["destination"] + b["cargo"]]
+            assert b["time_h"] <= before["time_h"] + 1e-9  # dearer time never slows the route

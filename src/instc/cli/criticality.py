@@ -41,6 +41,17 @@ def _criticality(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Network date YYYY[-MM[-DD]] (default: today).")
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="Measure on the network a scenario gives (bundled name or TOML file).",
+        ),
+    ] = None,
+    value_of_time: Annotated[
+        float | None,
+        typer.Option("--value-of-time", help="USD per cargo unit-day in the generalised cost."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     geojson: Annotated[
         Path | None,
@@ -71,6 +82,10 @@ def _criticality(
     from instc.resilience.criticality import criticality
 
     network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
+    if scenario is not None:
+        from instc.scenarios import apply_scenario, find_scenario
+
+        network = apply_scenario(network, find_scenario(scenario))
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -92,6 +107,7 @@ def _criticality(
             workers=workers,
             scheduler=scheduler,
             progress=progress,
+            value_of_time_usd_per_unit_day=value_of_time,
         )
     if geojson is not None:
         result.write_geojson(geojson, top=None)
@@ -99,6 +115,8 @@ def _criticality(
         print_json(result.to_dict(top=top))
         return
     when = f", as of {result.as_of}" if result.as_of else ""
+    if scenario is not None:
+        when += f", scenario {scenario}"
     table = Table(
         title=f"criticality of {result.elements} (re-routed by {result.by}{when})",
         caption=f"{len(result.ranking)} {result.elements}; shares and increases weighted over "

@@ -21,8 +21,10 @@ ODs in different units (USD per TEU, per t, per truck) comparable.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -372,8 +374,20 @@ def list_elements(network: Network, elements: str = "links") -> tuple[Element, .
     if kind == "border":
         every = network.all_links if network.all_links is not None else network.links
         out = []
-        borders = network.borders.drop_duplicates("border_id")
-        for border_id, name in sorted(zip(borders["border_id"], borders["name"], strict=True)):
+        modes: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for border_id, mode, name in zip(
+            network.borders["border_id"],
+            network.borders["mode"],
+            network.borders["name"],
+            strict=True,
+        ):
+            modes.setdefault(border_id, []).append(str(mode))
+            titles.setdefault(border_id, str(name))  # the first row's name, its modes listed
+        for border_id in sorted(modes):
+            title = titles[border_id]
+            if len(modes[border_id]) > 1:
+                title += f" [{', '.join(sorted(modes[border_id]))}]"
             crossing = every[every["border_id"] == border_id]
             places = sorted(set(crossing["from_node"]) | set(crossing["to_node"]))
             points = [lonlat[p] for p in places if p in lonlat]
@@ -385,7 +399,7 @@ def list_elements(network: Network, elements: str = "links") -> tuple[Element, .
                         sum(p[1] for p in points) / len(points),
                     ),
                 )
-            out.append(Element("border", str(border_id), str(name), where))
+            out.append(Element("border", str(border_id), title, where))
         return tuple(out)
     by_country: dict[str, list[tuple[float, float]]] = {}
     for n, country in sorted(zip(nodes["node_id"], nodes["country"], strict=True)):
@@ -403,30 +417,42 @@ def _objective(option: RouteOption, by: str, generalised_usd: float) -> float:
     return float(getattr(option.totals, _TOTAL_OF[by]))
 
 
-def _generalised(network: Network, option: RouteOption) -> float:
+def _generalised(network: Network, option: RouteOption, vot_usd: float | None) -> float:
     from instc.network.graph import build_graph
     from instc.routing.costs import value_of_time
     from instc.units import h_to_days
 
     graph = build_graph(network, cargo=option.cargo)
-    vot = value_of_time(network, graph)
+    vot = value_of_time(network, graph, override_usd_per_unit_day=vot_usd)
     return option.totals.cost_usd + vot.usd_per_unit_day * h_to_days(option.totals.time_h)
 
 
 def _best(
-    network: Network, od: WeightedOD, by: str, avoid: Mapping[str, Iterable[str]] | None
+    network: Network,
+    od: WeightedOD,
+    by: str,
+    avoid: Mapping[str, Iterable[str]] | None,
+    vot_usd: float | None,
 ) -> RouteOption:
     from instc.routing.shortest import route
 
-    return route(network, od.origin, od.destination, cargo=od.cargo, by=by, avoid=avoid)
+    return route(
+        network,
+        od.origin,
+        od.destination,
+        cargo=od.cargo,
+        by=by,
+        avoid=avoid,
+        value_of_time_usd_per_unit_day=vot_usd,
+    )
 
 
-def _baseline(network: Network, od: WeightedOD, by: str) -> ODBaseline:
+def _baseline(network: Network, od: WeightedOD, by: str, vot_usd: float | None) -> ODBaseline:
     try:
-        option = _best(network, od, by, None)
+        option = _best(network, od, by, None, vot_usd)
     except NoRouteError as exc:
         return ODBaseline(od, None, None, None, None, None, no_route=exc.reason)
-    gen = _generalised(network, option)
+    gen = _generalised(network, option, vot_usd)
     legs = option.legs
     return ODBaseline(
         od=od,
@@ -443,20 +469,25 @@ def _baseline(network: Network, od: WeightedOD, by: str) -> ODBaseline:
 
 
 def _reroute(
-    network: Network, kind: str, element_id: str, ods: Sequence[WeightedOD], by: str
+    network: Network,
+    kind: str,
+    element_id: str,
+    ods: Sequence[WeightedOD],
+    by: str,
+    vot_usd: float | None = None,
 ) -> list[dict[str, Any]]:
     """Each OD's best route with the element avoided (one row per OD, in order)."""
     rows: list[dict[str, Any]] = []
     avoid = {kind: [element_id]}
     for od in ods:
         try:
-            option = _best(network, od, by, avoid)
+            option = _best(network, od, by, avoid, vot_usd)
         except NoRouteError as exc:
             rows.append(
                 {"objective": None, "generalised_usd": None, "time_h": None, "no_route": exc.reason}
             )
             continue
-        gen = _generalised(network, option)
+        gen = _generalised(network, option, vot_usd)
         rows.append(
             {
                 "objective": _objective(option, by, gen),
@@ -468,21 +499,35 @@ def _reroute(
     return rows
 
 
+@functools.lru_cache(maxsize=2)
+def _network_from(pickled: bytes) -> Network:
+    # one copy per worker process (its graph cache then serves every task)
+    network: Network = pickle.loads(pickled)
+    return network
+
+
 def criticality_task(
     *,
-    network: Network,
+    network_pickle: bytes,
     kind: str,
     element_id: str,
     ods: Sequence[WeightedOD],
     by: str,
     od_index: Sequence[int],
+    value_of_time_usd_per_unit_day: float | None = None,
 ) -> pd.DataFrame:
     """One element's re-routing as a sweep task (module level, so Dask workers can
     import it): a row per OD with ``od_index``, objective, generalised_usd, time_h,
-    no_route."""
+    no_route.
+
+    The network travels pickled: its bytes, unlike a DataFrame's pickle, are the same
+    after a round trip, so the sweep runner's task fingerprint (of the pickled inputs)
+    is the same in the client and on the worker.
+    """
     import pandas as pd
 
-    rows = _reroute(network, kind, element_id, ods, by)
+    network = _network_from(network_pickle)
+    rows = _reroute(network, kind, element_id, ods, by, value_of_time_usd_per_unit_day)
     frame = pd.DataFrame(rows, columns=["objective", "generalised_usd", "time_h", "no_route"])
     frame.insert(0, "od_index", list(od_index))
     frame["no_route"] = frame["no_route"].astype(object)
@@ -498,21 +543,24 @@ def _run_dask(
     workers: int | None,
     scheduler: str | None,
     progress: Progress | None,
+    vot_usd: float | None,
 ) -> list[list[dict[str, Any]]]:
     from instc.sweeps.runner import SweepTask, run_sweep
 
     width = max(4, len(str(len(jobs))))
+    pickled = pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL)
     tasks = [
         SweepTask(
             task_id=f"element{i:0{width}d}",
             function=criticality_task,
             inputs={
-                "network": network,
+                "network_pickle": pickled,
                 "kind": element.kind,
                 "element_id": element.element_id,
                 "ods": [baselines[j].od for j in idx],
                 "by": by,
                 "od_index": idx,
+                "value_of_time_usd_per_unit_day": vot_usd,
             },
             labels={"job": i},
         )
@@ -609,6 +657,7 @@ def criticality(
     workers: int | None = 0,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    value_of_time_usd_per_unit_day: float | None = None,
 ) -> CriticalityResult:
     """Rank the elements of one kind by what removing each costs the OD set.
 
@@ -634,6 +683,8 @@ def criticality(
         :func:`instc.sweeps.run_sweep`).
     progress:
         ``progress(done, total)`` over the elements that are re-routed.
+    value_of_time_usd_per_unit_day:
+        Overrides the sourced value of time in the generalised cost.
 
     An OD without a baseline route is listed with its reason in ``result.ods`` and left
     out of the measure.
@@ -643,7 +694,8 @@ def criticality(
     kind = _kind(elements)
     key = normalise_by(by)
     od_set, weights_method = as_ods(ods)
-    baselines = tuple(_baseline(network, od, key) for od in od_set)
+    vot = value_of_time_usd_per_unit_day
+    baselines = tuple(_baseline(network, od, key, vot) for od in od_set)
     served = [j for j, b in enumerate(baselines) if b.served]
     total_weight = sum(baselines[j].od.weight for j in served)
     items = list_elements(network, kind)
@@ -663,7 +715,9 @@ def criticality(
             progress(0, len(jobs))
         for done, (element, idx) in enumerate(jobs, start=1):
             results.append(
-                _reroute(network, kind, element.element_id, [baselines[j].od for j in idx], key)
+                _reroute(
+                    network, kind, element.element_id, [baselines[j].od for j in idx], key, vot
+                )
             )
             if progress is not None:
                 progress(done, len(jobs))
@@ -676,6 +730,7 @@ def criticality(
             workers=workers,
             scheduler=scheduler,
             progress=progress,
+            vot_usd=vot,
         )
 
     impacts_of: dict[str, list[ODImpact]] = {}
