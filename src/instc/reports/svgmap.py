@@ -207,17 +207,52 @@ def _nodes_layer(
         '<g class="labels" font-size="10" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="3" '
         'paint-order="stroke" stroke-linejoin="round">'
     )
+    placed: list[tuple[float, float, float, float]] = []
     for node_id in dict.fromkeys(labelled):
         if node_id not in names:
             continue
         x, y, name = names[node_id]
+        size = 12.0 if node_id in ends else 10.0
+        spot = _label_spot(x, y, name, size, w, h, placed)
+        if spot is None:
+            continue  # no free spot: a crowded place keeps its tooltip only
+        tx, ty, anchor = spot
         weight = ' font-weight="bold" font-size="12"' if node_id in ends else ""
-        # labels near the right edge go to the left of their place
-        anchor = ' text-anchor="end"' if x > w - 8 * len(name) else ""
-        dx = -5 if anchor else 5
-        out.append(f'<text x="{_f(x + dx)}" y="{_f(y - 4)}"{anchor}{weight}>{escape(name)}</text>')
+        anchor_attr = ' text-anchor="end"' if anchor == "end" else ""
+        out.append(f'<text x="{_f(tx)}" y="{_f(ty)}"{anchor_attr}{weight}>{escape(name)}</text>')
     out.append("</g>")
     return out
+
+
+def _label_spot(
+    x: float,
+    y: float,
+    name: str,
+    size: float,
+    w: float,
+    h: float,
+    placed: list[tuple[float, float, float, float]],
+) -> tuple[float, float, str] | None:
+    """Where a label of ``name`` beside (x, y) overlaps no label already placed
+    (greedy: right-above, left-above, right-below, left-below); records the box.
+
+    >>> taken: list[tuple[float, float, float, float]] = []
+    >>> _label_spot(100, 100, "Baku", 10, 500, 500, taken)
+    (105, 96, 'start')
+    >>> _label_spot(100, 100, "Baku", 10, 500, 500, taken)  # the same place again
+    (95, 96, 'end')
+    """
+    width = 0.58 * size * len(name)  # Helvetica's mean glyph width is about 0.55 em
+    for dx, dy, anchor in ((5, -4, "start"), (-5, -4, "end"), (5, 11, "start"), (-5, 11, "end")):
+        left = x + dx if anchor == "start" else x + dx - width
+        box = (left, y + dy - size, left + width, y + dy + 2)
+        if box[0] < 0 or box[2] > w or box[1] < 0 or box[3] > h:
+            continue
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        return x + dx, y + dy, anchor
+    return None
 
 
 def _short_name(name: str) -> str:
