@@ -51,6 +51,15 @@ def register(app: typer.Typer) -> None:
     @scenario_app.command("show")
     def show(
         name: Annotated[str, typer.Argument(help="A bundled scenario name or a .toml file.")],
+        changes: Annotated[
+            bool,
+            typer.Option(
+                "--changes", help="Also list what it changes in the tables of the dataset."
+            ),
+        ] = False,
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Date of the network (default: today).")
+        ] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show a scenario: description, sources, assumptions and edits."""
@@ -59,8 +68,19 @@ def register(app: typer.Typer) -> None:
 
         scenario = find_scenario(name)
         titles = _source_titles()
+        found = None
+        if changes:
+            from instc.network.load import load_network
+            from instc.scenarios import apply_scenario
+            from instc.scenarios.changes import table_changes
+
+            network = load_network(as_of=as_of if as_of is not None else "today")
+            found = table_changes(network, apply_scenario(network, scenario))
         if json_out:
-            print_json(_scenario_dict(scenario, titles))
+            data = _scenario_dict(scenario, titles)
+            if found is not None:
+                data["changes"] = found.to_dict()
+            print_json(data)
             return
         from rich.markup import escape
 
@@ -87,6 +107,8 @@ def register(app: typer.Typer) -> None:
         console.print("[bold]sources[/]")
         for source in scenario.sources:
             console.print(f"  {source}  {escape(titles.get(source, ''))}")
+        if found is not None:
+            _print_changes(found)
 
     _run_command(scenario_app)
 
@@ -248,6 +270,27 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
     console.print(table)
     if unchanged:
         console.print(f"{unchanged} pair(s) unchanged (--all lists them).", highlight=False)
+
+
+def _print_changes(found: Any) -> None:
+    from rich.markup import escape
+
+    from instc.cli._common import console
+
+    console.print(f"[bold]changes[/] (network of {found.as_of_before} -> {found.as_of_after})")
+    if found.empty:
+        console.print("  (none)")
+    for label, ids in (("links opened", found.links_opened), ("links closed", found.links_closed)):
+        if ids:
+            console.print(f"  {label}: {escape(', '.join(ids))}")
+    for verb, rows in (("added", found.rows_added), ("removed", found.rows_removed)):
+        for table, key in rows:
+            console.print(f"  {table} {escape(key)}: row {verb}")
+    for cell in found.cells:
+        console.print(
+            f"  {cell.table} {escape(cell.key)}: {cell.column} "
+            f"{escape(repr(cell.before))} -> {escape(repr(cell.after))}"
+        )
 
 
 def _source_titles() -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from instc.scenarios.apply import apply_scenario, scenario_chain, select_links
 from instc.scenarios.catalog import bundled_names, find_scenario, load_bundled
+from instc.scenarios.changes import TableChanges, table_changes
 from instc.scenarios.check import check_scenario
 from instc.scenarios.parse import ScenarioFileError, parse_scenario, read_scenario
 from instc.scenarios.schema import ACTIONS, FIELDS, RULES, SELECTORS, Edit, Scenario, Selection
@@ -22,6 +23,7 @@ __all__ = [
     "Scenario",
     "ScenarioFileError",
     "Selection",
+    "TableChanges",
     "apply_scenario",
     "bundled_names",
     "check_scenario",
@@ -31,4 +33,5 @@ __all__ = [
     "read_scenario",
     "scenario_chain",
     "select_links",
+    "table_changes",
 ]
