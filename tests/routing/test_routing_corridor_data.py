@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from instc._errors import NoRouteError
+from instc._errors import NoRouteError, UnknownNameError
 from instc.network.graph import build_graph
 from instc.network.load import load_network
 from instc.routing.alternatives import alternatives
@@ -142,3 +142,12 @@ def test_compare_blames_bad_input_on_the_caller_and_bad_families_on_the_file(net
     broken = Family("broken", "Broken", "Broken", "", (("link:no-such-link",),), False, {})
     with pytest.raises(DataError, match=r"\[broken\]"):
         compare(network, "INNSA", "RU-MOSCOW", families=[broken])
+
+
+def test_via_a_name_shared_by_several_places_means_any_of_them(network):
+    option = route(network, "Nhava Sheva", "Moscow", via=["Baku"])
+    assert {"AZ-BAKU", "AZBAK"} & {leg.to_node for leg in option.legs}
+    with pytest.raises(UnknownNameError):
+        route(network, "Baku", "Moscow")  # an origin must be one place
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        route(network, "Nhava Sheva", "Moscow", via=["Bakku"])

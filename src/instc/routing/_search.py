@@ -214,17 +214,41 @@ def parse_waypoint(network: Network, graph: Graph, spec: str | Sequence[str]) ->
             labels.append(text)
             continue
         place_text, _, layer = text.partition("@")
-        place = find_place(network, place_text)
+        places = _via_places(network, place_text)
         if layer:
             if layer not in LAYERS:
                 raise UnknownNameError("layer", layer, difflib.get_close_matches(layer, LAYERS))
-            if (place, layer) in graph.node_index:
-                nodes.append(graph.node_index[(place, layer)])
-            labels.append(f"{place}@{layer}")
+            for place in places:
+                if (place, layer) in graph.node_index:
+                    nodes.append(graph.node_index[(place, layer)])
+            labels.append(f"{'|'.join(places)}@{layer}")
         else:
-            nodes.extend(graph.nodes_of(place))
-            labels.append(place)
+            for place in places:
+                nodes.extend(graph.nodes_of(place))
+            labels.append("|".join(places))
     return Waypoint(" or ".join(labels), specs, tuple(nodes), tuple(sorted(set(edges))))
+
+
+def _via_places(network: Network, text: str) -> list[str]:
+    """The place ``text`` names; for a via point a name several places share ("Baku":
+    the city hub and the port) means any of them."""
+    from instc.network.places import normalise_name
+
+    try:
+        return [find_place(network, text)]
+    except UnknownNameError:
+        key = normalise_name(text)
+        nodes = network.nodes
+        hits = [
+            node_id
+            for node_id, name, aliases in zip(
+                nodes["node_id"], nodes["name"], nodes["aliases"], strict=True
+            )
+            if key and any(key in normalise_name(s) for s in (node_id, name, *(aliases or ())) if s)
+        ]
+        if not hits:
+            raise
+        return sorted(hits)
 
 
 @dataclass(frozen=True)
