@@ -21,6 +21,12 @@ CASES = [
     ("missing-name", 'description = "d"\nsources = []\n', None, "missing required key 'name'"),
     ("bad-name", 'name = "Rasht Astara"\ndescription = "d"\nsources = []\n', 1, "lower-case slug"),
     ("sources-not-list", 'name = "t"\ndescription = "d"\nsources = 5\n', 3, "sources must be"),
+    (
+        "sources-empty-text",
+        'name = "t"\ndescription = "d"\nsources = ""\n',
+        3,
+        "holds an empty name",
+    ),
     ("bad-as-of", HEAD + 'as_of = "2028-13"\n', 4, "as_of '2028-13' is not a date"),
     ("unknown-action", HEAD + '[[edit]]\naction = "opne"\nlink = "L"\n', 5, "did you mean 'open'"),
     ("missing-action", HEAD + '\n[[edit]]\nlink = "L"\n', 5, "missing key 'action'"),

@@ -126,6 +126,9 @@ class _Reader:
             return ()
         if not items:
             self.problem(path, f"{path[-1]} is an empty list", "name at least one value")
+        if any(not item.strip() for item in items):
+            self.problem(path, f"{path[-1]} holds an empty name", "remove it or write a valid one")
+            return ()
         if allowed is not None:
             for item in items:
                 if item not in allowed:
@@ -183,9 +186,9 @@ class _Reader:
             )
         description = self.string(("description",), doc.get("description", ""))
         title = self.string(("title",), doc.get("title", ""))
-        sources = self.strings(("sources",), doc["sources"]) if doc.get("sources") else ()
-        if "sources" in doc and doc["sources"] == []:
-            sources = ()
+        sources: tuple[str, ...] = ()
+        if "sources" in doc and doc["sources"] != []:  # an empty list is allowed
+            sources = self.strings(("sources",), doc["sources"])
         assumptions = (
             self.strings(("assumptions",), doc["assumptions"]) if "assumptions" in doc else ()
         )
