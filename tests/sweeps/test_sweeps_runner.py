@@ -155,3 +155,23 @@ def test_bad_task_lists_raise(tmp_path: Path) -> None:
 
 def _returns_list() -> list[int]:
     return [1]
+
+
+def _echo(*, payload: object, seed: np.random.SeedSequence) -> dict[str, str]:
+    return {"kind": type(payload).__name__}
+
+
+def test_result_files_are_named_by_the_submitting_process(tmp_path: Path) -> None:
+    """Pickle bytes depend on which equal objects are shared, so a task unpickled on a
+    worker may hash differently (a parsed scenario does): workers must write to the path
+    the submitting process named, or the sweep cannot find their results."""
+    import pickle
+
+    from instc.scenarios import load_bundled
+
+    scenario = load_bundled("red-sea-closed")
+    task = make_tasks(_echo, [{"payload": scenario}], seed=0)[0]
+    twin = pickle.loads(pickle.dumps(task))
+    assert twin.inputs == task.inputs  # equal content; the hash may still differ
+    result = run_sweep([task], workers=1, out_dir=tmp_path)
+    assert result.frame()["kind"].tolist() == ["Scenario"]

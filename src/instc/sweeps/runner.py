@@ -192,18 +192,19 @@ def _task_frame(task: SweepTask, value: Any) -> pd.DataFrame:
     return frame
 
 
-def execute_task(task: SweepTask, tasks_dir: str) -> str:
-    """Run one task and write its result file atomically; returns the file path.
+def execute_task(task: SweepTask, path: str) -> str:
+    """Run one task and write its result to ``path`` atomically; returns the path.
 
-    Module-level so Dask workers can import it.
+    Module-level so Dask workers can import it. The path is named by the submitting
+    process: a fingerprint recomputed from an unpickled task could differ (pickle bytes
+    depend on which equal objects are shared).
     """
-    path = Path(tasks_dir) / task.file_name()
     kwargs = dict(task.inputs)
     if task.seed is not None:
         kwargs["seed"] = task.seed
     value = task.function(**kwargs)
-    _write_atomic(_task_frame(task, value), path)
-    return str(path)
+    _write_atomic(_task_frame(task, value), Path(path))
+    return path
 
 
 def _check_tasks(tasks: Sequence[SweepTask]) -> None:
@@ -220,7 +221,7 @@ def _check_tasks(tasks: Sequence[SweepTask]) -> None:
 
 def _run_dask(
     todo: Sequence[SweepTask],
-    tasks_dir: Path,
+    paths: Mapping[str, str],
     *,
     workers: int | None,
     scheduler: str | None,
@@ -267,7 +268,7 @@ def _run_dask(
             client.submit(
                 execute_task,
                 task,
-                str(tasks_dir),
+                paths[task.task_id],
                 key=f"instc-sweep-{task.task_id}-{token}",
                 pure=False,
                 # no retries: a task that raises raises again; a worker that dies is
@@ -313,7 +314,9 @@ def run_sweep(
     tasks_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
 
-    todo = [t for t in task_list if not (tasks_dir / t.file_name()).exists()]
+    # fingerprints are computed once, here, for every task
+    paths = {t.task_id: str(tasks_dir / t.file_name()) for t in task_list}
+    todo = [t for t in task_list if not Path(paths[t.task_id]).exists()]
     total = len(task_list)
     done = total - len(todo)
     resumed = done
@@ -336,7 +339,7 @@ def run_sweep(
         if workers == 0 and scheduler is None:
             for task in todo:
                 try:
-                    execute_task(task, str(tasks_dir))
+                    execute_task(task, paths[task.task_id])
                 except Exception as exc:
                     on_failed(task, exc)
                 else:
@@ -344,7 +347,7 @@ def run_sweep(
         else:
             n_workers = _run_dask(
                 todo,
-                tasks_dir,
+                paths,
                 workers=workers,
                 scheduler=scheduler,
                 on_done=on_done,
@@ -358,7 +361,13 @@ def run_sweep(
             f"{tasks_dir}; fix the cause and run the sweep again to resume"
         ) from error
 
-    frames = [pd.read_parquet(tasks_dir / t.file_name()) for t in task_list]
+    missing = [t.task_id for t in task_list if not Path(paths[t.task_id]).exists()]
+    if missing:
+        raise SweepError(
+            f"{len(missing)} task results are missing from {tasks_dir} (first: {missing[0]}) "
+            "although no task failed — was the directory changed meanwhile? Run again to resume"
+        )
+    frames = [pd.read_parquet(paths[t.task_id]) for t in task_list]
     summary = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     summary_path = out / SUMMARY_FILE
     _write_atomic(summary, summary_path)
