@@ -41,6 +41,13 @@ def register(app: typer.Typer) -> None:
         cargo: Annotated[
             str, typer.Option(help="container, bulk, liquid, truck, passenger")
         ] = "container",
+        by: Annotated[
+            str, typer.Option(help="best option by cost, time, co2e, distance or generalised")
+        ] = "cost",
+        pairs: Annotated[
+            Path | None,
+            typer.Option(help="TOML file of [[pair]] tables for the scenario tables"),
+        ] = None,
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -59,7 +66,15 @@ def register(app: typer.Typer) -> None:
         from instc.cli._common import console, err_console
 
         try:
-            written = _run(out, scenario or [], fmt, origin, destination, cargo, as_of, data)
+            written = _run(
+                out,
+                scenario or [],
+                fmt=fmt,
+                od=(origin, destination, cargo, by),
+                pairs=pairs,
+                as_of=as_of,
+                data=data,
+            )
         except InstcError as exc:
             err_console.print(
                 f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
@@ -72,10 +87,10 @@ def register(app: typer.Typer) -> None:
 def _run(
     out: Path,
     scenarios: list[str],
+    *,
     fmt: str,
-    origin: str,
-    destination: str,
-    cargo: str,
+    od: tuple[str, str, str, str],
+    pairs: Path | None,
     as_of: str | None,
     data: Path | None,
 ) -> tuple[Path, ...]:
@@ -88,21 +103,28 @@ def _run(
         write_report,
     )
     from instc.scenarios import find_scenario
+    from instc.scenarios.diff import read_pairs
 
+    origin, destination, cargo, by = od
     fmt = fmt.lower()
     if fmt not in ("html", "png"):
         raise DataError(f"unknown --format {fmt!r} — use html or png")
-    if fmt == "png" and scenarios:
-        raise DataError("--scenario applies to the HTML report — drop it with --format png")
+    if fmt == "png" and (scenarios or pairs):
+        raise DataError(
+            "--scenario and --pairs apply to the HTML report — drop them with --format png"
+        )
     # fail on a bad path or scenario before the slow part
     if fmt == "html":
         check_output_file(out)
     else:
         check_output_dir(out)
     resolved = [find_scenario(name) for name in scenarios]
+    od_pairs = read_pairs(pairs) if pairs is not None else None
     network = load_network(data, as_of=as_of if as_of is not None else "today")
     if fmt == "png":
-        return write_charts(network, out, origin=origin, destination=destination, cargo=cargo)
+        return write_charts(
+            network, out, origin=origin, destination=destination, cargo=cargo, by=by
+        )
     return (
         write_report(
             network,
@@ -111,5 +133,7 @@ def _run(
             origin=origin,
             destination=destination,
             cargo=cargo,
+            by=by,
+            pairs=od_pairs,
         ),
     )

@@ -276,7 +276,8 @@ def _scenario_section(content: ReportContent, number: int, section: ScenarioSect
         )
         + f"<p class='note'>{changed} of {len(diff.pairs)} pairs change (before: "
         f"{escape(_baseline(content, diff.baseline))}; after: this scenario); figures per "
-        "cargo unit, best option by cost; Δ = after − before, green is lower.</p>"
+        f"cargo unit, best option by {escape(content.comparison.by)}; Δ = after − before, green "
+        "is lower; – in the family column: the best route matches no corridor family.</p>"
         '<table class="diff"><thead><tr class="group"><th></th><th></th><th></th>'
         '<th colspan="3">cost (USD per unit)</th><th colspan="3">time (days)</th>'
         '<th colspan="3">CO2e WTW (kg per unit)</th><th></th></tr>'
