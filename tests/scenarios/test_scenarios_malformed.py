@@ -68,6 +68,12 @@ CASES = [
         "factor must be a number, not a string",
     ),
     (
+        "nested-selection",
+        HEAD + '[[edit]]\naction = "close"\nselect = { link = "L" }\n',
+        6,
+        "write the selection keys in the edit itself",
+    ),
+    (
         "unknown-mode",
         HEAD + '[[edit]]\naction = "close"\nmode = "rial"\n',
         6,

@@ -38,6 +38,8 @@ from instc.scenarios.schema import (
 __all__ = ["ScenarioFileError", "closest", "parse_date", "parse_scenario", "read_scenario"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Keys people write for a nested selection table, which the format does not have.
+_SELECTION_TABLES = ("select", "selection", "where", "filter")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -166,7 +168,16 @@ class _Reader:
         """Report unknown keys; return the valid keys they were probably meant to be."""
         meant: set[str] = set()
         for key in table:
-            if key not in valid:
+            if key in _SELECTION_TABLES and key not in valid:
+                self.problem(
+                    (*path, key),
+                    f"unknown key {key!r}",
+                    "write the selection keys in the edit itself: "
+                    + ", ".join(f"{k} = ..." for k in SELECTORS[:3])
+                    + " ...",
+                )
+                meant.add("link")  # the selection is there, only misplaced
+            elif key not in valid:
                 self.problem((*path, key), f"unknown key {key!r}", closest(key, valid))
                 meant.update(difflib.get_close_matches(key, valid, n=1, cutoff=0.6))
         return meant
