@@ -73,3 +73,9 @@ def test_default_pairs_name_real_places(embedded: Network) -> None:
     assert {p.cargo for p in pairs} >= {"container", "liquid"}
     for pair in pairs:
         assert pair.origin in nodes and pair.destination in nodes
+
+
+def test_scenarios_are_hashable_values() -> None:
+    scenarios = [load_bundled(name) for name in bundled_names()]
+    assert len(set(scenarios)) == len(scenarios)
+    assert load_bundled("rasht-astara") == load_bundled("rasht-astara")

@@ -258,11 +258,11 @@ class Edit:
     cargo: tuple[str, ...] = ()
     start: dt.date | None = None
     end: dt.date | None = None
-    demand: Mapping[str, tuple[str | int, ...]] = dc_field(default_factory=dict)
-    rules: Mapping[str, bool | float | str] = dc_field(default_factory=dict)
+    demand: Mapping[str, tuple[str | int, ...]] = dc_field(default_factory=dict, hash=False)
+    rules: Mapping[str, bool | float | str] = dc_field(default_factory=dict, hash=False)
     note: str = ""
     line: int | None = None
-    key_lines: Mapping[str, int] = dc_field(default_factory=dict)
+    key_lines: Mapping[str, int] = dc_field(default_factory=dict, hash=False, compare=False)
 
     def describe(self) -> str:
         """One line saying what the edit does.
@@ -330,4 +330,4 @@ class Scenario:
     as_of: dt.date | None = None
     edits: tuple[Edit, ...] = ()
     file: str = "<scenario>"
-    key_lines: Mapping[str, int] = dc_field(default_factory=dict)
+    key_lines: Mapping[str, int] = dc_field(default_factory=dict, hash=False, compare=False)
