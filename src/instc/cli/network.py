@@ -249,7 +249,9 @@ def sources(
 
     frame = net.sources
     if source_id is None:
-        rows = [{k: to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        from instc.network.validate import frame_records
+
+        rows = [{k: to_json_value(v) for k, v in r.items()} for r in frame_records(frame)]
         if json_out:
             from instc.cli._common import print_json
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, ValidationError
 from instc.network.schema import TABLES
+from instc.network.validate import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +129,7 @@ def _write_csv(path: Path, columns: list[str], rows: list[list[str]]) -> None:
 
 
 def _frame_rows(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
-    return [[_cell(r[c]) for c in columns] for r in frame.to_dict("records")]
+    return [[_cell(r[c]) for c in columns] for r in frame_records(frame)]
 
 
 # ----------------------------------------------------------------------------- TOML
@@ -263,7 +264,7 @@ def _gmns_frames(
     ]
     node_cols = [*list(_GMNS_NODE), "node_type", *node_extra]
     node_rows = []
-    for r in nodes.to_dict("records"):
+    for r in frame_records(nodes):
         core = [_cell(r[c]) for c in _GMNS_NODE.values()]
         node_rows.append([*core, _cell(r["kinds"]), *(_cell(r[c]) for c in node_extra)])
     link_extra = [
@@ -271,7 +272,7 @@ def _gmns_frames(
     ]
     link_cols = [*list(_GMNS_LINK), "directed", *link_extra]
     link_rows = []
-    for r in links.to_dict("records"):
+    for r in frame_records(links):
         core = [_cell(r[c]) for c in _GMNS_LINK.values()]
         directed = "false" if r["bidirectional"] else "true"
         link_rows.append([*core, directed, *(_cell(r[c]) for c in link_extra)])
@@ -404,9 +405,9 @@ def import_gmns(folder: str | Path, out: str | Path) -> Path:
 
 def _features(network: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes = network.nodes
-    where = {r["node_id"]: (r["lon"], r["lat"]) for r in nodes.to_dict("records")}
+    where = {r["node_id"]: (r["lon"], r["lat"]) for r in frame_records(nodes)}
     node_features = []
-    for r in nodes.to_dict("records"):
+    for r in frame_records(nodes):
         props = {k: to_json_value(v) for k, v in r.items() if k not in ("lat", "lon")}
         node_features.append(
             {
@@ -417,7 +418,7 @@ def _features(network: Network) -> tuple[list[dict[str, Any]], list[dict[str, An
             }
         )
     link_features = []
-    for r in network.links.to_dict("records"):
+    for r in frame_records(network.links):
         props = {k: to_json_value(v) for k, v in r.items()}
         coords = [list(where[r["from_node"]]), list(where[r["to_node"]])]
         link_features.append(
@@ -458,9 +459,9 @@ def export_geoparquet(network: Network, out: str | Path) -> Path:
                 data[col] = data[col].map(lambda v: [str(x) for x in v])
         return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
 
-    nodes = network.nodes.to_dict("records")
+    nodes = frame_records(network.nodes)
     where = {r["node_id"]: (r["lon"], r["lat"]) for r in nodes}
-    links = network.links.to_dict("records")
+    links = frame_records(network.links)
     node_frame = frame(nodes, [Point(r["lon"], r["lat"]) for r in nodes])
     link_frame = frame(
         links, [LineString([where[r["from_node"]], where[r["to_node"]]]) for r in links]
@@ -497,9 +498,9 @@ def to_networkx(network: Network) -> Any:
 
         raise InstcError("networkx is not installed — pip install networkx") from exc
     graph = nx.MultiDiGraph(as_of=network.as_of, origin=network.origin)
-    for r in network.nodes.to_dict("records"):
+    for r in frame_records(network.nodes):
         graph.add_node(r["node_id"], **{str(k): to_json_value(v) for k, v in r.items()})
-    for r in network.links.to_dict("records"):
+    for r in frame_records(network.links):
         attrs = {str(k): to_json_value(v) for k, v in r.items()}
         graph.add_edge(r["from_node"], r["to_node"], key=r["link_id"], **attrs)
         if r["bidirectional"]:

@@ -17,6 +17,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import UnknownNameError
+from instc.network.validate import frame_records
 
 if TYPE_CHECKING:
     from instc.network.model import Network
@@ -133,7 +134,7 @@ def describe_node(network: Network, text: str) -> dict[str, Any]:
     node_id = find_node(network, text)
 
     def rows(frame: Any) -> list[dict[str, Any]]:
-        return [{str(k): to_json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        return [{str(k): to_json_value(v) for k, v in r.items()} for r in frame_records(frame)]
 
     nodes, links = network.nodes, network.links
     place = rows(nodes[nodes["node_id"] == node_id])[0]

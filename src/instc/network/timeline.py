@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
+from instc.network.validate import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +83,7 @@ def project_status_as_of(
     projects = tables["projects"]
     timeline = tables["project_status"]
     latest: dict[str, tuple[dt.date, int, str, str | None]] = {}
-    for order, row in enumerate(timeline.to_dict("records")):
+    for order, row in enumerate(frame_records(timeline)):
         start, party = row.get("date"), row.get("party")
         # rows for one party only (agreements) do not set the project's own status
         if not isinstance(start, dt.date) or start > when or (isinstance(party, str) and party):
@@ -92,7 +93,7 @@ def project_status_as_of(
         if pid not in latest or candidate[:2] > latest[pid][:2]:
             latest[pid] = candidate
     records = []
-    for row in projects.to_dict("records"):
+    for row in frame_records(projects):
         pid = row["project_id"]
         hit = latest.get(pid)
         records.append(
@@ -132,6 +133,6 @@ def summarize_network(network: Network) -> dict[str, Any]:
         "countries": sorted({str(c) for c in network.nodes["country"] if c}),
         "projects": [
             {"id": r["project_id"], "name": r["name"], "status": r["status"]}
-            for r in status.to_dict("records")
+            for r in frame_records(status)
         ],
     }

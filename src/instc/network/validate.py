@@ -63,6 +63,7 @@ __all__ = [
     "audit_tables",
     "check_tables",
     "describe_source",
+    "frame_records",
     "parse_date",
     "read_directory",
     "validate_directory",
@@ -116,6 +117,16 @@ class ParsedDirectory:
     parameters: dict[str, Any]
     problems: tuple[Problem, ...]
     lines: dict[str, tuple[int, ...]]
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of Python values (missing: None, NaN or pd.NA).
+
+    Much faster than ``DataFrame.to_dict("records")``, which goes row by row.
+    """
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def validate_directory(path: str | Path) -> list[Problem]:
@@ -628,6 +639,7 @@ class _Checker:
         self.lines = lines
         self.parameters = parameters
         self.problems: list[Problem] = []
+        self._records: dict[str, list[dict[str, Any]]] = {}
 
     def line(self, table: str, i: int) -> int | None:
         rows = self.lines.get(table, ())
@@ -647,11 +659,15 @@ class _Checker:
             for c in TABLES[table].columns
             if c.dtype not in ("float", "bool")
         }
-        for i, row in enumerate(frame.to_dict("records")):
-            for name, blank in empty.items():
-                if name in row and not isinstance(row[name], tuple) and _missing(row[name]):
-                    row[name] = blank
-            yield i, row
+        cached = self._records.get(table)
+        if cached is None:
+            cached = frame_records(frame)
+            for row in cached:
+                for name, blank in empty.items():
+                    if name in row and not isinstance(row[name], tuple) and _missing(row[name]):
+                        row[name] = blank
+            self._records[table] = cached
+        yield from enumerate(cached)
 
     def run(self) -> list[Problem]:
         for table in TABLES.values():
@@ -1159,7 +1175,7 @@ def audit_tables(
         frame = tables.get(name)
         if frame is None:
             continue
-        records = frame.to_dict("records")
+        records = frame_records(frame)
         estimated, ranged, unsourced = [], [], []
         companions = {c for lo, _, hi in table.ranges for c in (lo, hi)}
         value_cols = [
@@ -1230,8 +1246,8 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
     """Things that are allowed but probably wrong, for a human to look at."""
     from instc.network.schema import layer_of
 
-    nodes = {r["node_id"]: r for r in tables["nodes"].to_dict("records")}
-    links = tables["links"].to_dict("records")
+    nodes = {r["node_id"]: r for r in frame_records(tables["nodes"])}
+    links = frame_records(tables["links"])
     short: list[dict[str, Any]] = []
     served: dict[str, set[str]] = {}
     for r in links:
@@ -1256,13 +1272,13 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
             served.setdefault(r["to_node"], set()).add(layer)
     unserved = [
         {"id": f"{t['node_id']}/{t['from_layer']}/{t['to_layer']}", "layer": layer}
-        for t in tables["transfers"].to_dict("records")
+        for t in frame_records(tables["transfers"])
         for layer in (t["from_layer"], t["to_layer"])
         if layer not in served.get(t["node_id"], set())
     ]
     isolated = sorted(n for n in nodes if n not in served)
     stale = []
-    for r in tables["project_status"].to_dict("records"):
+    for r in frame_records(tables["project_status"]):
         latest = r["date_latest"] or r["date"]
         if r["basis"] == "expected" and latest is not None and latest < today:
             stale.append(
@@ -1270,7 +1286,7 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
             )
     opens = {
         r["project_id"]
-        for r in tables["project_status"].to_dict("records")
+        for r in frame_records(tables["project_status"])
         if r["status"] == "open" and not r["party"]
     }
     never = [r["link_id"] for r in links if r["project_id"] and r["project_id"] not in opens]
@@ -1296,9 +1312,7 @@ def describe_source(network: Any, source_id: str) -> dict[str, Any]:
     match = sources[sources["source_id"] == source_id]
     if match.empty:
         raise UnknownNameError("source", source_id, _closest(source_id, sources["source_id"], 3))
-    record: dict[str, Any] = {
-        str(k): to_json_value(v) for k, v in match.to_dict("records")[0].items()
-    }
+    record: dict[str, Any] = {str(k): to_json_value(v) for k, v in frame_records(match)[0].items()}
     tables = dict(network.tables)
     if network.all_links is not None:
         tables["links"] = network.all_links
@@ -1306,7 +1320,7 @@ def describe_source(network: Any, source_id: str) -> dict[str, Any]:
     for name, table in TABLES.items():
         if not table.sourced:
             continue
-        for row in tables[name].to_dict("records"):
+        for row in frame_records(tables[name]):
             if source_id in row["source_ids"]:
                 cited_by.setdefault(name, []).append(_row_id(table, row))
     keys: list[str] = []
