@@ -151,3 +151,29 @@ def test_via_a_name_shared_by_several_places_means_any_of_them(network):
         route(network, "Baku", "Moscow")  # an origin must be one place
     with pytest.raises(UnknownNameError, match="did you mean"):
         route(network, "Nhava Sheva", "Moscow", via=["Bakku"])
+
+
+def test_an_option_says_when_it_relies_on_an_expected_project(network):
+    later = route(network, "IR-RASHT", "IR-ASTARA", by="cost", as_of="2031-01-01")
+    assert later.expected
+    assert any("rasht-astara" in a and "forecast" in a for a in later.assumptions)
+    assert all(not leg.expected for leg in later.legs if leg.link_id != "r-rasht-astara")
+    today = route(network, "IR-RASHT", "IR-ASTARA", by="cost", as_of="2026-01-01")
+    assert not today.expected and "r-rasht-astara" not in today.link_ids
+
+
+def test_geojson_has_a_line_per_link_leg_and_a_point_per_transfer(network, tmp_path):
+    from instc.routing.results import write_geojson
+
+    option = route(network, "INNSA", "RU-MOSCOW")
+    geo = option.to_geojson()
+    kinds = [f["geometry"]["type"] for f in geo["features"]]
+    assert kinds == ["Point" if leg.kind == "transfer" else "LineString" for leg in option.legs]
+    first = geo["features"][0]["geometry"]["coordinates"][0]
+    assert first == list(option.legs[0].from_lonlat)  # GeoJSON order: lon, lat
+    frame = option.to_frame()
+    assert len(frame) == len(option.legs) and "co2e_kg_ttw" in frame.columns
+    path = write_geojson([option, option], tmp_path / "two.geojson")
+    import json
+
+    assert len(json.loads(path.read_text())["features"]) == 2 * len(option.legs)
