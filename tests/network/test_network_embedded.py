@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,18 @@ def test_repeated_loads_are_cached() -> None:
     first, second = load_network(as_of=2026), load_network(as_of=2031)
     assert time.perf_counter() - start < 1.0
     assert first.nodes.equals(second.nodes)
+
+
+def test_embedded_data_round_trips_through_gmns(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from instc.network.io import export_gmns, import_gmns
+    from instc.network.schema import TABLES
+
+    original = load_network(as_of=None)
+    export_gmns(original, tmp_path / "gmns")
+    import_gmns(tmp_path / "gmns", tmp_path / "back")
+    back = load_network(tmp_path / "back", as_of=None)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(original.tables[name], back.tables[name])
+    assert original.parameters == back.parameters

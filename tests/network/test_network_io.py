@@ -186,3 +186,16 @@ def test_to_networkx() -> None:
     assert graph.nodes["IR-ASTARA"]["gauges_mm"] == [1520, 1435]
     assert nx.has_path(graph, "RUAST", "IRBND")
     assert not graph.has_edge("IR-ASTARA", "IR-RASHT", key="L-RASHT")  # not open in 2026
+
+
+def test_output_folder_is_not_private(tmp_path: Path) -> None:
+    out = nio.export_geojson(load_network(MINI, as_of=None), tmp_path / "gj")
+    assert out.stat().st_mode & 0o055 == 0o055 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -204,6 +204,9 @@ def _atomic_dir(out: str | Path, write: Callable[[Path], None], allowed: set[str
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should not be
         write(tmp)
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
