@@ -163,3 +163,16 @@ def test_missing_required_table(tmp_path: Path) -> None:
     first = info.value.problems[0]
     assert (first.file, first.row, first.column) == ("nodes.csv", None, None)
     assert "missing" in first.message
+
+
+def test_filter_reads_nan_as_empty() -> None:
+    import math
+
+    from instc.network.load import filter_links_as_of
+
+    net = load_network(MINI, as_of=None)
+    links = net.all_links.copy()
+    links["project_id"] = links["project_id"].map(lambda v: v if v else math.nan)
+    links["open_date"] = links["open_date"].map(lambda v: v if v else math.nan)
+    kept = filter_links_as_of(links, net.tables, dt.date(2026, 1, 1))
+    assert set(kept["link_id"]) == set(load_network(MINI, as_of=2026).links["link_id"])

@@ -94,11 +94,15 @@ def filter_links_as_of(links: pd.DataFrame, tables: Any, as_of: dt.date | None) 
     for project, opened, closed in zip(
         links["project_id"], links["open_date"], links["close_date"], strict=True
     ):
-        ok = (project is None or project in open_ids) and (
-            (opened is None or opened <= as_of) and (closed is None or as_of < closed)
+        # tables edited in memory may hold NaN/NaT for empty cells: only a str is an id
+        # and only a date is a date
+        has_project = isinstance(project, str) and bool(project)
+        ok = (not has_project or project in open_ids) and (
+            (not isinstance(opened, dt.date) or opened <= as_of)
+            and (not isinstance(closed, dt.date) or as_of < closed)
         )
         keep.append(ok)
-        expected.append(ok and project is not None and project in expected_ids)
+        expected.append(ok and has_project and project in expected_ids)
     out = links.loc[keep].copy()
     out["expected"] = [e for e, k in zip(expected, keep, strict=True) if k]
     out["expected"] = out["expected"].astype(bool)
