@@ -286,6 +286,10 @@ def register(app: typer.Typer) -> None:
             _write_geojson(list(result.options), geojson)
             if as_json:
                 print_json(result.to_list())
+                from instc.cli._common import err_console
+
+                for fid, why in result.missing:
+                    err_console.print(f"no {fid} option: {why}", highlight=False)
                 return
             print_comparison(result, legs=legs)
 
