@@ -119,6 +119,12 @@ def test_close_without_date_also_holds_on_an_unfiltered_network() -> None:
     assert set(everything.links["link_id"]) - set(out.links["link_id"]) == {"L-BRIDGE", "L-ROADX"}
 
 
+def test_close_project_also_holds_on_an_unfiltered_network() -> None:
+    everything = load_network(MINI, as_of=None)
+    out = apply_scenario(everything, scenario('[[edit]]\naction = "close"\nproject = "P-RA"\n'))
+    assert set(everything.links["link_id"]) - set(out.links["link_id"]) == {"L-RASHT"}
+
+
 def test_close_a_country_closes_every_link_touching_it(mini: Network) -> None:
     out = apply_scenario(mini, scenario('[[edit]]\naction = "close"\ncountry = "AZ"\n'))
     assert set(out.links["link_id"]) == {"L-IRRAIL", "L-IRROAD", "L-ASROAD"}

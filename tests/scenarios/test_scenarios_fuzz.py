@@ -48,14 +48,14 @@ def _toml_value(value: Any) -> str:
 
 EDITS = st.lists(
     st.tuples(
-        st.one_of(st.sampled_from(ACTIONS), st.sampled_from(["opne", "scal", ""])),
+        st.one_of(st.sampled_from(ACTIONS), st.sampled_from(["opne", "scal", ""]), VALUES),
         st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=5),
     ),
     max_size=4,
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     name=st.sampled_from(["ok-name", "Bad Name", ""]),
     with_sources=st.booleans(),
@@ -67,8 +67,8 @@ def test_parser_never_crashes(name: str, with_sources: bool, edits: list[Any]) -
         lines.append('sources = ["S1"]')
     for action, keys in edits:
         lines.append("[[edit]]")
-        if action:
-            lines.append(f"action = {json.dumps(action)}")
+        if action != "":
+            lines.append(f"action = {_toml_value(action)}")
         lines.extend(f"{k} = {_toml_value(v)}" for k, v in keys.items())
     text = "\n".join(lines) + "\n"
     try:

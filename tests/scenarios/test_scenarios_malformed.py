@@ -68,6 +68,12 @@ CASES = [
         "factor must be a number, not a string",
     ),
     (
+        "field-not-text",
+        HEAD + '[[edit]]\naction = "scale"\nfield = []\nfactor = 1.0\nmode = "rail"\n',
+        6,
+        "field must be a string, not a list",
+    ),
+    (
         "nested-selection",
         HEAD + '[[edit]]\naction = "close"\nselect = { link = "L" }\n',
         6,

@@ -261,11 +261,16 @@ def _open_close(work: _Tables, scenario: Scenario, edit: Edit) -> None:
     if keys == ("project",):
         kinds = dict(zip(work["projects"]["project_id"], work["projects"]["kind"], strict=True))
         for project in edit.selection.project:
+            # without a date nothing filters by status: closed_links drops them then
+            links = work["links"]
+            members = links.loc[links["project_id"] == project, "link_id"]
             if edit.action == "open":
                 # an agreement does not open, it enters into force (and gates no link)
                 status = "in_force" if kinds.get(project) == "agreement" else "open"
+                work.closed_links.difference_update(members)
             else:
                 status = "suspended" if edit.end else "closed"
+                work.closed_links.update(members)
             _override_status(work, scenario, project, status, edit.start, edit.end)
         return
     if keys == ("service",) and edit.action == "close":

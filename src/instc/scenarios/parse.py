@@ -241,7 +241,7 @@ class _Reader:
             else:
                 self.problem(path, "missing key 'action'", "add action = " + "|".join(ACTIONS))
             return None
-        if action not in ACTIONS:
+        if not isinstance(action, str) or action not in ACTIONS:
             self.problem((*path, "action"), f"unknown action {action!r}", closest(action, ACTIONS))
             return None
         valid = {
@@ -323,6 +323,9 @@ class _Reader:
             if "field" in self.meant:
                 return None, None, None, ()
             self.problem(path, f"{action} needs a field", closest("", FIELDS))
+            return None, None, None, ()
+        if not isinstance(field_name, str):
+            self.problem((*path, "field"), f"field must be a string, not {_kind(field_name)}")
             return None, None, None, ()
         if field_name not in FIELDS:
             self.problem(
