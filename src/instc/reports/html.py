@@ -191,16 +191,22 @@ def _timeline_section(content: ReportContent, chart_svg: str) -> str:
     from instc.reports.charts import STATUS_COLOURS
 
     when = content.as_of.isoformat() if content.as_of else "the latest known date"
+    # the latest date of a status whose date sources disagree on
+    latest = {(s.project_id, s.start): s.start_latest for s in content.timeline}
     rows = []
     for row in content.project_status:
         colour = STATUS_COLOURS.get(str(row["status"]), "#777777")
         since = row.get("since")
+        when_text = "–"
+        if isinstance(since, dt.date):
+            until = latest.get((str(row["project_id"]), since), since)
+            when_text = since.isoformat() + (f" to {until.isoformat()}" if until != since else "")
         rows.append(
             f"<tr><td>{escape(str(row['name']))}</td><td>{escape(str(row['kind']))}</td>"
             f'<td><span class="status" style="background:{colour}">'
             f"{escape(str(row['status']).replace('_', ' '))}</span>"
             + ('<span class="tag">forecast</span>' if row.get("expected") else "")
-            + f"</td><td>{escape(since.isoformat() if isinstance(since, dt.date) else '–')}</td>"
+            + f'</td><td class="num">{escape(when_text)}</td>'
             "</tr>"
         )
     return (
@@ -211,7 +217,8 @@ def _timeline_section(content: ReportContent, chart_svg: str) -> str:
         f'<figure id="timeline-chart">{chart_svg}<figcaption>Project status over time; '
         f"the dashed line marks the report date ({escape(when)}).</figcaption></figure>"
         f"<h3>Status as of {escape(when)}</h3>"
-        "<table><thead><tr><th>project</th><th>kind</th><th>status</th><th>since</th>"
+        "<table><thead><tr><th>project</th><th>kind</th><th>status</th>"
+        '<th class="num">since (date or range)</th>'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
     )
 
