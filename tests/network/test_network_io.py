@@ -199,3 +199,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_geopackage(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    out = nio.export_network(load_network(MINI, as_of=2031), tmp_path / "gp", format="gpkg")
+    links = gpd.read_file(out / "instc.gpkg", layer="links")
+    nodes = gpd.read_file(out / "instc.gpkg", layer="nodes")
+    assert len(links) == 8 and len(nodes) == 6
+    assert links.crs.to_epsg() == 4326
+    rasht = links.set_index("link_id").loc["L-RASHT"]
+    assert rasht["cargo"] == "container;bulk" and bool(rasht["expected"]) is True
+    assert rasht["length_km"] == 162.0

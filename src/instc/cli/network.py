@@ -293,14 +293,14 @@ def sources(
 
 
 def export(
-    format: str = typer.Option(..., "--format", help="gmns, geojson or geoparquet"),
+    format: str = typer.Option(..., "--format", help="gmns, geojson, geoparquet or gpkg"),
     out: Path = typer.Option(..., "--out", help="folder to write (new, or a previous export)"),
     as_of: str | None = typer.Option(
         None, "--as-of", help="only the links usable at this date (default: every link)"
     ),
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
-    """Write the network as GMNS CSV, GeoJSON or GeoParquet; atomic."""
+    """Write the network as GMNS CSV, GeoJSON, GeoParquet or GeoPackage; atomic."""
     from instc.cli._common import console
 
     with _errors_as_red_line():

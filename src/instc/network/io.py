@@ -11,7 +11,7 @@
   instc tables.
 - :func:`export_geojson` writes ``nodes.geojson`` (points) and ``links.geojson``
   (straight lines between the end nodes) in WGS 84; :func:`export_geoparquet` the same
-  as GeoParquet via GeoPandas.
+  as GeoParquet and :func:`export_geopackage` as one GeoPackage, via GeoPandas.
 
 Output goes to a hidden temporary folder beside ``out`` that is renamed into place when
 complete, so a failure never leaves half-written output. ``out`` must be absent, empty,
@@ -44,6 +44,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "dumps_toml",
     "export_geojson",
+    "export_geopackage",
     "export_geoparquet",
     "export_gmns",
     "export_network",
@@ -53,7 +54,7 @@ __all__ = [
     "write_tables",
 ]
 
-EXPORT_FORMATS = ("gmns", "geojson", "geoparquet")
+EXPORT_FORMATS = ("gmns", "geojson", "geoparquet", "gpkg")
 # GMNS core field -> instc column (nodes, links); the rest keep their instc names.
 _GMNS_NODE = {"node_id": "node_id", "name": "name", "x_coord": "lon", "y_coord": "lat"}
 _GMNS_LINK = {
@@ -477,9 +478,46 @@ def export_geoparquet(network: Network, out: str | Path) -> Path:
     return _atomic_dir(out, write, {"nodes.parquet", "links.parquet"})
 
 
+def export_geopackage(network: Network, out: str | Path) -> Path:
+    """Write ``instc.gpkg`` with layers ``nodes`` and ``links`` (EPSG:4326), atomically.
+
+    GeoPackage has no list type: list cells are written ``;``-joined, as in the CSVs.
+    """
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    def frame(records: list[dict[str, Any]], geometry: list[Any]) -> gpd.GeoDataFrame:
+        import pandas as pd
+
+        data = pd.DataFrame(
+            [{k: _cell(v) if isinstance(v, tuple | dt.date) else v for k, v in r.items()}
+             for r in records]
+        )  # fmt: skip
+        return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+
+    nodes = frame_records(network.nodes)
+    where = {r["node_id"]: (r["lon"], r["lat"]) for r in nodes}
+    links = frame_records(network.links)
+    node_frame = frame(nodes, [Point(r["lon"], r["lat"]) for r in nodes])
+    link_frame = frame(
+        links, [LineString([where[r["from_node"]], where[r["to_node"]]]) for r in links]
+    )
+
+    def write(folder: Path) -> None:
+        node_frame.to_file(folder / "instc.gpkg", layer="nodes", driver="GPKG")
+        link_frame.to_file(folder / "instc.gpkg", layer="links", driver="GPKG")
+
+    return _atomic_dir(out, write, {"instc.gpkg"})
+
+
 def export_network(network: Network, out: str | Path, *, format: str) -> Path:
     """Export ``network`` to ``out`` in ``format`` (one of :data:`EXPORT_FORMATS`)."""
-    writers = {"gmns": export_gmns, "geojson": export_geojson, "geoparquet": export_geoparquet}
+    writers = {
+        "gmns": export_gmns,
+        "geojson": export_geojson,
+        "geoparquet": export_geoparquet,
+        "gpkg": export_geopackage,
+    }
     if format not in writers:
         from instc._errors import UnknownNameError
 
