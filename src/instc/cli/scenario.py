@@ -173,6 +173,14 @@ def _run_command(scenario_app: typer.Typer) -> None:
         data: Annotated[
             Path | None, typer.Option(help="Dataset directory (default: embedded).")
         ] = None,
+        vessel_flag: Annotated[
+            str | None,
+            typer.Option(
+                "--vessel-flag",
+                help="Flag (ISO code) of the carrier's vessels: flag rules (Caspian "
+                "littoral-only) hide the waters it may not sail.",
+            ),
+        ] = None,
         same_date: Annotated[
             bool,
             typer.Option(
@@ -195,7 +203,7 @@ def _run_command(scenario_app: typer.Typer) -> None:
         network = load_network(data, as_of=as_of if as_of is not None else "today")
         base = find_scenario(baseline) if baseline else None
         od = read_pairs(pairs) if pairs else default_pairs()
-        planner = route_planner(by=by)
+        planner = route_planner(by=by, vessel_flag=vessel_flag)
         diffs = [
             run_scenario(
                 network,
