@@ -133,3 +133,15 @@ def test_bad_input_is_one_line_and_exit_2(args, needle):
     err = result.stderr.strip()
     assert err.startswith("error:")  # one message (Rich may wrap it at the terminal width)
     assert needle in err.lower() or needle in err
+
+
+def test_route_units_adds_an_iso14083_account():
+    result = runner.invoke(app, ["route", "INNSA", "RU-MOSCOW", "--units", "40", "--json"])
+    assert result.exit_code == 0, result.output
+    option = json.loads(result.stdout)
+    acc = option.pop("emissions_account")
+    _check_option(option)
+    assert acc["co2e_kg"] == pytest.approx(40 * option["totals"]["co2e_kg"])
+    assert acc["co2e_kg_ttw"] == pytest.approx(40 * option["totals"]["co2e_kg_ttw"])
+    assert acc["tonnes"] == pytest.approx(400.0)  # 10 t per TEU by default
+    assert sum(acc["co2e_kg_by_mode"].values()) == pytest.approx(acc["co2e_kg"])

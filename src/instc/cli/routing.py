@@ -166,6 +166,28 @@ def _print_option(option: RouteOption, title: str) -> None:
         console.print(f"  [dim]• {a}[/]", highlight=False)
 
 
+def _print_account(option: RouteOption, units: float) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console
+    from instc.emissions.accounting import account
+
+    acc = account(option, units=units)
+    table = Table(
+        title=f"ISO 14083 account: {units:g} {option.unit} = {acc.tonnes:,.1f} t, "
+        f"{acc.tkm:,.0f} tkm, {acc.intensity_g_per_tkm:.1f} g CO2e/tkm (WTW)",
+        title_justify="left",
+    )
+    for name in ("element", "kg CO2e WTW", "kg CO2e TTW"):
+        table.add_column(name, justify="left" if name == "element" else "right")
+    for mode, wtw in sorted(acc.by_mode().items(), key=lambda kv: -kv[1]):
+        ttw = sum(e.co2e_kg_ttw for e in acc.elements if e.mode == mode)
+        label = "hub operations" if mode == "transfer" else f"{mode} vehicle operations"
+        table.add_row(label, _fmt(wtw, 1), _fmt(ttw, 1))
+    table.add_row("[bold]total[/]", f"[bold]{_fmt(acc.co2e_kg, 1)}[/]", _fmt(acc.co2e_kg_ttw, 1))
+    console.print(table)
+
+
 def _write_geojson(options: list[RouteOption], path: Path | None) -> None:
     if path is None:
         return
@@ -203,6 +225,9 @@ def register(app: typer.Typer) -> None:
         avoid_border: list[str] | None = _AVOID_BORDER,
         via: list[str] | None = _VIA,
         k: int = typer.Option(1, "--k", help="number of really different routes"),
+        units: float | None = typer.Option(
+            None, "--units", help="also account a shipment of this many units (ISO 14083)"
+        ),
         vessel_flag: str | None = _FLAG,
         value_of_time: float | None = _VOT,
         tonnes_per_unit: float | None = _TPU,
@@ -239,12 +264,20 @@ def register(app: typer.Typer) -> None:
                 options = [route(network, origin, destination, **common)]
             _write_geojson(options, geojson)
             if as_json:
-                print_json(options[0].to_dict() if k == 1 else [o.to_dict() for o in options])
+                dicts = [o.to_dict() for o in options]
+                if units is not None:
+                    from instc.emissions.accounting import account
+
+                    for d, o in zip(dicts, options, strict=True):
+                        d["emissions_account"] = account(o, units=units).to_dict()
+                print_json(dicts[0] if k == 1 else dicts)
                 return
             for i, option in enumerate(options, 1):
                 head = f"{option.origin} → {option.destination}, {cargo} by {option.by}"
                 head += f", as of {option.as_of}" if option.as_of else ""
                 _print_option(option, head if k == 1 else f"option {i}: {head}")
+                if units is not None:
+                    _print_account(option, units)
 
         _guard(run)
 

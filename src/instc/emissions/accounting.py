@@ -12,7 +12,7 @@ Border crossings are part of the vehicle element of their link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
 
@@ -81,6 +81,21 @@ class EmissionsAccount:
         import pandas as pd
 
         return pd.DataFrame([e.__dict__ for e in self.elements])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Totals, intensity, WTW by mode and every element (JSON-ready)."""
+        return {
+            "units": self.units,
+            "unit": self.unit,
+            "tonnes": self.tonnes,
+            "tkm": self.tkm,
+            "co2e_kg": self.co2e_kg,
+            "co2e_kg_ttw": self.co2e_kg_ttw,
+            "hub_co2e_kg": self.hub_co2e_kg,
+            "intensity_g_per_tkm": self.intensity_g_per_tkm,
+            "co2e_kg_by_mode": self.by_mode(),
+            "elements": [{**e.__dict__, "source_ids": list(e.source_ids)} for e in self.elements],
+        }
 
 
 def account(
