@@ -268,13 +268,10 @@ class _Cells:
             try:
                 return parse_date(text)
             except ValueError as exc:
-                reason = "is not a valid date" if "not an ISO" not in str(exc) else ""
-                self.add(
-                    line,
-                    col.name,
-                    f"{text!r} {reason or 'is not an ISO date'}",
-                    _DATE_FIX,
-                )
+                # ISO-shaped but impossible (2025-02-30) or not ISO at all (May 2017)
+                shaped = "not an ISO" not in str(exc)
+                what = f"is not a valid date ({exc})" if shaped else "is not an ISO date"
+                self.add(line, col.name, f"{text!r} {what}", _DATE_FIX)
                 return None
         raise AssertionError(col.dtype)  # pragma: no cover - schema dtypes are closed
 
