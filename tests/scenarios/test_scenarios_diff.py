@@ -207,3 +207,19 @@ def test_same_date_keeps_only_the_scenario_edits(embedded: Network) -> None:
     assert same.as_of_before == same.as_of_after
     assert not any(p.changed for p in same.pairs)
     assert same.to_dict()["as_of_after"] == "2029-06-01"
+
+
+def test_many_scenarios_make_one_comparison_table(embedded: Network) -> None:
+    from instc.scenarios.diff import compare_table
+
+    pairs = [ODPair("IRBND", "AZ-BAKU", "container"), ODPair("INNSA", "RU-MOSCOW", "container")]
+    diffs = [
+        run_scenario(embedded, load_bundled(n), pairs=pairs)
+        for n in ("astara-border-closed", "red-sea-closed")
+    ]
+    table = compare_table(diffs)
+    assert len(table) == 4
+    assert table["scenario"].tolist() == ["astara-border-closed"] * 2 + ["red-sea-closed"] * 2
+    row = table.set_index(["scenario", "origin"]).loc[("red-sea-closed", "INNSA")]
+    assert row["delta_cost_usd"] == pytest.approx(row["after_cost_usd"] - row["before_cost_usd"])
+    assert row["family_before"] == "suez" and row["changed"]
