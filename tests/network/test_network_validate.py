@@ -302,3 +302,26 @@ def test_check_tables_reads_nan_in_text_columns_as_empty() -> None:
     tariffs.loc[2, "link_id"] = math.nan
     tables["tariffs"] = tariffs
     assert check_tables(tables) == []
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(
+        ["nodes.csv", "links.csv", "borders.csv", "project_status.csv", "parameters.toml"]
+    ),
+    content=st.one_of(st.binary(max_size=200), st.text(max_size=200)),
+    keep_header=st.booleans(),
+)
+def test_any_file_content_gives_problems_not_exceptions(
+    tmp_path_factory: pytest.TempPathFactory, name: str, content: bytes | str, keep_header: bool
+) -> None:
+    d = copy_mini(tmp_path_factory.mktemp("garbage"))
+    path = d / name
+    raw = content.encode("utf-8") if isinstance(content, str) else content
+    if keep_header:  # garbage after a good header line
+        raw = path.read_bytes().split(b"\n", 1)[0] + b"\n" + raw
+    path.write_bytes(raw)
+    problems = validate_directory(d)
+    assert all(isinstance(p, Problem) and p.file for p in problems)
