@@ -45,3 +45,13 @@ def test_alternatives_are_loopless():
     for option in alternatives(net, "A", "E", k=5):
         visited = [(leg.from_node, leg.from_layer) for leg in option.legs]
         assert len(visited) == len(set(visited))
+
+
+def test_max_overlap_drops_options_that_mostly_repeat_earlier_ones():
+    net = corridor()
+    both = alternatives(net, "A", "E", k=3, max_overlap=0.7)
+    # the road option shares L1 (1500 km) and L4 (800 km) of its 3500 km: 66 % overlap
+    assert [o.link_ids for o in both] == [("L1", "L2", "L3", "L4"), ("L1", "R1", "L4")]
+    assert len(alternatives(net, "A", "E", k=3, max_overlap=0.6)) == 1
+    with pytest.raises(DataError):
+        alternatives(net, "A", "E", max_overlap=1.5)

@@ -5,8 +5,10 @@ deviating from each path found at every node ("spur") while hiding the edges ear
 paths took from the same root. On a multimodal graph many of those paths are the same
 links with a different transfer at one place (rail-to-road at Astara instead of at
 Rasht...); such a path is *not* reported as an alternative: two options are different
-only when the sequences of links they use differ. A path that enters a place twice
-(possible between via stages) is not reported either. Yen's search continues past the
+only when the sequences of links they use differ, and — by default — when at most 90 %
+of the new option's distance runs on links an earlier option already uses
+(``max_overlap``). A path that enters a place twice (possible between via stages) is
+not reported either. Yen's search continues past the
 duplicates (up to ``max_candidates`` paths) so that k distinct options come out when
 they exist.
 """
@@ -54,15 +56,20 @@ def alternatives(
     rules: Sequence[FlagRule] | None = None,
     tonnes_per_unit: float | None = None,
     value_of_time_usd_per_unit_day: float | None = None,
+    max_overlap: float = 0.9,
     max_candidates: int | None = None,
 ) -> tuple[RouteOption, ...]:
     """Up to ``k`` options that use different links, best by ``by`` first.
 
-    Same places and constraints as :func:`instc.routing.route`. Fewer than ``k`` come
-    back when the network has no more distinct loopless routes.
+    Same places and constraints as :func:`instc.routing.route`. An option is kept only
+    when at most ``max_overlap`` of its distance runs on links an earlier option uses
+    (1.0: any other sequence of links will do). Fewer than ``k`` come back when the
+    network has no more such loopless routes among the ``max_candidates`` examined.
     """
     if k < 1:
         raise DataError(f"k = {k}: ask for at least one route (k >= 1)")
+    if not 0.0 <= max_overlap <= 1.0:
+        raise DataError(f"max_overlap = {max_overlap}: give a share between 0 and 1")
     req = make_request(
         network,
         origin,
@@ -89,13 +96,36 @@ def alternatives(
             if problem.base[e] >= 0 and (link := link_of[int(problem.base[e])]) is not None
         )
 
+    dist_km = req.graph.distance_km
+    kept: list[dict[str, float]] = []
+
+    def link_km(path: Sequence[int]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for e in path:
+            b = int(problem.base[e])
+            if b >= 0 and link_of[b] is not None:
+                out[str(link_of[b])] = float(dist_km[b])
+        return out
+
+    def accept(path: Sequence[int]) -> bool:
+        if not place_simple(req, problem, path):
+            return False
+        mine = link_km(path)
+        total = sum(mine.values())
+        for other in kept:
+            shared = sum(km for link, km in mine.items() if link in other)
+            if total > 0 and shared / total > max_overlap + 1e-12:
+                return False
+        kept.append(mine)
+        return True
+
     paths = yen_paths(
         problem,
         problem.weights(graph_w),
         k=k,
         signature=signature,
         max_candidates=max_candidates or 25 * k,
-        accept=lambda path: place_simple(req, problem, path),
+        accept=accept,
     )
     if not paths:
         raise no_route(req)
