@@ -149,3 +149,18 @@ def test_rule_switches_the_caspian_flag_rule_for_a_foreign_carrier(tmp_path: Pat
     assert pair["family_after"] == "caspian_sea"
     same = json.loads(runner.invoke(app, [*args[:2], "caspian-convention", *args[2:]]).output)
     assert not same["pairs"][0]["changed"]
+
+
+def test_run_group_filters_the_default_pairs() -> None:
+    result = runner.invoke(
+        app, ["scenario", "run", "baku-novorossiysk-15mt", "--group", "oil", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {p["cargo"] for p in data["pairs"]} == {"liquid"}
+    pipeline = next(p for p in data["pairs"] if p["origin"] == "AZ-SANGACHAL")
+    assert pipeline["before"] is None and pipeline["after"] is not None  # resumed
+    assert "o-baku-novorossiysk" in pipeline["links_entered"]
+    bad = runner.invoke(app, ["scenario", "run", "rasht-astara", "--group", "oill"])
+    assert isinstance(bad.exception, ScenarioError)
+    assert "did you mean 'oil'" in str(bad.exception)

@@ -164,6 +164,10 @@ def _run_command(scenario_app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="TOML file of [[pair]] tables (default: the bundled pairs)."),
         ] = None,
+        group: Annotated[
+            list[str] | None,
+            typer.Option(help="Only the pairs of this group (repeatable), e.g. oil."),
+        ] = None,
         by: Annotated[
             str, typer.Option(help="Best option by cost, time, co2e, distance or generalised.")
         ] = "cost",
@@ -203,6 +207,15 @@ def _run_command(scenario_app: typer.Typer) -> None:
         network = load_network(data, as_of=as_of if as_of is not None else "today")
         base = find_scenario(baseline) if baseline else None
         od = read_pairs(pairs) if pairs else default_pairs()
+        if group:
+            from instc._errors import ScenarioError
+            from instc.scenarios.parse import closest
+
+            groups = sorted({p.group for p in od})
+            for name in group:
+                if name not in groups:
+                    raise ScenarioError(f"unknown pair group {name!r} — {closest(name, groups)}")
+            od = tuple(p for p in od if p.group in group)
         planner = route_planner(by=by, vessel_flag=vessel_flag)
         diffs = [
             run_scenario(
