@@ -13,7 +13,7 @@ Both clusters are started and warmed (imports, dataset load) before the clock st
 Run it on an otherwise idle machine: other processes on the two cores eat the speed-up.
 
 Options: --mc-samples N, --repeat R, --tasks T, --samples S (per family and task),
---skip-mc, --skip-sweep.
+--rounds K (sweeps per worker count, alternated), --skip-mc, --skip-sweep.
 """
 
 from __future__ import annotations
@@ -139,16 +139,20 @@ def _cluster(n: int) -> Any:
         )
 
 
-def sweep(n_tasks: int, samples: int) -> None:
+def sweep(n_tasks: int, samples: int, rounds: int) -> None:
     from instc.sweeps import run_sweep
 
     tasks = sweep_tasks(n_tasks, samples)
-    print(f"sweep: {len(tasks)} scenario runs, {samples:,} samples per family and run")
+    print(
+        f"sweep: {len(tasks)} scenario runs, {samples:,} samples per family and run; "
+        f"1 and 2 workers alternated over {rounds} rounds (medians)"
+    )
     results: dict[int, Any] = {}
-    walls: dict[int, float] = {}
+    walls: dict[int, list[float]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as tmp:
         # both clusters start and warm up (imports, dataset load) before either is timed,
-        # so they run the same code on the same data even if files change meanwhile
+        # so they run the same code on the same data even if files change meanwhile;
+        # alternating them spreads the drift of a shared machine's load over both
         t0 = time.perf_counter()
         clusters = {n: _cluster(n) for n in (1, 2)}
         start_s = time.perf_counter() - t0
@@ -157,24 +161,31 @@ def sweep(n_tasks: int, samples: int) -> None:
                 run_sweep(
                     tasks[: 2 * n], scheduler=cluster.scheduler_address, out_dir=f"{tmp}/warm{n}"
                 )
-            for n, cluster in clusters.items():
-                t0 = time.perf_counter()
-                result = run_sweep(
-                    tasks, scheduler=cluster.scheduler_address, out_dir=f"{tmp}/w{n}"
-                )
-                walls[n] = time.perf_counter() - t0
-                results[n] = result.frame()
-                print(
-                    f"  {n} worker{'s' if n > 1 else ' '}: {walls[n]:.1f} s "
-                    f"({len(tasks) / walls[n]:.1f} runs/s)"
-                )
+            for r in range(rounds):
+                for n, cluster in clusters.items():
+                    t0 = time.perf_counter()
+                    result = run_sweep(
+                        tasks, scheduler=cluster.scheduler_address, out_dir=f"{tmp}/r{r}w{n}"
+                    )
+                    walls[n].append(time.perf_counter() - t0)
+                    results[n] = result.frame()
         finally:
             for cluster in clusters.values():
                 cluster.close()
+        for n in (1, 2):
+            med = statistics.median(walls[n])
+            print(
+                f"  {n} worker{'s' if n > 1 else ' '}: {med:.1f} s "
+                f"({len(tasks) / med:.1f} runs/s; rounds: "
+                f"{', '.join(f'{w:.1f}' for w in walls[n])} s)"
+            )
         print(f"  (starting both clusters took {start_s:.1f} s, not counted)")
+        ratios = [a / b for a, b in zip(walls[1], walls[2], strict=True)]
         same = results[1].equals(results[2])
+        speedup = statistics.median(walls[1]) / statistics.median(walls[2])
         print(
-            f"  speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x (goal >= 1.7x); "
+            f"  speed-up 1 -> 2 workers: {speedup:.2f}x "
+            f"(per round: {', '.join(f'{x:.2f}' for x in ratios)}; goal >= 1.7x); "
             f"identical results: {same}"
         )
         if not same:
@@ -188,13 +199,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--samples", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="sweep rounds per worker count")
     parser.add_argument("--skip-mc", action="store_true")
     parser.add_argument("--skip-sweep", action="store_true")
     args = parser.parse_args()
     if not args.skip_mc:
         monte_carlo(args.mc_samples, args.repeat)
     if not args.skip_sweep:
-        sweep(args.tasks, args.samples)
+        sweep(args.tasks, args.samples, args.rounds)
 
 
 if __name__ == "__main__":
