@@ -111,6 +111,10 @@ def test_show_node() -> None:
     assert shown["node"]["node_id"] == "IR-RASHT"
     assert {r["link_id"] for r in shown["links"]} == {"L-RASHT", "L-IRRAIL", "L-IRROAD", "L-ASROAD"}
     assert {s["source_id"] for s in shown["sources"]} == {"S2", "S3"}
+    assert shown["services"] == []
+    baku = json.loads(run("network", "show", "AZBAK", "--data", MINI, "--json").stdout)
+    assert [s["service_id"] for s in baku["services"]] == ["SV-FERRY"]
+    assert "S1" in {s["source_id"] for s in baku["sources"]}
     table = run("network", "show", "ir-astara", "--data", MINI)
     assert "gauge_break" in table.stdout and "B-ASTARA" in table.stdout
 
@@ -280,3 +284,20 @@ def test_random_cells_never_give_a_traceback(
     for args in (("validate", d), ("network", "summary", "--data", d, "--as-of", "2031")):
         result = run(*args)  # raises if anything but SystemExit escaped
         assert result.exit_code in (0, 2)
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    assert json.loads(run("validate", MINI, "--json").stdout) == []
+    d = copy_mini(tmp_path)
+    set_cell(d, "links", 3, "length_km", "-5")
+    result = run("validate", d, "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == [
+        {
+            "file": "links.csv",
+            "row": 3,
+            "column": "length_km",
+            "message": "-5 is below the minimum 0",
+            "fix": "use a value >= 0, in km",
+        }
+    ]

@@ -48,6 +48,9 @@ def validate(
     directory: Path | None = typer.Argument(
         None, help="dataset folder to check (default: the embedded data)"
     ),
+    json_out: bool = typer.Option(
+        False, "--json", help="print the problems as JSON (file, row, column, message, fix)"
+    ),
 ) -> None:
     """Check a dataset folder; print every problem as file:row:column: what — fix."""
     from rich.console import Console
@@ -59,6 +62,15 @@ def validate(
         directory = embedded_data_dir()
 
     problems = validate_directory(directory)
+    if json_out:
+        import dataclasses
+
+        from instc.cli._common import print_json
+
+        print_json([dataclasses.asdict(p) for p in problems])
+        if problems:
+            raise typer.Exit(code=2)
+        return
     out = Console(highlight=False, soft_wrap=True)
     for problem in problems:
         out.print(str(problem), markup=False)
@@ -171,6 +183,13 @@ def show(
         table = Table("border", "mode", "name", "dwell_h", title="borders")
         for r in result["borders"]:
             table.add_row(r["border_id"], r["mode"], r["name"], f"{r['dwell_h']:g}")
+        console.print(table)
+    if result["services"]:
+        table = Table("service", "name", "per week", "links", title="services")
+        for r in result["services"]:
+            table.add_row(
+                r["service_id"], r["name"], f"{r['frequency_per_week']:g}", ", ".join(r["link_ids"])
+            )
         console.print(table)
     table = Table("source", "title", "url", title="sources")
     for r in result["sources"]:

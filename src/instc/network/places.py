@@ -126,8 +126,9 @@ def describe_node(network: Network, text: str) -> dict[str, Any]:
 
     Keys: ``as_of``, ``node`` (its row), ``links`` (usable links at ``as_of`` that
     start or end there, with ``expected``), ``transfers`` (at the place), ``borders``
-    (rows of the borders its links cross) and ``sources`` (every source these rows
-    cite). Raises :class:`~instc._errors.UnknownNameError` like :func:`find_node`.
+    (rows of the borders its links cross), ``services`` (scheduled services on those
+    links) and ``sources`` (every source these rows cite). Raises
+    :class:`~instc._errors.UnknownNameError` like :func:`find_node`.
     """
     from instc.network.io import to_json_value
 
@@ -146,6 +147,10 @@ def describe_node(network: Network, text: str) -> dict[str, Any]:
     for frame in (touching, transfers, borders):
         for ids in frame["source_ids"]:
             cited.update(ids)
+    link_ids = set(touching["link_id"])
+    services = network.services[[bool(link_ids & set(ids)) for ids in network.services["link_ids"]]]
+    for ids in services["source_ids"]:
+        cited.update(ids)
     sources = network.sources[network.sources["source_id"].isin(cited)]
     return {
         "as_of": network.as_of.isoformat() if network.as_of else None,
@@ -153,5 +158,6 @@ def describe_node(network: Network, text: str) -> dict[str, Any]:
         "links": rows(touching),
         "transfers": rows(transfers),
         "borders": rows(borders),
+        "services": rows(services),
         "sources": rows(sources),
     }
