@@ -191,7 +191,8 @@ def show(
                 r["service_id"], r["name"], f"{r['frequency_per_week']:g}", ", ".join(r["link_ids"])
             )
         console.print(table)
-    table = Table("source", "title", "url", title="sources")
+    table = Table("source", "title", title="sources")
+    table.add_column("url", overflow="fold")  # a cut address is useless: wrap it whole
     for r in result["sources"]:
         table.add_row(r["source_id"], r["title"], r["url"])
     console.print(table)
