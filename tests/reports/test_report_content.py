@@ -14,7 +14,13 @@ import pytest
 
 from instc._errors import DataError, NoRouteError, UnknownNameError
 from instc.network.timeline import project_status_as_of
-from instc.reports.charts import FAMILY_COLOURS, family_colour, timeline_segments
+from instc.reports.charts import (
+    FAMILY_COLOURS,
+    family_colour,
+    party_events,
+    timeline_figure,
+    timeline_segments,
+)
 from instc.reports.svgmap import Projection, corridor_map_svg
 
 
@@ -56,6 +62,22 @@ def test_party_rows_do_not_make_periods(network: Any) -> None:
     """The Caspian convention's ratifications by one party each are not its status."""
     segments = [s for s in timeline_segments(network) if s.project_id == "caspian-convention"]
     assert [s.status for s in segments] == ["signed"]
+
+
+def test_party_rows_are_events_of_their_project(network: Any) -> None:
+    events = party_events(network)
+    rows = [p for p in network.project_status["party"] if isinstance(p, str) and p]
+    assert len(events) == len(rows) > 0
+    convention = [e for e in events if e.project_id == "caspian-convention"]
+    assert {e.party for e in convention} == {"TM", "KZ", "AZ", "RU"}
+    assert {e.status for e in convention} == {"ratified"}
+    assert [e.date for e in convention] == sorted(e.date for e in convention)
+    # drawn on the project's own row, next to its bars
+    figure = timeline_figure(timeline_segments(network), events=events, as_of=network.as_of)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels.count("Convention on the Legal Status of the Caspian Sea") == 1
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert any(t.startswith("ratified by ") and "KZ" in t for t in texts)
 
 
 def test_family_colours_are_distinct() -> None:

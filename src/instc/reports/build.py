@@ -138,7 +138,9 @@ def render_report(content: ReportContent) -> str:
             label_kinds=("port", "border"),
         ),
         family_chart_svg=figure_svg(family_figure(content.comparison)),
-        timeline_chart_svg=figure_svg(timeline_figure(content.timeline, as_of=content.as_of)),
+        timeline_chart_svg=figure_svg(
+            timeline_figure(content.timeline, events=content.timeline_events, as_of=content.as_of)
+        ),
     )
 
 
@@ -185,7 +187,13 @@ def write_charts(
 ) -> tuple[Path, ...]:
     """Write the charts alone as PNG files into ``folder`` (created if needed):
     ``timeline.png`` (project timeline) and ``families.png`` (family comparison)."""
-    from instc.reports.charts import family_figure, figure_png, timeline_figure, timeline_segments
+    from instc.reports.charts import (
+        family_figure,
+        figure_png,
+        party_events,
+        timeline_figure,
+        timeline_segments,
+    )
     from instc.reports.content import DEFAULT_DESTINATION, DEFAULT_ORIGIN
     from instc.routing.compare import compare
 
@@ -196,9 +204,10 @@ def write_charts(
     first = comparison.options[0]
     unit = {"teu": "TEU"}.get(first.unit, first.unit)
     title = f"{first.legs[0].from_name.split(',')[0]} → {first.legs[-1].to_name}, per {unit}"
-    timeline_png = figure_png(
-        timeline_figure(timeline_segments(network), as_of=network.as_of), dpi=dpi
+    timeline = timeline_figure(
+        timeline_segments(network), events=party_events(network), as_of=network.as_of
     )
+    timeline_png = figure_png(timeline, dpi=dpi)
     families_png = figure_png(family_figure(comparison, title=title), dpi=dpi)
     return (
         write_atomic(out / CHART_FILES[0], timeline_png),

@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 __all__ = [
     "FAMILY_COLOURS",
     "STATUS_COLOURS",
+    "PartyEvent",
     "TimelineSegment",
     "family_colour",
     "family_figure",
     "figure_png",
     "figure_svg",
+    "party_events",
     "timeline_figure",
     "timeline_segments",
 ]
@@ -125,6 +127,44 @@ def timeline_segments(network: Network) -> tuple[TimelineSegment, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class PartyEvent:
+    """A status that holds for one party of an agreement only (e.g. its ratification)."""
+
+    project_id: str
+    project_name: str
+    party: str
+    status: str
+    date: dt.date
+    date_latest: dt.date
+    expected: bool
+
+
+def party_events(network: Network) -> tuple[PartyEvent, ...]:
+    """The ``project_status`` rows with a ``party``, by project order then date."""
+    names = dict(zip(network.projects["project_id"], network.projects["name"], strict=True))
+    order = {pid: i for i, pid in enumerate(network.projects["project_id"])}
+    out = []
+    for row in network.project_status.to_dict("records"):
+        party = row.get("party")
+        if not (isinstance(party, str) and party):
+            continue
+        latest = row.get("date_latest")
+        out.append(
+            PartyEvent(
+                project_id=str(row["project_id"]),
+                project_name=str(names.get(row["project_id"]) or row["project_id"]),
+                party=party,
+                status=str(row["status"]),
+                date=row["date"],
+                date_latest=latest if isinstance(latest, dt.date) else row["date"],
+                expected=row.get("basis") == "expected",
+            )
+        )
+    out.sort(key=lambda e: (order.get(e.project_id, len(order)), e.date))
+    return tuple(out)
+
+
 def _year(date: dt.date) -> float:
     """A date as a fractional year (2024-07-02 -> 2024.5)."""
     start = dt.date(date.year, 1, 1)
@@ -132,15 +172,25 @@ def _year(date: dt.date) -> float:
     return date.year + (date - start).days / days
 
 
-def timeline_figure(segments: Sequence[TimelineSegment], *, as_of: dt.date | None = None) -> Figure:
+def timeline_figure(
+    segments: Sequence[TimelineSegment],
+    *,
+    events: Sequence[PartyEvent] = (),
+    as_of: dt.date | None = None,
+) -> Figure:
     """Horizontal bars per project coloured by status; forecasts hatched, date ranges
-    as whiskers, ``as_of`` as a vertical line."""
+    as whiskers, one party's steps (``events``) as diamonds, ``as_of`` as a vertical
+    line."""
+    from matplotlib.artist import Artist
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     projects = list(dict.fromkeys(s.project_id for s in segments))
+    projects += [e.project_id for e in events if e.project_id not in projects]
     labels = {s.project_id: s.project_name for s in segments}
-    starts = [_year(s.start) for s in segments]
+    labels.update({e.project_id: e.project_name for e in events if e.project_id not in labels})
+    starts = [_year(s.start) for s in segments] + [_year(e.date) for e in events]
     lasts = [_year(s.start_latest) for s in segments]
     if as_of is not None:
         lasts.append(_year(as_of))
@@ -171,6 +221,34 @@ def timeline_figure(segments: Sequence[TimelineSegment], *, as_of: dt.date | Non
             ax.plot([x0, xl], [y - 0.42, y - 0.42], color="#222222", linewidth=1.2)
             ax.plot([x0, x0], [y - 0.5, y - 0.34], color="#222222", linewidth=1.2)
             ax.plot([xl, xl], [y - 0.5, y - 0.34], color="#222222", linewidth=1.2)
+    by_row: dict[str, list[PartyEvent]] = {}
+    for event in events:
+        by_row.setdefault(event.project_id, []).append(event)
+    for pid, row_events in by_row.items():
+        y = row_of[pid]
+        xs = [_year(e.date) for e in row_events]
+        ax.scatter(
+            xs,
+            [y] * len(xs),
+            marker="D",
+            s=22,
+            color=[STATUS_COLOURS.get(e.status, "#777777") for e in row_events],
+            edgecolors="#222222",
+            linewidths=0.6,
+            zorder=3,
+        )
+        steps: dict[str, list[str]] = {}
+        for e in row_events:
+            steps.setdefault(e.status.replace("_", " "), []).append(e.party)
+        text = "; ".join(f"{status} by {', '.join(parties)}" for status, parties in steps.items())
+        ax.annotate(
+            text,
+            (max(xs), y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
     if as_of is not None:
         ax.axvline(_year(as_of), color="#C00000", linewidth=1.2, linestyle="--")
         ax.text(
@@ -191,7 +269,7 @@ def timeline_figure(segments: Sequence[TimelineSegment], *, as_of: dt.date | Non
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     used = list(dict.fromkeys(s.status for s in segments))
-    handles = [
+    handles: list[Artist] = [
         Patch(color=STATUS_COLOURS.get(status, "#777777"), label=status.replace("_", " "))
         for status in used
     ]
@@ -199,6 +277,18 @@ def timeline_figure(segments: Sequence[TimelineSegment], *, as_of: dt.date | Non
         Patch(facecolor="#FFFFFF", edgecolor="#333333", hatch="///", label="expected (forecast)")
     )
     handles.append(Patch(facecolor="none", edgecolor="none", label="|—| date range"))
+    if events:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="none",
+                markerfacecolor="#FFFFFF",
+                markeredgecolor="#222222",
+                label="step of one party",
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), fontsize=8)
     return fig
 

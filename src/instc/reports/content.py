@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from instc.network.model import Network
-    from instc.reports.charts import TimelineSegment
+    from instc.reports.charts import PartyEvent, TimelineSegment
     from instc.routing.compare import Comparison
     from instc.scenarios.diff import ODPair, ScenarioDiff
     from instc.scenarios.schema import Scenario
@@ -60,6 +60,7 @@ class ReportContent:
     comparison: Comparison
     family_colours: tuple[str, ...]
     timeline: tuple[TimelineSegment, ...]
+    timeline_events: tuple[PartyEvent, ...]
     project_status: tuple[Mapping[str, Any], ...]
     scenarios: tuple[ScenarioSection, ...]
     sources: tuple[CitedSource, ...]
@@ -123,7 +124,7 @@ def collect_report(
     the compared pair has no route or names an unknown place.
     """
     from instc.network.timeline import project_status_as_of, summarize_network
-    from instc.reports.charts import family_colour, timeline_segments
+    from instc.reports.charts import family_colour, party_events, timeline_segments
     from instc.routing.compare import compare
     from instc.scenarios import find_scenario
     from instc.scenarios.diff import route_planner, run_scenario
@@ -174,6 +175,7 @@ def collect_report(
         comparison=comparison,
         family_colours=colours,
         timeline=timeline,
+        timeline_events=party_events(network),
         project_status=tuple({str(k): v for k, v in r.items()} for r in status.to_dict("records")),
         scenarios=sections,
         sources=_cited_sources(network, cited),
