@@ -86,6 +86,24 @@ def test_user_od_file(tmp_path: Path) -> None:
     ranked = {r["element_id"]: r for r in data["ranking"]}
     # removing the origin's or the destination's country leaves the pair unserved
     assert ranked["IR"]["unserved_share"] == 1.0 and ranked["AZ"]["unserved_share"] == 1.0
+    transit = runner.invoke(
+        app,
+        [
+            "criticality",
+            "--ods",
+            str(ods),
+            "--elements",
+            "countries",
+            "--transit-only",
+            "--json",
+            *AS_OF,
+        ],
+    )
+    data = json.loads(transit.output)
+    assert data["transit_only"] is True
+    ranked = {r["element_id"]: r for r in data["ranking"]}
+    # as transit countries, the pair's own end countries carry nothing
+    assert ranked["IR"]["n_ods_using"] == 0 and ranked["AZ"]["n_ods_using"] == 0
 
 
 def test_unknown_kind_is_an_instc_error() -> None:

@@ -185,3 +185,32 @@ def test_unknown_element_kind_and_criterion():
         criticality(toy(), ods=ODS, elements="bordres")
     with pytest.raises(UnknownNameError, match="criterion"):
         criticality(toy(), ods=ODS, by="fastest")
+
+
+def test_transit_only_leaves_out_the_ods_that_end_in_the_element():
+    net = toy()
+    nodes = _by_id(criticality(net, ods=ODS, elements="nodes", by="cost", transit_only=True))
+    # A is only ever an origin: as a transit place it carries nothing
+    assert nodes["A"].n_ods_using == 0 and not nodes["A"].critical
+    # C: B->C ends there and is left out; A->E, A->F pass through and detour by D
+    assert nodes["C"].n_ods_using == 2
+    assert nodes["C"].unserved_share == 0
+    assert nodes["C"].objective_increase_pct == pytest.approx(100 * (2 * 90 / 320 + 90 / 370) / 4)
+    # B is A's only way out and the origin of B->C: A->E, A->F unserved
+    assert nodes["B"].unserved_share == pytest.approx(3 / 4)
+    countries = _by_id(
+        criticality(net, ods=ODS, elements="countries", by="cost", transit_only=True)
+    )
+    # every OD starts or ends in IR; AZ only carries A->E and A->F through C
+    assert countries["IR"].n_ods_using == 0
+    assert countries["AZ"].unserved_share == 0 and countries["AZ"].n_ods_using == 2
+    full = criticality(
+        net, ods=ODS, elements="nodes", by="cost", transit_only=True, only_affected=False
+    )
+    for e in full.ranking:
+        fast = nodes[e.element.element_id]
+        assert e.objective_increase_pct == pytest.approx(fast.objective_increase_pct, abs=1e-9)
+        assert e.n_ods_using == fast.n_ods_using
+    assert {e.element.element_id: e.unserved_share for e in full.ranking} == {
+        k: v.unserved_share for k, v in nodes.items()
+    }

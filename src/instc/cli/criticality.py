@@ -52,6 +52,13 @@ def _criticality(
         float | None,
         typer.Option("--value-of-time", help="USD per cargo unit-day in the generalised cost."),
     ] = None,
+    transit_only: Annotated[
+        bool,
+        typer.Option(
+            "--transit-only",
+            help="nodes/countries: leave out the ODs that start or end in the removed element.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     geojson: Annotated[
         Path | None,
@@ -108,6 +115,7 @@ def _criticality(
             scheduler=scheduler,
             progress=progress,
             value_of_time_usd_per_unit_day=value_of_time,
+            transit_only=transit_only,
         )
     if geojson is not None:
         result.write_geojson(geojson, top=None)
@@ -117,6 +125,8 @@ def _criticality(
     when = f", as of {result.as_of}" if result.as_of else ""
     if scenario is not None:
         when += f", scenario {scenario}"
+    if result.transit_only:
+        when += ", transit only"
     table = Table(
         title=f"criticality of {result.elements} (re-routed by {result.by}{when})",
         caption=f"{len(result.ranking)} {result.elements}; shares and increases weighted over "

@@ -107,6 +107,8 @@ class ODBaseline:
     borders: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     no_route: str | None = None
+    ends: tuple[str, str] | None = None  # the origin and destination node ids
+    end_countries: tuple[str, str] | None = None
 
     @property
     def served(self) -> bool:
@@ -121,6 +123,14 @@ class ODBaseline:
             "country": self.countries,
         }[kind]
         return element_id in used
+
+    def ends_in(self, kind: str, element_id: str) -> bool:
+        """True when the OD starts or ends at the place (``node``) or in the country."""
+        if kind == "node" and self.ends is not None:
+            return element_id in self.ends
+        if kind == "country" and self.end_countries is not None:
+            return element_id in self.end_countries
+        return False
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,7 @@ class CriticalityResult:
     ranking: tuple[ElementCriticality, ...]
     impacts: tuple[ODImpact, ...]
     n_rerouted: int
+    transit_only: bool = False
 
     @property
     def total_weight(self) -> float:
@@ -253,6 +264,7 @@ class CriticalityResult:
             "as_of": self.as_of,
             "n_elements": len(self.ranking),
             "n_rerouted": self.n_rerouted,
+            "transit_only": self.transit_only,
             "total_weight": self.total_weight,
             "weights_method": self.weights_method,
             "method": (
@@ -261,6 +273,12 @@ class CriticalityResult:
                 f"{self.by}; unserved_share = weight left without a route / weight of "
                 "the ODs with a baseline route; *_increase_pct = 100 x sum(weight x "
                 "increase / baseline) / that weight, over the ODs still served"
+                + (
+                    "; ODs that start or end at the removed place or in the removed "
+                    "country are left out of its measure (transit only)"
+                    if self.transit_only
+                    else ""
+                )
             ),
             "ranking": [e.to_dict() for e in listed],
             "impacts": [i.to_dict() for i in self.impacts if i.element_id in ids],
@@ -465,6 +483,8 @@ def _baseline(network: Network, od: WeightedOD, by: str, vot_usd: float | None) 
         nodes=frozenset(n for leg in legs for n in (leg.from_node, leg.to_node)),
         borders=frozenset(leg.border_id for leg in legs if leg.border_id),
         countries=option.countries,
+        ends=(legs[0].from_node, legs[-1].to_node),
+        end_countries=(legs[0].from_country, legs[-1].to_country),
     )
 
 
@@ -654,6 +674,7 @@ def criticality(
     elements: str = "links",
     by: str = "generalised",
     only_affected: bool = True,
+    transit_only: bool = False,
     workers: int | None = 0,
     scheduler: str | None = None,
     progress: Progress | None = None,
@@ -676,6 +697,10 @@ def criticality(
     only_affected:
         Re-route only the ODs whose baseline route uses the element (exact; ``False``
         re-routes every OD, for checking).
+    transit_only:
+        For ``nodes`` and ``countries``: leave out of an element's measure the ODs that
+        start or end at that place or in that country (whose loss is trivially total),
+        so the ranking shows what the corridor loses as a transit path.
     workers, scheduler:
         ``workers=0`` (default) runs in this process; ``workers=N`` runs the
         per-element jobs on a Dask LocalCluster of N processes (``None``: one per core),
@@ -703,9 +728,20 @@ def criticality(
     jobs: list[tuple[Element, list[int]]] = []
     using: dict[str, list[int]] = {}
     for element in items:
-        users = [j for j in served if baselines[j].uses(kind, element.element_id)]
+        users = [
+            j
+            for j in served
+            if baselines[j].uses(kind, element.element_id)
+            and not (transit_only and baselines[j].ends_in(kind, element.element_id))
+        ]
         using[element.element_id] = users
-        chosen = users if only_affected else served
+        chosen = users
+        if not only_affected:
+            chosen = [
+                j
+                for j in served
+                if not (transit_only and baselines[j].ends_in(kind, element.element_id))
+            ]
         if chosen:
             jobs.append((element, chosen))
 
@@ -788,4 +824,5 @@ def criticality(
         ranking=ranking,
         impacts=tuple(all_impacts),
         n_rerouted=sum(len(idx) for _, idx in jobs),
+        transit_only=transit_only,
     )
