@@ -152,6 +152,7 @@ def test_audit_json() -> None:
     # the fixture forecasts the opening by 2030-2032, not overdue before 2032
     assert checks["forecasts_overdue"]["count"] == 0
     assert checks["links_never_usable"]["count"] == 0
+    assert checks["sources_never_cited"] == {"count": 0, "ids": []}
     table = run("network", "audit", "--data", MINI)
     assert table.exit_code == 0
     assert "check transfers to unserved layers: 2 (AZBAK/ferry/road, RUAST/ferry/rail1520)" in (

@@ -325,3 +325,15 @@ def test_any_file_content_gives_problems_not_exceptions(
     path.write_bytes(raw)
     problems = validate_directory(d)
     assert all(isinstance(p, Problem) and p.file for p in problems)
+
+
+def test_audit_lists_sources_never_cited(tmp_path: Path) -> None:
+    from instc.network.load import load_network
+    from instc.network.validate import audit_tables
+
+    d = copy_mini(tmp_path)
+    with (d / "sources.csv").open("a", encoding="utf-8") as fh:
+        fh.write("S4,Unused report,Nobody,2020,https://example.org/unused,\n")
+    net = load_network(d, as_of=None)
+    report = audit_tables({**net.tables, "links": net.all_links}, net.parameters)
+    assert report["checks"]["sources_never_cited"] == {"count": 1, "ids": ["S4"]}

@@ -1165,7 +1165,7 @@ def audit_tables(
     between their ends, transfers to a layer no link serves at that place, nodes
     without links, links whose project never has an ``open`` status, and forecasts
     whose latest date is before ``today`` — default: today's date — and so should be
-    confirmed or moved).
+    confirmed or moved; sources no row or parameter cites).
     """
     report: dict[str, Any] = {}
     for name, table in TABLES.items():
@@ -1222,7 +1222,28 @@ def audit_tables(
     walk(parameters or {}, "")
     report["parameters"] = {k: {"count": len(v), "keys": v} for k, v in leaves.items()}
     report["checks"] = _plausibility(tables, today or dt.date.today())
+    cited = {
+        sid
+        for name, table in TABLES.items()
+        if table.sourced and name in tables
+        for ids in tables[name]["source_ids"]
+        for sid in ids
+    }
+    cited.update(_parameter_sources(parameters or {}))
+    uncited = [s for s in tables["sources"]["source_id"] if s not in cited]
+    report["checks"]["sources_never_cited"] = {"count": len(uncited), "ids": uncited}
     return report
+
+
+def _parameter_sources(node: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for value in node.values():
+        if isinstance(value, Mapping):
+            if "value" in value:
+                found.update(str(s) for s in value.get("source_ids") or ())
+            else:
+                found |= _parameter_sources(value)
+    return found
 
 
 # A link shorter than 90 % of the great circle between its ends, less 5 km, is
