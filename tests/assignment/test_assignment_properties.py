@@ -3,6 +3,8 @@
 - The compiled kernel and the scipy split-node code agree on every skim (random graphs
   with parallel links, zero-cost links and no-through nodes).
 - All-or-nothing loads conserve flow at every node.
+- BFW on random networks (BPR on every link) conserves flow, and its reported gap
+  equals the gap recomputed independently from its final flows.
 - At equilibrium on random parallel-route networks, every used route costs the minimum
   (within the gap) and no unused route is cheaper (Wardrop's first principle).
 """
@@ -13,7 +15,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from instc.assignment import AssignmentNetwork, all_or_nothing, assign, skim, skim_scipy
+from instc.assignment import (
+    AssignmentNetwork,
+    UserClass,
+    all_or_nothing,
+    assign,
+    link_costs,
+    relative_gap,
+    skim,
+    skim_scipy,
+)
 
 
 @st.composite
@@ -120,3 +131,34 @@ def test_wardrop_on_parallel_routes(
     # ... so every used route costs the minimum up to excess / its flow
     used = flow > 1e-3 * total
     assert np.all((cost - best)[used] * flow[used] <= excess * (1 + 1e-9) + 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks(), st.sampled_from(["fw", "cfw", "bfw", "msa"]))
+def test_equilibrium_on_random_networks(
+    case: tuple[AssignmentNetwork, np.ndarray], method: str
+) -> None:
+    net, demand = case
+    uc = UserClass("c", demand)
+    res = assign(net, uc, method=method, gap=1e-6, max_iter=300)
+    # conservation of the loaded (reachable, non-intrazonal) demand
+    d = demand.copy()
+    np.fill_diagonal(d, 0.0)
+    reach = np.isfinite(skim(net))
+    d = np.where(reach, d, 0.0)
+    balance = np.bincount(net.from_node, res.flows, net.n_nodes) - np.bincount(
+        net.to_node, res.flows, net.n_nodes
+    )
+    expected = np.zeros(net.n_nodes)
+    np.add.at(expected, net.zone_nodes, d.sum(axis=1) - d.sum(axis=0))
+    assert np.allclose(balance, expected, atol=1e-7 * max(1.0, d.sum()))
+    full = np.where(np.eye(len(d), dtype=bool), 0.0, demand)
+    assert np.isclose(res.unreachable_demand, full[~reach].sum())
+    # the reported gap is the gap of the final flows, recomputed with other code
+    cost = link_costs(net, res.flows)
+    gap = relative_gap(net, [uc], [res.class_flows["c"]], link_cost=cost)
+    assert np.isclose(gap, res.relative_gap, rtol=1e-6, atol=1e-10)
+    assert gap >= -1e-12
+    objectives = np.array([r.objective for r in res.history])
+    if method != "msa":
+        assert np.all(np.diff(objectives) <= 1e-9 * max(1.0, objectives[0]))

@@ -16,8 +16,8 @@ class IterationRecord:
     """One iteration: the state *after* ``iteration`` updates of the flows.
 
     ``relative_gap`` comes from a fresh shortest-path computation at these flows
-    (``inf`` for iteration 0, the first all-or-nothing load, whose gap is measured at
-    iteration 1 only if the method continues). ``objective`` is the Beckmann function,
+    (iteration 0 is the all-or-nothing load at free-flow costs). ``objective`` is the
+    Beckmann function,
     ``total_cost`` the sum of flow x generalized cost, ``step_size`` the step that led
     here, ``direction`` the kind of step ("aon", "msa", "fw", "cfw", "bfw"),
     ``seconds`` the time since the start.
