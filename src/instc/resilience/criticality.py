@@ -306,10 +306,11 @@ class CriticalityResult:
         simplestyle ``stroke``/``marker-color``): grey where removing it costs nothing,
         yellow to dark red by rank among the others."""
         listed = self.top(top)
-        critical = [e for e in self.ranking if e.critical]
+        critical = [e.element.element_id for e in self.ranking if e.critical]
+        position = {element_id: i for i, element_id in enumerate(critical)}
         features = []
         for e in listed:
-            colour = _colour(critical.index(e) if e.critical else None, len(critical))
+            colour = _colour(position.get(e.element.element_id), len(critical))
             props = {**e.to_dict(), "color": colour, "stroke": colour, "marker-color": colour}
             geometry = e.element.geometry()
             features.append({"type": "Feature", "geometry": geometry, "properties": props})
