@@ -34,8 +34,8 @@ def _criticality(
         Path | None,
         typer.Option(
             "--ods",
-            help="OD pairs file: [[pair]] tables with origin, destination, cargo, optional "
-            "weight (default: the bundled set, data/criticality.toml).",
+            help="OD pairs file (TOML, one 'pair' table per OD: origin, destination, cargo, "
+            "optional weight; default: the bundled set, data/criticality.toml).",
         ),
     ] = None,
     as_of: Annotated[
