@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 AVOID_KINDS = ("country", "mode", "node", "link", "border", "rule")
 _NETWORK_AT: weakref.WeakKeyDictionary[Any, dict[dt.date, Network]] = weakref.WeakKeyDictionary()
+_LEGS: weakref.WeakKeyDictionary[Any, dict[int, Leg]] = weakref.WeakKeyDictionary()
 _GOVERNS: weakref.WeakKeyDictionary[Any, dict[FlagRule, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
@@ -662,12 +663,15 @@ def make_option(
     g = req.graph
     edges = [int(problem.base[e]) for e in path if problem.base[e] >= 0]
     masks = [(r.rule_id, rule_mask(g, r)) for r in req.rules if r.enabled]
-    legs = tuple(
-        dataclasses.replace(_leg(g, e), rules=tuple(rid for rid, m in masks if m[e]))
-        if any(m[e] for _, m in masks)
-        else _leg(g, e)
-        for e in edges
-    )
+    cache = _LEGS.setdefault(g, {})
+    legs_list = []
+    for e in edges:
+        if e not in cache:
+            cache[e] = _leg(g, e)
+        leg = cache[e]
+        governed = tuple(rid for rid, m in masks if m[e])
+        legs_list.append(dataclasses.replace(leg, rules=governed) if governed else leg)
+    legs = tuple(legs_list)
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(
         cost_usd=float(g.cost_usd[ids].sum()),
