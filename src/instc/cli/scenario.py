@@ -114,7 +114,9 @@ def register(app: typer.Typer) -> None:
 
     @scenario_app.command("validate")
     def validate(
-        files: Annotated[list[Path], typer.Argument(help="Scenario .toml files.")],
+        files: Annotated[
+            list[str], typer.Argument(help="Scenario .toml files (or bundled names).")
+        ],
         data: Annotated[
             Path | None,
             typer.Option(help="Dataset directory to check ids against (default: embedded)."),
@@ -127,14 +129,19 @@ def register(app: typer.Typer) -> None:
         from instc._errors import Problem, ScenarioError
         from instc.cli._common import console, err_console
         from instc.network.load import load_network
-        from instc.scenarios import ScenarioFileError, apply_scenario, read_scenario
+        from instc.scenarios import (
+            ScenarioFileError,
+            apply_scenario,
+            find_scenario,
+            read_scenario,
+        )
 
         network = None
         failed = False
         for file in files:
             problems: list[Problem | str] = []
             try:
-                scenario = read_scenario(file)
+                scenario = read_scenario(file) if Path(file).exists() else find_scenario(file)
                 if network is None:
                     network = load_network(data, as_of=None)
                 apply_scenario(network, scenario)
