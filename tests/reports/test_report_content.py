@@ -101,10 +101,13 @@ class _Tables(HTMLParser):
         self.in_head = False
         self.urls: list[tuple[str, str, str]] = []
         self.tags: set[str] = set()
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         values = dict(attrs)
+        if values.get("id"):
+            self.ids.append(str(values["id"]))
         for name in ("src", "href", "xlink:href", "action", "poster", "data"):
             if values.get(name):
                 self.urls.append((tag, name, str(values[name])))
@@ -210,6 +213,17 @@ def test_page_refers_to_nothing_outside(parsed: _Tables, reports: dict[str, Path
     assert "@import" not in text
     assert not re.search(r"url\(\s*['\"]?(?!#)", text)  # CSS url() only to in-page ids
     assert "<script src" not in text
+
+
+def test_ids_are_unique_and_every_reference_resolves(
+    parsed: _Tables, reports: dict[str, Path]
+) -> None:
+    assert len(parsed.ids) == len(set(parsed.ids)) > 100
+    text = reports["scenario"].read_text(encoding="utf-8")
+    targets = re.findall(r"url\(#([^)]+)\)", text) + re.findall(r'href="#([^"]+)"', text)
+    assert targets and set(targets) <= set(parsed.ids)
+    # matplotlib's global style rule is scoped to its chart
+    assert '<style type="text/css">*{' not in text
 
 
 def test_map_draws_the_network_and_the_routes(network: Any, content: Any) -> None:

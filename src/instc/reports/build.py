@@ -137,9 +137,10 @@ def render_report(content: ReportContent) -> str:
             legends=False,
             label_kinds=("port", "border"),
         ),
-        family_chart_svg=figure_svg(family_figure(content.comparison)),
+        family_chart_svg=figure_svg(family_figure(content.comparison), name="family-svg"),
         timeline_chart_svg=figure_svg(
-            timeline_figure(content.timeline, events=content.timeline_events, as_of=content.as_of)
+            timeline_figure(content.timeline, events=content.timeline_events, as_of=content.as_of),
+            name="timeline-svg",
         ),
     )
 

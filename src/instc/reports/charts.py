@@ -342,15 +342,27 @@ def family_figure(comparison: Comparison, *, title: str = "") -> Figure:
     return fig
 
 
-def figure_svg(fig: Figure) -> str:
-    """The figure as an inline ``<svg>`` element (text kept as text, no XML prologue)."""
+def figure_svg(fig: Figure, *, name: str = "chart") -> str:
+    """The figure as an inline ``<svg class="mpl-chart" id=NAME>`` element: text kept as
+    text, no XML prologue or metadata, and every id prefixed with ``name`` so that
+    several charts can share one page. Matplotlib's global ``*{...}`` style rule is
+    scoped to the chart, so it does not restyle the rest of the page.
+    """
+    import re
+
     import matplotlib
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "instc"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{name}-\1)", text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{name}-\1"', text)
+    text = text.replace("*{stroke-linejoin", f"#{name} *{{stroke-linejoin", 1)
+    return text.replace("<svg ", f'<svg id="{name}" class="mpl-chart" ', 1)
 
 
 def figure_png(fig: Figure, *, dpi: int = 150) -> bytes:
