@@ -76,7 +76,12 @@ def pareto(
     return tuple(options)
 
 
-def _lower_bounds(problem: Problem, weights: np.ndarray) -> np.ndarray:
+def _lower_bounds(
+    problem: Problem, weights: np.ndarray
+) -> tuple[np.ndarray, list[tuple[float, float, float]]]:
+    """Per criterion, the least cost from every node to the target (one reverse
+    Dijkstra each), and the totals of the source's optimal path for each criterion
+    (read off the same trees: feasible options that prune the label search)."""
     from instc.routing._search import dijkstra_from
 
     reverse = Problem(
@@ -88,16 +93,27 @@ def _lower_bounds(problem: Problem, weights: np.ndarray) -> np.ndarray:
         base=problem.base,
     )
     out = np.empty((weights.shape[0], problem.n))
+    seeds: list[tuple[float, float, float]] = []
     for c in range(weights.shape[0]):
         compiled = compile_problem(reverse, weights[c])
-        out[c] = dijkstra_from(compiled, problem.target)[0]
-    return out
+        dist, pred = dijkstra_from(compiled, problem.target)
+        out[c] = dist
+        if not np.isfinite(dist[problem.source]):
+            continue
+        total = np.zeros(weights.shape[0])
+        node = problem.source
+        while node != problem.target:
+            nxt = int(pred[node])  # the next node toward the target
+            lo, hi = compiled.indptr[nxt], compiled.indptr[nxt + 1]
+            j = lo + int(np.searchsorted(compiled.indices[lo:hi], node))
+            total += weights[:, int(compiled.edge[j])]
+            node = nxt
+        seeds.append((float(total[0]), float(total[1]), float(total[2])))
+    return out, seeds
 
 
 def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
     """Problem-edge paths of the Pareto set; ``weights`` is (3 criteria, edges), >= 0."""
-    from instc.routing._search import shortest_edges
-
     if weights.shape[0] != 3:
         raise ValueError("pareto_paths works on exactly three criteria")
     order = np.argsort(problem.src, kind="stable")
@@ -106,19 +122,13 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
     heads = problem.dst[order].tolist()
     w0, w1, w2 = (weights[c, order].tolist() for c in range(3))
     edge_ids = order.tolist()
-    lb = _lower_bounds(problem, weights)
+    lb, seeds = _lower_bounds(problem, weights)
     if not np.isfinite(lb[0, problem.source]):
         return []
     lb0, lb1, lb2 = (lb[c].tolist() for c in range(3))
     ptr = indptr.tolist()
     target = problem.target
-    # feasible vectors (the single-criterion optima) prune labels they strictly dominate
-    seeds: list[tuple[float, float, float]] = []
-    for c in range(3):
-        found = shortest_edges(problem, weights[c])
-        if found is not None:
-            v = weights[:, found[1]].sum(axis=1)
-            seeds.append((float(v[0]), float(v[1]), float(v[2])))
+    # seeds: feasible vectors (the single-criterion optima) prune labels they strictly beat
 
     vecs: list[tuple[float, float, float]] = []
     node_of: list[int] = []
