@@ -201,3 +201,38 @@ def test_labelled_link_table_like_a_corridor_adapter() -> None:
             free_flow_time=[1.0],
             capacity=[1.0],
         )
+
+
+def test_class_fixed_cost_equals_network_fixed_cost_for_one_class() -> None:
+    base = two_routes()
+    toll = np.array([0.0, 2.5])
+    shifted = AssignmentNetwork.from_arrays(
+        from_node=[0, 0],
+        to_node=[1, 1],
+        free_flow_time=[10.0, 12.0],
+        capacity=[100.0, 150.0],
+        fixed_cost=base.fixed_cost + toll,
+        zone_nodes=[0, 1],
+    )
+    a = assign(base, UserClass("c", od(500.0), fixed_cost=toll), gap=1e-11, max_iter=500)
+    b = assign(shifted, od(500.0), gap=1e-11, max_iter=500)
+    assert a.flows == pytest.approx(b.flows, rel=1e-8)
+    assert a.objective == pytest.approx(b.objective, rel=1e-10)
+    assert a.total_cost == pytest.approx(b.total_cost, rel=1e-10)
+
+
+def test_classes_with_their_own_tariffs_each_reach_equilibrium() -> None:
+    net = two_routes()
+    # bulk pays a tariff on route 0, containers on route 1: each class's used routes
+    # must cost that class the minimum
+    bulk = UserClass("bulk", od(300.0), fixed_cost=np.array([3.0, 0.0]))
+    boxes = UserClass("container", od(250.0), pce=1.5, fixed_cost=np.array([0.0, 2.0]))
+    res = assign(net, [bulk, boxes], gap=1e-12, max_iter=3000)
+    assert res.converged
+    for uc in (bulk, boxes):
+        cost = res.costs + uc.fixed_cost
+        used = res.class_flows[uc.name] > 1e-6
+        assert np.all(cost[used] <= cost.min() * (1 + 1e-8))
+        assert res.class_flows[uc.name].sum() == pytest.approx(uc.demand.sum())
+    with pytest.raises(DataError, match="fixed_cost"):
+        assign(net, UserClass("x", od(1.0), fixed_cost=np.array([1.0])))

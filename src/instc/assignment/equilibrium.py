@@ -7,7 +7,9 @@ convex program, the multi-class Beckmann problem
 
     min  sum_a [ integral_0^{v_a} t_a(u) du + fixed_a * v_a ],   v = sum_k x_k,
 
-over the class path flows that meet each class's demand on its permitted links.
+over the class path flows that meet each class's demand on its permitted links, plus
+``sum_k sum_a f_ka x_ka`` when class ``k`` pays its own per-link cost ``f_k`` (then
+class ``k`` sees ``c(v) + f_k``; a linear term keeps the program convex).
 
 Each iteration runs one all-or-nothing load per class at the current flows. Its
 shortest-path costs give the relative gap of the *current* flows,
@@ -93,11 +95,17 @@ def beckmann_objective(network: AssignmentNetwork, flows: np.ndarray) -> float:
     return float(np.sum(integral) + np.dot(network.fixed_cost, flows))
 
 
-def _line_search(network: AssignmentNetwork, v: np.ndarray, dv: np.ndarray) -> float:
-    """argmin over [0, 1] of the Beckmann objective along ``v + tau dv``."""
+def _line_search(
+    network: AssignmentNetwork, v: np.ndarray, dv: np.ndarray, extra_slope: float = 0.0
+) -> float:
+    """argmin over [0, 1] of the Beckmann objective along ``v + tau dv``.
+
+    ``extra_slope`` is the constant derivative of the class-specific linear cost terms
+    along the direction.
+    """
     active = dv != 0
     if not np.any(active):
-        return 0.0
+        return 0.0 if extra_slope >= 0 else 1.0
     fft = network.free_flow_time[active]
     cap, al, be = network.capacity[active], network.alpha[active], network.beta[active]
     fixed = network.fixed_cost[active]
@@ -112,7 +120,7 @@ def _line_search(network: AssignmentNetwork, v: np.ndarray, dv: np.ndarray) -> f
         else:
             t = _vdf.bpr_time(x, fft, cap, al, be)
             dt = _vdf.bpr_derivative(x, fft, cap, al, be)
-        return float(np.dot(t + fixed, da)), float(np.dot(dt, da * da))
+        return float(np.dot(t + fixed, da)) + extra_slope, float(np.dot(dt, da * da))
 
     g0, _ = slope(0.0)
     if g0 >= 0:
@@ -252,7 +260,23 @@ def assign(
     intrazonal = float(sum(np.trace(uc.demand) * uc.pce for uc in classes))
 
     def masked(uc: UserClass, cost: np.ndarray) -> np.ndarray:
+        if uc.fixed_cost is not None:
+            cost = cost + uc.fixed_cost
         return cost if uc.permitted is None else np.where(uc.permitted, cost, np.inf)
+
+    def class_linear(flows: Sequence[np.ndarray]) -> float:
+        # the class-specific fixed costs, a linear term of the objective (PCE flows)
+        return sum(
+            (
+                float(np.dot(uc.fixed_cost, f))
+                for uc, f in zip(classes, flows, strict=True)
+                if uc.fixed_cost is not None
+            ),
+            0.0,
+        )
+
+    def objective(flows: Sequence[np.ndarray]) -> float:
+        return beckmann_objective(network, _total(flows)) + class_linear(flows)
 
     def aon(cost: np.ndarray) -> tuple[list[np.ndarray], float]:
         flows, best = [], 0.0
@@ -288,18 +312,26 @@ def assign(
             unreachable_total += float(sub[k, j])
 
     state = _State(x=x)
+
+    def _move(target: list[np.ndarray], step: float) -> list[np.ndarray]:
+        return [xk + step * (sk - xk) for xk, sk in zip(state.x, target, strict=True)]
+
+    def _step(target: list[np.ndarray]) -> float:
+        direction = [sk - xk for sk, xk in zip(target, state.x, strict=True)]
+        return _line_search(network, _total(state.x), _total(direction), class_linear(direction))
+
     history: list[IterationRecord] = []
     k, step, direction = 0, float("nan"), "aon"
     while True:
         v = _total(state.x)
         cost = link_costs(network, v)
         y, best = aon(cost)
-        total_cost = float(np.dot(v, cost))
+        total_cost = float(np.dot(v, cost)) + class_linear(state.x)
         rel_gap = (total_cost - best) / total_cost if total_cost > 0 else 0.0
         record = IterationRecord(
             iteration=k,
             relative_gap=rel_gap,
-            objective=beckmann_objective(network, v),
+            objective=objective(state.x),
             total_cost=total_cost,
             step_size=step,
             direction=direction,
@@ -317,18 +349,14 @@ def assign(
         else:
             hess = _derivative(network, v) if method in ("cfw", "bfw") else zero
             target, direction = _conjugate_target(method, state, y, v, hess)
-            dv = _total(target) - v
-            step = _line_search(network, v, dv)
+            step = _step(target)
             if direction != "fw":
                 # safeguard: a conjugate target that has drifted next to the previous one
                 # can jam (tiny steps, no progress); take the FW step when it does better
-                dv_fw = _total(y) - v
-                step_fw = _line_search(network, v, dv_fw)
-                if beckmann_objective(network, v + step_fw * dv_fw) < beckmann_objective(
-                    network, v + step * dv
-                ):
+                step_fw = _step(y)
+                if objective(_move(y, step_fw)) < objective(_move(target, step)):
                     target, direction, step = y, "fw", step_fw
-        new_x = [xk + step * (sk - xk) for xk, sk in zip(state.x, target, strict=True)]
+        new_x = _move(target, step)
         if direction == "fw":
             state.s2 = None
         else:

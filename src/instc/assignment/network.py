@@ -9,7 +9,8 @@ time and the fixed cost term must use it.
 
 Demand comes as :class:`UserClass` objects: a zones x zones matrix in the class's own
 unit (vehicles, TEU, trucks), a PCE factor that converts it to the capacity unit, and
-an optional mask of the links the class may use.
+an optional mask of the links the class may use, and an optional per-link cost that only
+this class pays (its own tariffs, or money over value of time).
 """
 
 from __future__ import annotations
@@ -210,13 +211,17 @@ class UserClass:
     ``demand[i, j]`` is the flow from zone ``i`` to zone ``j`` (zone order of the
     network) in the class's own unit; ``pce`` converts one unit to capacity units
     (a truck = 2.5 passenger cars, a TEU = 1/40 of a train slot...). ``permitted`` is a
-    boolean mask over links (``None``: every link).
+    boolean mask over links (``None``: every link). ``fixed_cost`` is a per-link cost
+    this class pays on top of the shared ``t(v) + fixed_cost`` (its own tariffs, or money
+    over value of time), in the network's cost unit; it enters the objective as a linear
+    term, so the equilibrium stays the solution of one convex program.
     """
 
     name: str
     demand: np.ndarray
     pce: float = 1.0
     permitted: np.ndarray | None = None
+    fixed_cost: np.ndarray | None = None
 
     def checked(self, network: AssignmentNetwork) -> UserClass:
         """This class, with shapes and values checked against ``network``."""
@@ -239,4 +244,9 @@ class UserClass:
                     f"class {self.name!r}: permitted needs one flag per link "
                     f"({network.n_links}), got {permitted.shape}"
                 )
-        return UserClass(self.name, demand, float(self.pce), permitted)
+        fixed = None
+        if self.fixed_cost is not None:
+            fixed = _float_array(
+                f"class {self.name!r}: fixed_cost", self.fixed_cost, network.n_links
+            )
+        return UserClass(self.name, demand, float(self.pce), permitted, fixed)
