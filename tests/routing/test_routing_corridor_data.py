@@ -177,3 +177,17 @@ def test_geojson_has_a_line_per_link_leg_and_a_point_per_transfer(network, tmp_p
     import json
 
     assert len(json.loads(path.read_text())["features"]) == 2 * len(option.legs)
+
+
+def test_families_file_errors_are_actionable(tmp_path):
+    from instc._errors import DataError
+
+    bad = tmp_path / "families.toml"
+    bad.write_text('[x]\nlabel = "X"\nvia = [["A"], ["B"], ["C"], ["D"], ["E"]]\n')
+    with pytest.raises(DataError, match="ordered = true"):
+        load_families(bad)
+    bad.write_text('[x]\nlabel = "X"\nvia_points = [["A"]]\n')
+    with pytest.raises(DataError, match="unknown key"):
+        load_families(bad)
+    with pytest.raises(DataError, match="no such file"):
+        load_families(tmp_path / "missing.toml")

@@ -48,7 +48,7 @@ def network_as_of(network: Network, as_of: Any) -> Network:
     try:
         when = parse_as_of(as_of)
     except InstcError:
-        raise
+        raise  # already says what is wrong
     except (TypeError, ValueError) as exc:
         raise DataError(f"as_of {as_of!r}: not a date — give YYYY, YYYY-MM or YYYY-MM-DD") from exc
     if when == network.as_of:

@@ -80,6 +80,11 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
         via = tuple(
             (group,) if isinstance(group, str) else tuple(group) for group in spec.get("via", ())
         )
+        if len(via) > 4 and not spec.get("ordered", False):
+            raise DataError(
+                f"{file}: [{fid}] has {len(via)} via groups in any order ({len(via)}! "
+                "searches) — set ordered = true or use at most 4 groups"
+            )
         avoid = {kind: tuple(spec.get(key, ())) for key, kind in _AVOID_KEYS.items()}
         families.append(
             Family(
