@@ -135,6 +135,7 @@ def test_rasht_astara_replaces_the_truck_leg_in_the_rail_time(embedded: Network)
     )
     delta_h = after.totals.time_h - before.totals.time_h  # type: ignore[attr-defined]
     assert delta_h == pytest.approx(expected_delta_h, abs=1e-6)
+    assert delta_h < 0, "opening the railway must shorten the rail route"
     # "roughly the truck leg it replaces": within a day of the truck leg with its handlings
     assert abs(delta_h) < HOURS_PER_DAY + truck_h
 
