@@ -15,6 +15,7 @@ from instc.assignment import (
     all_or_nothing,
     assign,
     link_costs,
+    relative_gap,
     skim,
     skim_scipy,
 )
@@ -234,5 +235,12 @@ def test_classes_with_their_own_tariffs_each_reach_equilibrium() -> None:
         used = res.class_flows[uc.name] > 1e-6
         assert np.all(cost[used] <= cost.min() * (1 + 1e-8))
         assert res.class_flows[uc.name].sum() == pytest.approx(uc.demand.sum())
+    gap = relative_gap(
+        net,
+        [bulk, boxes],
+        [res.class_flows["bulk"], res.class_flows["container"]],
+        link_cost=res.costs,
+    )
+    assert gap == pytest.approx(res.relative_gap, abs=1e-12)
     with pytest.raises(DataError, match="fixed_cost"):
         assign(net, UserClass("x", od(1.0), fixed_cost=np.array([1.0])))

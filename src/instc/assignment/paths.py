@@ -177,15 +177,16 @@ def relative_gap(
     """Relative gap of given class flows: ``(sum x c - sum_od d SP_od) / sum x c``.
 
     ``class_flows`` are in each class's own unit and ``link_cost`` is the generalized
-    cost at the current total flow; demand is weighted by PCE, intrazonal and
-    unreachable demand are left out. Shortest paths come from :func:`skim_scipy`
-    (default) or the kernel, fresh for these costs.
+    cost at the current total flow (a class's own ``fixed_cost`` is added); demand is
+    weighted by PCE, intrazonal and unreachable demand are left out. Shortest paths
+    come from :func:`skim_scipy` (default) or the kernel, fresh for these costs.
     """
     total_cost = 0.0
     best = 0.0
     for uc, x in zip(classes, class_flows, strict=True):
-        costs = link_cost if uc.permitted is None else np.where(uc.permitted, link_cost, np.inf)
-        total_cost += float(np.dot(uc.pce * x, link_cost))
+        own = link_cost if uc.fixed_cost is None else link_cost + uc.fixed_cost
+        costs = own if uc.permitted is None else np.where(uc.permitted, own, np.inf)
+        total_cost += float(np.dot(uc.pce * x, own))
         sp = skim_scipy(network, costs) if use_scipy else skim(network, costs)
         d = uc.demand * uc.pce
         mask = np.isfinite(sp) & (d > 0)
