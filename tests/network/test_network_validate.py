@@ -146,6 +146,8 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
     ("pipeline cargo", both(cell("links", 9, "mode", "pipeline"), cell("nodes", 6, "kinds", "rail;road;pipeline"), cell("nodes", 5, "kinds", "rail;road;border;terminal;pipeline")), "links.csv", 9, "cargo", "only liquid"),
     ("extra cell", edit_text("projects.csv", "route,S3,,,", "route,S3,,,,extra"), "projects.csv", 2, None, "the row has 10 cells but the header has 9"),
     ("semicolon separated", edit_text("projects.csv", "project_id,name,kind,countries,description,source_ids,estimated,method,notes", "project_id;name;kind;countries;description;source_ids;estimated;method;notes"), "projects.csv", 1, None, "separated by ';', not commas"),
+    ("misnamed table file", lambda d: (d / "transfers.csv").rename(d / "transfer.csv"), "transfer.csv", None, None, "rename it to transfers.csv"),
+    ("gmns folder", lambda d: ((d / "nodes.csv").rename(d / "node.csv"), (d / "links.csv").rename(d / "link.csv")), "node.csv", None, None, "instc import gmns"),
     ("empty file", write_text("tariffs.csv", ""), "tariffs.csv", None, None, "the file is empty"),
     ("missing required file", lambda d: (d / "sources.csv").unlink(), "sources.csv", None, None, "required file is missing"),
     ("not utf-8", latin1_byte, "nodes.csv", 3, None, "not UTF-8"),

@@ -593,6 +593,37 @@ def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[P
                 )
 
 
+def _stray_files(directory: Path) -> list[Problem]:
+    """CSV files that look like a misnamed table (``transfer.csv``) or a GMNS export."""
+    known = {t.file for t in TABLES.values()}
+    names = sorted(p.name for p in directory.glob("*.csv") if p.name not in known)
+    problems = []
+    if {"node.csv", "link.csv"} <= set(names):
+        problems.append(
+            Problem(
+                "node.csv",
+                None,
+                None,
+                "this looks like a GMNS folder (node.csv, link.csv)",
+                f"convert it first: instc import gmns {directory} --out NEW_FOLDER",
+            )
+        )
+        names = [n for n in names if n not in ("node.csv", "link.csv", "config.csv")]
+    for name in names:
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        if close:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "not a table of the dataset, so it is not read",
+                    f"rename it to {close[0]}",
+                )
+            )
+    return problems
+
+
 def read_directory(path: str | Path) -> ParsedDirectory:
     """Read and check every table of the directory ``path``; never raises for bad data."""
     directory = Path(path)
@@ -614,6 +645,7 @@ def read_directory(path: str | Path) -> ParsedDirectory:
         return ParsedDirectory(tables, {}, tuple(problems), lines)
     for table in TABLES.values():
         tables[table.name], lines[table.name] = _read_table(table, directory, problems)
+    problems.extend(_stray_files(directory))
     parameters = _read_parameters(directory, problems)
     problems.extend(check_tables(tables, lines, parameters))
     # report in reading order: file by file (schema order), line by line
