@@ -114,8 +114,15 @@ def load_network(path: str | Path | None = None, *, as_of: Any = TODAY) -> Netwo
 
     ``as_of`` takes a ``date``/``datetime``, an ISO string (``"2030"``, ``"2030-06"``,
     ``"2030-06-01"``) or an int year; the default ``"today"`` is today's date, and
-    ``None`` keeps every link whatever its status. Raises
+    ``None`` keeps every link whatever its status. ``network.links`` holds the links
+    usable at that date plus the bool column ``expected``; ``network.all_links`` holds
+    every link with the schema's columns only. Raises
     :class:`~instc._errors.ValidationError` listing every problem in the data.
+
+    >>> from instc.network.load import load_network
+    >>> net = load_network(as_of="2026-01-01")  # the embedded dataset
+    >>> len(net.links) <= len(net.all_links)
+    True
     """
     from instc.network.model import Network
     from instc.network.timeline import parse_as_of
