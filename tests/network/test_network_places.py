@@ -65,7 +65,9 @@ def test_unknown_place_without_anything_close(net) -> None:  # type: ignore[no-u
 
 def test_normalise_name() -> None:
     assert normalise_name("Bandar-e Anzali") == normalise_name("bandar e anzali")
-    assert normalise_name("Sankt-Peterburg") == "санкт".replace("санкт", "") + "sanktpeterburg"
+    assert normalise_name("Sankt-Peterburg") == "sanktpeterburg"
+    assert normalise_name("Санкт-Петербург") == "санктпетербург"  # other scripts kept
+    assert normalise_name("Türkmenbaşy") == "turkmenbasy"
 
 
 def test_country_qualifier_does_not_invent_matches(net) -> None:  # type: ignore[no-untyped-def]
