@@ -156,12 +156,13 @@ def test_pairs_file_and_by_reach_the_report(tmp_path: Path) -> None:
     )
     out = tmp_path / "r.html"
     args = ["report", "--out", str(out), "-s", "rasht-astara", "--pairs", str(pairs)]
-    result = runner.invoke(app, [*args, "--as-of", AS_OF, "--by", "time"])
+    result = runner.invoke(app, [*args, "--as-of", AS_OF, "--by", "time", "--title", "Baku <test>"])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     table = text[text.index('id="scenario-rasht-astara"') :]
     rows = table.count('<tr class="changed"') + table.count('<tr class="unchanged"')
     assert rows == 1  # the one pair of the file
     assert "best option by time" in table and "family by time" in text
+    assert "<h1>Baku &lt;test&gt;</h1>" in text  # escaped
     result = runner.invoke(app, ["report", "--format", "png", "--out", str(tmp_path), *args[3:]])
     assert result.exit_code == 2 and "apply to the HTML report" in result.output

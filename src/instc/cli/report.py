@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="TOML file of [[pair]] tables for the scenario tables"),
         ] = None,
+        title: Annotated[str, typer.Option(help="title of the HTML report")] = (
+            "INSTC corridor report"
+        ),
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -71,6 +74,7 @@ def register(app: typer.Typer) -> None:
                 scenario or [],
                 fmt=fmt,
                 od=(origin, destination, cargo, by),
+                title=title,
                 pairs=pairs,
                 as_of=as_of,
                 data=data,
@@ -91,6 +95,7 @@ def _run(
     fmt: str,
     od: tuple[str, str, str, str],
     pairs: Path | None,
+    title: str,
     as_of: str | None,
     data: Path | None,
 ) -> tuple[Path, ...]:
@@ -135,5 +140,6 @@ def _run(
             cargo=cargo,
             by=by,
             pairs=od_pairs,
+            title=title,
         ),
     )

@@ -113,7 +113,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     return target
 
 
-def render_report(content: ReportContent) -> str:
+def render_report(content: ReportContent, *, title: str = "INSTC corridor report") -> str:
     """The HTML page for ``content`` (map, charts and tables rendered inline)."""
     from instc.reports.charts import family_figure, figure_svg, timeline_figure
     from instc.reports.html import render_html
@@ -122,6 +122,7 @@ def render_report(content: ReportContent) -> str:
     route = f"{content.origin_name} → {content.destination_name}"
     return render_html(
         content,
+        title=title,
         map_svg=corridor_map_svg(
             content.network,
             content.comparison.options,
@@ -155,6 +156,7 @@ def write_report(
     cargo: str = "container",
     by: str = "cost",
     pairs: Sequence[ODPair] | None = None,
+    title: str = "INSTC corridor report",
 ) -> Path:
     """Build the HTML report on ``network`` and write it atomically to ``path``.
 
@@ -173,7 +175,7 @@ def write_report(
         by=by,
         pairs=pairs,
     )
-    return write_atomic(target, render_report(content).encode("utf-8"))
+    return write_atomic(target, render_report(content, title=title).encode("utf-8"))
 
 
 def write_charts(

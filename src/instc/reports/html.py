@@ -246,6 +246,13 @@ def _pair_row(content: ReportContent, pair: Any) -> str:
     )
     family = f"{before} → {after}" if before != after else after
     cells.append(f"<td>{escape(family)}</td>")
+    moved = [f"+{x}" for x in pair.links_entered] + [f"−{x}" for x in pair.links_left]
+    cells.append(
+        f'<td class="num" title="{escape(" ".join(moved))}">'
+        f"+{len(pair.links_entered)} / −{len(pair.links_left)}</td>"
+        if moved
+        else '<td class="num">–</td>'
+    )
     css = "changed" if pair.changed else "unchanged"
     return f'<tr class="{css}">{"".join(cells)}</tr>'
 
@@ -287,10 +294,12 @@ def _scenario_section(content: ReportContent, number: int, section: ScenarioSect
         "is lower; – in the family column: the best route matches no corridor family.</p>"
         '<table class="diff"><thead><tr class="group"><th></th><th></th><th></th>'
         '<th colspan="3">cost (USD per unit)</th><th colspan="3">time (days)</th>'
-        '<th colspan="3">CO2e WTW (kg per unit)</th><th></th></tr>'
+        '<th colspan="3">CO2e WTW (kg per unit)</th><th></th><th></th></tr>'
         "<tr><th>pair</th><th>cargo</th><th>unit</th>"
         + '<th class="num">before</th><th class="num">after</th><th class="num">Δ</th>' * 3
-        + "<th>corridor family (best option)</th></tr></thead>"
+        + "<th>corridor family (best option)</th>"
+        + '<th class="num" title="links the best route starts / stops using">links + / −</th>'
+        + "</tr></thead>"
         + f"<tbody>{rows}</tbody></table></section>"
     )
 
