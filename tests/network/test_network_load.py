@@ -84,6 +84,8 @@ def test_bad_as_of_is_a_data_error(bad: object) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not found"):
         load_network(tmp_path / "nowhere")
+    with pytest.raises(DataError, match="is a file — give the folder that holds it"):
+        load_network(MINI / "nodes.csv")
 
 
 def test_invalid_directory_lists_every_problem(tmp_path: Path) -> None:

@@ -64,6 +64,10 @@ def load_tables(path: str | Path | None = None) -> ParsedDirectory:
     :class:`~instc._errors.DataError` when the directory does not exist.
     """
     directory = embedded_data_dir() if path is None else Path(path)
+    if directory.is_file():
+        raise DataError(
+            f"{directory}: is a file — give the folder that holds it ({directory.parent})"
+        )
     if not directory.is_dir():
         raise DataError(
             f"{directory}: dataset directory not found — give the folder that holds "
