@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from routing_cases import corridor
 from routing_toynet import make_network
 
-from instc._errors import NoRouteError
+from instc._errors import NoRouteError, UnknownNameError
 from instc.routing._search import build_problem, make_request
 from instc.routing.pareto import CRITERIA_3, pareto
 
@@ -70,7 +70,7 @@ def random_network(draw):
     return make_network(nodes=nodes, links=links, transfers=transfers, tariffs=tariffs)
 
 
-def brute_force_front(network, origin, destination):
+def brute_force_front(network, origin, destination, via=()):
     req = make_request(
         network,
         origin,
@@ -78,7 +78,7 @@ def brute_force_front(network, origin, destination):
         cargo="container",
         as_of=None,
         avoid=None,
-        via=(),
+        via=via,
         vessel_flag=None,
         rules=None,
     )
@@ -107,13 +107,15 @@ def brute_force_front(network, origin, destination):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(random_network())
-def test_pareto_equals_brute_force(network):
-    expected = brute_force_front(network, "P0", "P4")
+@given(random_network(), st.sampled_from([(), ("P2",), ("P3", "P1")]))
+def test_pareto_equals_brute_force(network, via):
+    expected = brute_force_front(network, "P0", "P4", via)
     try:
-        options = pareto(network, "P0", "P4")
+        options = pareto(network, "P0", "P4", via=via)
     except NoRouteError:
         assert expected == set()
+        return
+    except UnknownNameError:  # a via place with no link in this draw
         return
     got = [tuple(round(getattr(o.totals, c), 6) for c in CRITERIA_3) for o in options]
     assert len(got) == len(set(got)), "an option is reported twice"
@@ -138,3 +140,24 @@ def test_pareto_on_toy_corridor_contains_rail_and_road_options():
     assert options[0].link_ids == ("L1", "L2", "L3", "L4")
     with pytest.raises(NoRouteError):
         pareto(corridor(), "A", "E", avoid={"country": ["AZ"]})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_network(), st.integers(1, 4))
+def test_alternatives_are_valid_distinct_paths_best_first(network, k):
+    from instc.routing.alternatives import alternatives
+    from instc.routing.shortest import route
+
+    try:
+        options = alternatives(network, "P0", "P4", k=k)
+    except NoRouteError:
+        return
+    assert 1 <= len(options) <= k
+    assert options[0].totals.cost_usd == pytest.approx(route(network, "P0", "P4").totals.cost_usd)
+    costs = [o.totals.cost_usd for o in options]
+    assert costs == sorted(costs)
+    assert len({o.link_ids for o in options}) == len(options)
+    for o in options:
+        assert o.legs[0].from_node == "P0" and o.legs[-1].to_node == "P4"
+        for a, b in zip(o.legs, o.legs[1:], strict=False):
+            assert (a.to_node, a.to_layer) == (b.from_node, b.from_layer)
