@@ -136,10 +136,16 @@ class Comparison:
         return [o.to_dict() for o in self.options]
 
 
-def _sort_key(option: RouteOption, by: str) -> tuple[float, ...]:
+def _sort_key(option: RouteOption, by: str, vot_usd_per_h: float = 0.0) -> tuple[float, ...]:
     t = option.totals
-    main = {"cost": t.cost_usd, "time": t.time_h, "co2e": t.co2e_kg, "distance": t.distance_km}
-    return (main.get(by, t.cost_usd), t.cost_usd, t.time_h)
+    main = {
+        "cost": t.cost_usd,
+        "time": t.time_h,
+        "co2e": t.co2e_kg,
+        "distance": t.distance_km,
+        "generalised": t.cost_usd + vot_usd_per_h * t.time_h,
+    }
+    return (main[by], t.cost_usd, t.time_h)
 
 
 def compare(
@@ -169,7 +175,7 @@ def compare(
     key = normalise_by(by)
     fams = load_families() if families is None else tuple(families)
     # the caller's own input is checked once, so its errors are not blamed on a family
-    make_request(
+    req = make_request(
         network,
         origin,
         destination,
@@ -181,6 +187,15 @@ def compare(
         rules=rules,
         tonnes_per_unit=tonnes_per_unit,
     )
+    vot_usd_per_h = 0.0
+    if key == "generalised":
+        from instc.routing.costs import value_of_time
+        from instc.units import HOURS_PER_DAY
+
+        vot = value_of_time(
+            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+        )
+        vot_usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
     user_avoid = {k: tuple(v) for k, v in (avoid or {}).items()}
     options: list[RouteOption] = []
     missing: list[tuple[str, str]] = []
@@ -214,7 +229,9 @@ def compare(
                 raise DataError(
                     f"families.toml: [{fam.family_id}] {exc} — fix the family definition"
                 ) from exc
-            if best is None or _sort_key(option, key) < _sort_key(best, key):
+            if best is None or _sort_key(option, key, vot_usd_per_h) < _sort_key(
+                best, key, vot_usd_per_h
+            ):
                 best = option
         if best is None:
             missing.append((fam.family_id, reason))
@@ -228,7 +245,7 @@ def compare(
         raise NoRouteError(
             find_place(net, origin), find_place(net, destination), f"no family has a route ({why})"
         )
-    options.sort(key=lambda o: _sort_key(o, key))
+    options.sort(key=lambda o: _sort_key(o, key, vot_usd_per_h))
     return Comparison(
         by=key,
         options=tuple(options),
