@@ -94,22 +94,24 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
 
 
 def _option_table(option: RouteOption, title: str) -> Any:
+    """Legs as a table: full width shows names, the time split and source ids; a narrow
+    terminal gets ids, total hours and the number of sources."""
     from rich.table import Table
 
     from instc.cli._common import console
 
     wide = console.width >= 140
+    split = console.width >= 110
     table = Table(title=title, title_justify="left", show_lines=False)
-    columns = ["#", "mode", "from → to", "km", "move h", "wait h", "dwell h", "USD", "kg CO2e"]
-    if wide:
-        columns.append("sources")
+    hours = ["move h", "wait h", "dwell h"] if split else ["h"]
+    columns = ["#", "mode", "from → to", "km", *hours, "USD", "kg CO2e", "sources"]
     for name in columns:
         table.add_column(
             name, justify="left" if name in ("mode", "from → to", "sources") else "right"
         )
     for i, row in enumerate(_display_rows(option), 1):
         if row["kind"] == "transfer":
-            mode = "⇄ " + row["transfer"]
+            mode = ("⇄ " + row["transfer"]) if split else "⇄ " + row["transfer"].split()[0]
             where = row["from_name"] if wide else row["from"]
         else:
             mode = row["mode"] + (" ⊢border" if row["kind"] == "border" else "")
@@ -118,52 +120,55 @@ def _option_table(option: RouteOption, title: str) -> Any:
             )
         if row["expected"]:
             mode += " *"
-        cells = [
+        if split:
+            times = [_fmt(row[k], 1) for k in ("moving_h", "waiting_h", "dwell_h")]
+        else:
+            times = [_fmt(row["moving_h"] + row["waiting_h"] + row["dwell_h"], 1)]
+        ids = list(row["sources"])
+        if wide:
+            sources = ", ".join(ids[:5]) + (f" +{len(ids) - 5}" if len(ids) > 5 else "")
+        else:
+            sources = str(len(ids))
+        table.add_row(
             str(i),
             mode,
             where,
             _fmt(row["distance_km"]),
-            _fmt(row["moving_h"], 1),
-            _fmt(row["waiting_h"], 1),
-            _fmt(row["dwell_h"], 1),
+            *times,
             _fmt(row["cost_usd"]),
             _fmt(row["co2e_kg"], 1),
-        ]
-        if wide:
-            ids = list(row["sources"])
-            cells.append(", ".join(ids[:5]) + (f" +{len(ids) - 5}" if len(ids) > 5 else ""))
-        table.add_row(*cells)
+            sources,
+        )
     t = option.totals
-    total = [
+    table.add_row(
         "",
         "[bold]total[/]",
         f"[bold]{t.time_days:.1f} days[/]",
         f"[bold]{_fmt(t.distance_km)}[/]",
-        "",
-        "",
-        "",
+        *([""] * (len(hours) - 1)),
+        f"[bold]{_fmt(t.time_h, 1)}[/]" if not split else "",
         f"[bold]{_fmt(t.cost_usd)}[/]",
         f"[bold]{_fmt(t.co2e_kg, 1)}[/]",
-    ]
-    if wide:
-        total.append(f"TTW {_fmt(t.co2e_kg_ttw, 1)} kg")
-    table.add_row(*total)
+        f"TTW {_fmt(t.co2e_kg_ttw, 1)} kg" if wide else "",
+    )
     return table
 
 
-def _print_option(option: RouteOption, title: str) -> None:
+def _print_option(option: RouteOption, title: str, *, assumptions: bool = True) -> None:
     from instc.cli._common import console
 
     console.print(_option_table(option, title))
     console.print(
         f"  per {option.unit}: {_fmt(option.totals.cost_usd)} USD, "
         f"{option.totals.time_days:.1f} days, {_fmt(option.totals.co2e_kg, 1)} kg CO2e WTW "
-        f"({_fmt(option.totals.co2e_kg_ttw, 1)} TTW); * = relies on an expected project; "
-        "--json lists every source id",
+        f"({_fmt(option.totals.co2e_kg_ttw, 1)} TTW)"
+        + ("; * = relies on an expected project" if option.expected else "")
+        + "; --json lists every source id",
         highlight=False,
     )
-    for a in option.assumptions:
-        console.print(f"  [dim]• {a}[/]", highlight=False)
+    if assumptions:
+        for a in option.assumptions:
+            console.print(f"  [dim]• {a}[/]", highlight=False)
 
 
 def _print_account(option: RouteOption, units: float) -> None:
@@ -293,7 +298,9 @@ def register(app: typer.Typer) -> None:
         vessel_flag: str | None = _FLAG,
         families: Path | None = typer.Option(None, "--families", help="families TOML file"),
         tonnes_per_unit: float | None = _TPU,
-        legs: bool = typer.Option(False, "--legs", help="also print each family's legs"),
+        legs: bool = typer.Option(
+            True, "--legs/--no-legs", help="print each family's leg breakdown below the table"
+        ),
         as_json: bool = _JSON,
         geojson: Path | None = _GEOJSON,
         data: Path | None = _DATA,
@@ -440,4 +447,14 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
         console.print(f"  [yellow]no {fid} option:[/] {why}", highlight=False)
     if legs:
         for o in result.options:
-            _print_option(o, o.family_label or o.family or "")
+            _print_option(o, o.family_label or o.family or "", assumptions=False)
+        # assumptions once: those every option shares, then each family's own
+        shared = set.intersection(*(set(o.assumptions) for o in result.options))
+        console.print("[bold]assumptions[/]")
+        for a in result.options[0].assumptions:
+            if a in shared:
+                console.print(f"  [dim]• {a}[/]", highlight=False)
+        for o in result.options:
+            for a in o.assumptions:
+                if a not in shared:
+                    console.print(f"  [dim]• {o.family}: {a}[/]", highlight=False)
