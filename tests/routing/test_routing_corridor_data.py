@@ -191,3 +191,15 @@ def test_families_file_errors_are_actionable(tmp_path):
         load_families(bad)
     with pytest.raises(DataError, match="no such file"):
         load_families(tmp_path / "missing.toml")
+
+
+def test_a_disabled_rule_lets_any_flag_sail(network):
+    import dataclasses
+
+    from instc.routing.rules import default_rules
+
+    via_sea = [["link:s-makhachkala-anzali", "link:s-vcsc-irbaz", "link:s-vcsc-ir-caspian-port"]]
+    off = [dataclasses.replace(r, enabled=False) for r in default_rules()]
+    option = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN", rules=off)
+    assert not any("caspian_littoral_flag" in a for a in option.assumptions)
+    assert all(not leg.rules for leg in option.legs)
