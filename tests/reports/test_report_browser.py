@@ -109,6 +109,13 @@ def test_charts_and_tables_are_visible(scenario_page: Opened, content: Any) -> N
     changed = sum(p.changed for p in content.scenarios[0].diff.pairs)
     assert changed > 0
     assert page.locator("#scenario-rasht-astara tr.changed").count() == changed
+    # the scenario's map: the most changed pair's best route before and after
+    scenario_map = page.locator("#scenario-rasht-astara .scenario-map svg.corridor-map")
+    _visible_box(scenario_map)
+    routes = scenario_map.locator("path.route")
+    assert routes.count() == 2
+    for i in range(2):
+        _visible_box(routes.nth(i))
     links = page.locator("#sources ol.sources li a")
     assert links.count() > 50
     assert (links.first.get_attribute("href") or "").startswith("http")

@@ -21,7 +21,7 @@ from instc.reports.charts import (
     timeline_figure,
     timeline_segments,
 )
-from instc.reports.svgmap import Projection, corridor_map_svg
+from instc.reports.svgmap import Projection, corridor_map_svg, extent_of
 
 
 def test_timeline_segments_give_the_status_of_project_status_as_of(network: Any) -> None:
@@ -177,6 +177,24 @@ def test_scenario_table_shows_the_diff(parsed: _Tables, content: Any) -> None:
         assert row[-2] == (after if before == after else f"{before} → {after}")
         moved = (len(pair.links_entered), len(pair.links_left))
         assert row[-1] == (f"+{moved[0]} / −{moved[1]}" if any(moved) else "–")
+
+
+def test_scenario_map_pair_is_the_largest_cost_change(content: Any) -> None:
+    section = content.scenarios[0]
+    changed = [p for p in section.diff.pairs if p.changed and p.delta is not None]
+    assert section.highlight is max(changed, key=lambda p: abs(p.delta["cost_usd"]))
+    before, after = section.highlight_routes
+    # planning the pair again gives the diff's numbers on both sides
+    for option, totals in ((before, section.highlight.before), (after, section.highlight.after)):
+        for key, value in totals.items():
+            assert option.totals.to_dict()[key] == pytest.approx(value, rel=1e-9, abs=1e-9)
+    bbox = extent_of([before, after])
+    west, south, east, north = bbox
+    for leg in (*before.legs, *after.legs):
+        for lon, lat in (leg.from_lonlat, leg.to_lonlat):
+            assert west < lon < east and south < lat < north
+    projection = Projection(*bbox, width_px=900.0)
+    assert projection.height_px <= projection.width_px + 1e-6
 
 
 def test_comparison_table_shows_the_totals(parsed: _Tables, content: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,8 @@ from instc._errors import DataError
 
 if TYPE_CHECKING:
     from instc.network.model import Network
-    from instc.reports.content import ReportContent
+    from instc.reports.content import ReportContent, ScenarioSection
+    from instc.routing.results import RouteOption
     from instc.scenarios.diff import ODPair
     from instc.scenarios.schema import Scenario
 
@@ -120,9 +121,12 @@ def render_report(content: ReportContent, *, title: str = "INSTC corridor report
     from instc.reports.svgmap import corridor_map_svg
 
     route = f"{content.origin_name} → {content.destination_name}"
+    labels = content.comparison.short_labels
+    scenario_maps = [_scenario_map_svg(section, labels) for section in content.scenarios]
     return render_html(
         content,
         title=title,
+        scenario_map_svgs=scenario_maps,
         map_svg=corridor_map_svg(
             content.network,
             content.comparison.options,
@@ -143,6 +147,52 @@ def render_report(content: ReportContent, *, title: str = "INSTC corridor report
             timeline_figure(content.timeline, events=content.timeline_events, as_of=content.as_of),
             name="timeline-svg",
         ),
+    )
+
+
+# before: sky blue, after: vermillion (Okabe–Ito)
+BEFORE_AFTER_COLOURS = ("#56B4E9", "#D55E00")
+
+
+def _scenario_map_svg(section: ScenarioSection, family_labels: Mapping[str, str]) -> str:
+    """The changed pair's best route before and after, over the scenario's network."""
+    import dataclasses
+
+    from instc.reports.svgmap import corridor_map_svg, extent_of
+
+    if section.highlight_routes is None or section.network_after is None:
+        return ""
+    before, after = section.highlight_routes
+    labelled = (
+        dataclasses.replace(
+            before,
+            family=f"before-{before.family}",
+            family_label=_label("before", before, family_labels),
+        ),
+        dataclasses.replace(
+            after,
+            family=f"after-{after.family}",
+            family_label=_label("after", after, family_labels),
+        ),
+    )
+    return corridor_map_svg(
+        section.network_after,
+        labelled,
+        BEFORE_AFTER_COLOURS,
+        bbox=extent_of(labelled),
+        width_px=900.0,
+        title=f"Scenario {section.scenario.name}: best route before and after",
+        legend_title="Best route",
+    )
+
+
+def _label(when: str, option: RouteOption, family_labels: Mapping[str, str]) -> str:
+    t = option.totals
+    family = family_labels.get(option.family or "", option.family or "no corridor family")
+    unit = {"teu": "TEU"}.get(option.unit, option.unit)
+    return (
+        f"{when}: {family} — {t.cost_usd:,.0f} USD, {t.time_days:,.1f} d, "
+        f"{t.co2e_kg:,.0f} kg CO2e per {unit}"
     )
 
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from instc.network.model import Network
     from instc.reports.charts import PartyEvent, TimelineSegment
     from instc.routing.compare import Comparison
-    from instc.scenarios.diff import ODPair, ScenarioDiff
+    from instc.routing.results import RouteOption
+    from instc.scenarios.diff import ODPair, PairDiff, Planner, ScenarioDiff
     from instc.scenarios.schema import Scenario
 
 __all__ = ["CitedSource", "ReportContent", "ScenarioSection", "collect_report"]
@@ -26,12 +27,35 @@ DEFAULT_ORIGIN = "INNSA"  # Nhava Sheva
 DEFAULT_DESTINATION = "RU-MOSCOW"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScenarioSection:
-    """One scenario of the report and its effect on the OD pairs."""
+    """One scenario of the report and its effect on the OD pairs.
+
+    ``highlight`` is the pair whose best route changes the most in cost, with its best
+    option before and after (``None`` when no pair with a route on both sides changes);
+    ``network_after`` is the network the scenario gives.
+    """
 
     scenario: Scenario
     diff: ScenarioDiff
+    network_after: Network | None = None
+    highlight: PairDiff | None = None
+    highlight_routes: tuple[RouteOption, RouteOption] | None = None
+
+
+def _scenario_section(
+    network: Network, scenario: Scenario, diff: ScenarioDiff, planner: Planner
+) -> ScenarioSection:
+    from instc.scenarios.apply import apply_scenario
+
+    changed = [p for p in diff.pairs if p.changed and p.delta is not None and "cost_usd" in p.delta]
+    if not changed:
+        return ScenarioSection(scenario, diff)
+    pair = max(changed, key=lambda p: abs(p.delta["cost_usd"]) if p.delta else 0.0)
+    after_network = apply_scenario(network, scenario)
+    before = planner(network, pair.origin, pair.destination, pair.cargo)
+    after = planner(after_network, pair.origin, pair.destination, pair.cargo)
+    return ScenarioSection(scenario, diff, after_network, pair, (before, after))
 
 
 @dataclass(frozen=True)
@@ -137,7 +161,10 @@ def collect_report(
     status = project_status_as_of(network, network.as_of or dt.date.today())
     planner = route_planner(by=by)
     sections = tuple(
-        ScenarioSection(s, run_scenario(network, s, pairs=pairs, planner=planner)) for s in resolved
+        _scenario_section(
+            network, s, run_scenario(network, s, pairs=pairs, planner=planner), planner
+        )
+        for s in resolved
     )
 
     all_links = network.all_links if network.all_links is not None else network.links

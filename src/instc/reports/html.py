@@ -65,12 +65,12 @@ _JS = """
 document.querySelectorAll('tr[data-family]').forEach(function (row) {
   var family = row.getAttribute('data-family');
   row.addEventListener('mouseenter', function () {
-    document.querySelectorAll('svg.corridor-map .route').forEach(function (path) {
+    document.querySelectorAll('#map svg.corridor-map .route').forEach(function (path) {
       path.classList.toggle('dim', path.getAttribute('data-family') !== family);
     });
   });
   row.addEventListener('mouseleave', function () {
-    document.querySelectorAll('svg.corridor-map .route').forEach(function (path) {
+    document.querySelectorAll('#map svg.corridor-map .route').forEach(function (path) {
       path.classList.remove('dim');
     });
   });
@@ -270,7 +270,26 @@ def _cargo_unit(cargo: str) -> str:
     return CARGO_UNITS.get(cargo, cargo)
 
 
-def _scenario_section(content: ReportContent, number: int, section: ScenarioSection) -> str:
+def _scenario_map(content: ReportContent, section: ScenarioSection, svg: str) -> str:
+    pair = section.highlight
+    if pair is None or not svg:
+        return ""
+    names = content.place_names
+    route = (
+        f"{_short(names.get(pair.origin, pair.origin))} → "
+        f"{_short(names.get(pair.destination, pair.destination))}"
+    )
+    return (
+        f'<figure class="map-frame scenario-map">{svg}<figcaption>The pair this scenario '
+        f"changes most in cost, {escape(route)} ({escape(pair.cargo)}): its best route "
+        "before and after, over the scenario's network (dotted links are closed in it)."
+        "</figcaption></figure>"
+    )
+
+
+def _scenario_section(
+    content: ReportContent, number: int, section: ScenarioSection, map_svg: str = ""
+) -> str:
     scenario, diff = section.scenario, section.diff
     heading = scenario.name + (f" — {scenario.title}" if scenario.title else "")
     changed = sum(1 for p in diff.pairs if p.changed)
@@ -300,7 +319,9 @@ def _scenario_section(content: ReportContent, number: int, section: ScenarioSect
         + "<th>corridor family (best option)</th>"
         + '<th class="num" title="links the best route starts / stops using">links + / −</th>'
         + "</tr></thead>"
-        + f"<tbody>{rows}</tbody></table></section>"
+        + f"<tbody>{rows}</tbody></table>"
+        + _scenario_map(content, section, map_svg)
+        + "</section>"
     )
 
 
@@ -329,14 +350,17 @@ def render_html(
     detail_map_svg: str = "",
     family_chart_svg: str,
     timeline_chart_svg: str,
+    scenario_map_svgs: Sequence[str] = (),
     title: str = "INSTC corridor report",
 ) -> str:
     """The report page as a string (UTF-8 HTML5, no external references)."""
     from instc import __version__
 
     when = content.as_of.isoformat() if content.as_of else "all links (no date)"
+    maps = list(scenario_map_svgs) + [""] * (len(content.scenarios) - len(scenario_map_svgs))
     scenario_html = "".join(
-        _scenario_section(content, i, s) for i, s in enumerate(content.scenarios, start=1)
+        _scenario_section(content, i, s, m)
+        for i, (s, m) in enumerate(zip(content.scenarios, maps, strict=True), start=1)
     )
     if not content.scenarios:
         scenario_html = (

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from instc.network.model import Network
     from instc.routing.results import RouteOption
 
-__all__ = ["Projection", "corridor_map_svg", "projection_for"]
+__all__ = ["Projection", "corridor_map_svg", "extent_of", "projection_for"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,29 @@ def projection_for(
         north=max(lats) + pad_deg,
         width_px=width_px,
     )
+
+
+def extent_of(
+    options: Sequence[RouteOption],
+    *,
+    pad_deg: float = 2.5,
+    min_span_deg: tuple[float, float] = (16.0, 10.0),
+) -> tuple[float, float, float, float]:
+    """(west, south, east, north) around the options' legs, at least ``min_span_deg``
+    (lon, lat) wide so that a short route still shows its surroundings."""
+    points = [p for o in options for leg in o.legs for p in (leg.from_lonlat, leg.to_lonlat)]
+    if not points:
+        raise ValueError("no legs to frame")
+    west, east = min(p[0] for p in points) - pad_deg, max(p[0] for p in points) + pad_deg
+    south, north = min(p[1] for p in points) - pad_deg, max(p[1] for p in points) + pad_deg
+    south -= 0.15 * (north - south)  # room for the legends below the routes
+    grow_lon = max(0.0, min_span_deg[0] - (east - west)) / 2
+    grow_lat = max(0.0, min_span_deg[1] - (north - south)) / 2
+    west, east, south, north = west - grow_lon, east + grow_lon, south - grow_lat, north + grow_lat
+    # no taller than wide: a page-wide map of a north-south route would not fit a screen
+    kx = math.cos(math.radians((south + north) / 2.0))
+    grow_lon = max(0.0, (north - south) / kx - (east - west)) / 2
+    return (west - grow_lon, south, east + grow_lon, north)
 
 
 def _f(value: float) -> str:
@@ -183,7 +206,11 @@ def _routes_layer(
 
 
 def _nodes_layer(
-    network: Network, projection: Projection, labelled: Sequence[str], ends: Sequence[str]
+    network: Network,
+    projection: Projection,
+    labelled: Sequence[str],
+    ends: Sequence[str],
+    reserved: Sequence[tuple[float, float, float, float]] = (),
 ) -> list[str]:
     out = ['<g class="nodes">']
     names = {}
@@ -207,7 +234,7 @@ def _nodes_layer(
         '<g class="labels" font-size="10" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="3" '
         'paint-order="stroke" stroke-linejoin="round">'
     )
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[tuple[float, float, float, float]] = list(reserved)
     for node_id in dict.fromkeys(labelled):
         if node_id not in names:
             continue
@@ -302,6 +329,7 @@ def corridor_map_svg(
     width_px: float = 1000.0,
     title: str = "",
     legends: bool = True,
+    legend_title: str = "Route options by corridor family",
     label_kinds: Sequence[str] = (),
 ) -> str:
     """The map as one ``<svg class="corridor-map">``: the network, ``options`` drawn in
@@ -350,9 +378,9 @@ def corridor_map_svg(
             if wanted & set(kinds or ())
         ),
     ]
-    out.extend(_nodes_layer(network, projection, labelled, ends))
-    if legends:
-        out.extend(_legends(options, colours, w, h))
+    legend_svg, reserved = _legends(options, colours, w, h, legend_title) if legends else ([], [])
+    out.extend(_nodes_layer(network, projection, labelled, ends, reserved))
+    out.extend(legend_svg)
     out.append(
         f'<text x="{_f(w - 6)}" y="{_f(h - 6)}" font-size="9" fill="#666666" text-anchor="end">'
         "Outlines: Natural Earth (public domain); equirectangular projection</text>"
@@ -362,21 +390,26 @@ def corridor_map_svg(
 
 
 def _legends(
-    options: Sequence[RouteOption], colours: Sequence[str], w: float, h: float
-) -> list[str]:
+    options: Sequence[RouteOption], colours: Sequence[str], w: float, h: float, title: str
+) -> tuple[list[str], list[tuple[float, float, float, float]]]:
+    """The two legend boxes (route options bottom left, network links bottom right) and
+    the areas they cover, which labels must keep clear of."""
     family_entries = [
         (o.family_label or o.family or f"option {i + 1}", c)
         for i, (o, c) in enumerate(zip(options, colours, strict=True))
     ]
     longest = max((len(label) for label, _ in family_entries), default=10)
+    width = min(60 + 6.2 * longest, w - 220)
+    top = h - 34 - 16 * len(family_entries)
     out = _legend(
         [(label, colour, "") for label, colour in family_entries],
         10.0,
-        h - 34 - 16 * len(family_entries),
-        "Route options by corridor family",
-        min(60 + 6.2 * longest, w - 220),
+        top,
+        title,
+        width,
         stroke_px=3.0,
     )
+    boxes = [(10.0, top, 10.0 + width, h), (w - 190, h - 34 - 16 * 6, w, h)]
     network_entries = [
         ("rail", "#7F8C8D", ""),
         ("road", "#7F8C8D", ""),
@@ -388,4 +421,4 @@ def _legends(
     out.extend(
         _legend(network_entries, w - 190, h - 34 - 16 * 6, "Network links", 180, stroke_px=1.4)
     )
-    return out
+    return out, boxes
