@@ -165,3 +165,26 @@ def test_the_harness_catches_requests_console_and_errors(browser: Any, tmp_path:
         assert len(opened.errors) == 1 and "missingFunction" in opened.errors[0]
     finally:
         opened.page.close()
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome", "returncode"), [("true", "1 error", 1), ("", "1 skipped", 0)]
+)
+def test_missing_chromium_fails_on_ci_and_skips_elsewhere(
+    ci: str, outcome: str, returncode: int
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INSTC_CHROMIUM": "/nonexistent/chromium", "CI": ci}
+    test = f"{__file__}::test_the_harness_catches_requests_console_and_errors"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == returncode and outcome in result.stdout, result.stdout[-2000:]
+    assert "/nonexistent/chromium not found" in result.stdout
