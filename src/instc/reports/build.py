@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from instc._errors import DataError
+from instc.reports.charts import unit_label
 
 if TYPE_CHECKING:
     from instc.network.model import Network
@@ -189,7 +190,7 @@ def _scenario_map_svg(section: ScenarioSection, family_labels: Mapping[str, str]
 def _label(when: str, option: RouteOption, family_labels: Mapping[str, str]) -> str:
     t = option.totals
     family = family_labels.get(option.family or "", option.family or "no corridor family")
-    unit = {"teu": "TEU"}.get(option.unit, option.unit)
+    unit = unit_label(option.unit)
     return (
         f"{when}: {family} — {t.cost_usd:,.0f} USD, {t.time_days:,.1f} d, "
         f"{t.co2e_kg:,.0f} kg CO2e per {unit}"
@@ -255,7 +256,7 @@ def write_charts(
         network, origin or DEFAULT_ORIGIN, destination or DEFAULT_DESTINATION, cargo=cargo, by=by
     )
     first = comparison.options[0]
-    unit = {"teu": "TEU"}.get(first.unit, first.unit)
+    unit = unit_label(first.unit)
     title = f"{first.legs[0].from_name.split(',')[0]} → {first.legs[-1].to_name}, per {unit}"
     timeline = timeline_figure(
         timeline_segments(network), events=party_events(network), as_of=network.as_of

@@ -32,6 +32,7 @@ __all__ = [
     "party_events",
     "timeline_figure",
     "timeline_segments",
+    "unit_label",
 ]
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -293,7 +294,15 @@ def timeline_figure(
     return fig
 
 
-_UNIT_LABELS = {"teu": "TEU", "t": "t", "truck": "truck", "pax": "pax"}
+def unit_label(unit: str) -> str:
+    """How a cargo unit is written in headings.
+
+    >>> unit_label("teu"), unit_label("t")
+    ('TEU', 't')
+    """
+    return "TEU" if unit == "teu" else unit
+
+
 _METRICS = (
     ("cost_usd", "cost (USD per {unit})", 1.0),
     ("time_h", "time (days)", 1.0 / 24.0),
@@ -307,7 +316,7 @@ def family_figure(comparison: Comparison, *, title: str = "") -> Figure:
     from matplotlib.figure import Figure
 
     options = list(comparison.options)
-    unit = _UNIT_LABELS.get(options[0].unit, options[0].unit) if options else "unit"
+    unit = unit_label(options[0].unit) if options else "unit"
     labels = [comparison.short_labels.get(o.family or "", o.family_label or "") for o in options]
     order = [o.family or "" for o in options]
     colours = [family_colour(o.family, order) for o in options]

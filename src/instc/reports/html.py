@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from instc.reports.charts import unit_label
+
 if TYPE_CHECKING:
     from instc.reports.content import ReportContent, ScenarioSection
 
@@ -76,8 +78,6 @@ document.querySelectorAll('tr[data-family]').forEach(function (row) {
   });
 });
 """
-
-_UNIT_LABELS = {"teu": "TEU", "t": "t", "truck": "truck", "pax": "pax"}
 
 
 def _num(value: float | None, digits: int = 0, *, signed: bool = False) -> str:
@@ -147,7 +147,7 @@ def _short(name: str) -> str:
 def _comparison_section(content: ReportContent, chart_svg: str) -> str:
     comparison = content.comparison
     options = comparison.options
-    unit = _UNIT_LABELS.get(options[0].unit, options[0].unit) if options else "unit"
+    unit = unit_label(options[0].unit) if options else "unit"
     best = options[0].totals if options else None
     rows = []
     for option, colour in zip(options, content.family_colours, strict=True):
@@ -225,7 +225,7 @@ def _timeline_section(content: ReportContent, chart_svg: str) -> str:
 
 def _pair_row(content: ReportContent, pair: Any) -> str:
     names = content.place_names
-    unit = _UNIT_LABELS.get(_cargo_unit(pair.cargo), pair.cargo)
+    unit = unit_label(_cargo_unit(pair.cargo))
     cells = [
         f"<td>{escape(_short(names.get(pair.origin, pair.origin)))} → "
         f"{escape(_short(names.get(pair.destination, pair.destination)))}</td>",
