@@ -304,3 +304,19 @@ def test_unknown_place_and_no_route_raise(network: Any) -> None:
         collect_report(network, origin="Atlantis")
     with pytest.raises((NoRouteError, DataError)):
         collect_report(network, origin="INNSA", destination="RU-MOSCOW", cargo="passenger")
+
+
+def test_findings_name_the_best_family_per_criterion(content: Any) -> None:
+    from instc.reports.html import findings
+
+    options = content.comparison.options
+    labels = content.comparison.short_labels
+    found = {criterion: (label, value) for criterion, label, value in findings(content)}
+    for criterion, key in (
+        ("cheapest", "cost_usd"),
+        ("fastest", "time_h"),
+        ("lowest CO2e", "co2e_kg"),
+    ):
+        label, value = found[criterion]
+        assert value == min(getattr(o.totals, key) for o in options)
+        assert label in {labels[o.family] for o in options if getattr(o.totals, key) == value}

@@ -51,6 +51,7 @@ td.better { color:#0a7a3e; } td.worse { color:#b3261e; }
 .tag { display:inline-block; font-size:11px; padding:0 6px; border-radius:8px;
        background:#fff3cd; color:#7a5a00; margin-left:4px; }
 .status { display:inline-block; font-size:12px; padding:0 6px; border-radius:8px; color:#fff; }
+ul.findings { margin:6px 0 10px; }
 .cards { display:flex; flex-wrap:wrap; gap:10px; margin:10px 0; }
 .card { border:1px solid var(--line); border-radius:6px; padding:8px 14px; min-width:150px; }
 .card b { display:block; font-size:20px; }
@@ -166,7 +167,8 @@ def _comparison_section(content: ReportContent, chart_svg: str) -> str:
             f'<td class="num">{_num(len(option.legs))}</td></tr>'
         )
     missing = "".join(
-        f"<li><b>{escape(fid)}</b>: {escape(reason)}</li>" for fid, reason in comparison.missing
+        f"<li><b>{escape(comparison.short_labels.get(fid, fid))}</b>: {escape(reason)}</li>"
+        for fid, reason in comparison.missing
     )
     return (
         '<section id="comparison"><h2>3. Route families compared</h2>'
@@ -174,7 +176,8 @@ def _comparison_section(content: ReportContent, chart_svg: str) -> str:
         f"one {escape(unit)} of {escape(content.cargo)}: the best option of each family by "
         f"{escape(comparison.by)}, door to door (freight, charges, waiting, dwell and border "
         "time; CO2e well-to-wheel, ISO 14083).</p>"
-        f'<figure id="family-chart">{chart_svg}<figcaption>Cost, time and CO2e per '
+        + _findings(content)
+        + f'<figure id="family-chart">{chart_svg}<figcaption>Cost, time and CO2e per '
         f"{escape(unit)} by corridor family; hatched bars rest on a forecast opening."
         "</figcaption></figure>"
         "<table><thead><tr><th>corridor family</th>"
@@ -185,6 +188,44 @@ def _comparison_section(content: ReportContent, chart_svg: str) -> str:
         + (f"<p class='note'>No route for:</p><ul class='note'>{missing}</ul>" if missing else "")
         + "</section>"
     )
+
+
+def findings(content: ReportContent) -> list[tuple[str, str, float]]:
+    """(criterion, family label, value) of the best family by cost, time and CO2e."""
+    options = content.comparison.options
+    if not options:
+        return []
+    labels = content.comparison.short_labels
+    out = []
+    for criterion, key in (
+        ("cheapest", "cost_usd"),
+        ("fastest", "time_h"),
+        ("lowest CO2e", "co2e_kg"),
+    ):
+        best = min(options, key=lambda o: getattr(o.totals, key))
+        out.append(
+            (
+                criterion,
+                labels.get(best.family or "", best.family_label or ""),
+                getattr(best.totals, key),
+            )
+        )
+    return out
+
+
+def _findings(content: ReportContent) -> str:
+    options = content.comparison.options
+    unit = unit_label(options[0].unit) if options else "unit"
+    texts = {
+        "cheapest": lambda v: f"{_num(v)} USD/{unit}",
+        "fastest": lambda v: f"{_num(v / 24.0, 1)} days",
+        "lowest CO2e": lambda v: f"{_num(v)} kg CO2e/{unit}",
+    }
+    items = "".join(
+        f"<li><b>{escape(criterion)}</b>: {escape(label)} ({escape(texts[criterion](value))})</li>"
+        for criterion, label, value in findings(content)
+    )
+    return f'<ul class="findings">{items}</ul>' if items else ""
 
 
 def _timeline_section(content: ReportContent, chart_svg: str) -> str:
