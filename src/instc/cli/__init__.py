@@ -40,13 +40,16 @@ def demo() -> None:
 
 def main() -> None:
     """Entry point: run the app, turning instc errors into one red line and exit 2."""
+    from rich.markup import escape
+
     from instc._errors import InstcError
     from instc.cli._common import err_console
 
     try:
         app()
     except InstcError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        fail_line = f"[bold red]error:[/] {escape(str(exc))}"
+        err_console.print(fail_line, highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
