@@ -244,3 +244,50 @@ def test_classes_with_their_own_tariffs_each_reach_equilibrium() -> None:
     assert gap == pytest.approx(res.relative_gap, abs=1e-12)
     with pytest.raises(DataError, match="fixed_cost"):
         assign(net, UserClass("x", od(1.0), fixed_cost=np.array([1.0])))
+
+
+def test_mixed_bpr_and_conical_links() -> None:
+    # a road (BPR) and a terminal-bound rail line (conical) between the same zones
+    net = AssignmentNetwork.from_arrays(
+        from_node=[0, 0],
+        to_node=[1, 1],
+        free_flow_time=[10.0, 11.0],
+        capacity=[100.0, 120.0],
+        alpha=[0.15, 4.0],
+        beta=[4.0, 0.0],
+        zone_nodes=[0, 1],
+        vdf=["bpr", "conical"],
+    )
+    assert net.vdf == "mixed" and net.is_conical.tolist() == [False, True]
+
+    def excess(x1: float) -> float:
+        c = link_costs(net, np.array([x1, 400.0 - x1]))
+        return float(c[0] - c[1])
+
+    x1 = brentq(excess, 0.0, 400.0, xtol=1e-12)
+    res = assign(net, od(400.0), gap=1e-12, max_iter=500)
+    assert res.flows[0] == pytest.approx(x1, rel=1e-7)
+    # the conical link: t0 (2 + sqrt(a^2 (1-x)^2 + b^2) - a (1-x) - b), b = 7/6
+    x = res.flows[1] / 120.0
+    b = (2 * 4.0 - 1) / (2 * 4.0 - 2)
+    expected = 11.0 * (2 + np.sqrt(16 * (1 - x) ** 2 + b**2) - 4 * (1 - x) - b)
+    assert res.times[1] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(DataError, match="needs alpha > 1"):
+        AssignmentNetwork.from_arrays(
+            from_node=[0],
+            to_node=[1],
+            free_flow_time=[1.0],
+            capacity=[1.0],
+            alpha=[0.5],
+            zone_nodes=[0],
+            vdf=["conical"],
+        )
+    with pytest.raises(DataError, match="unknown vdf 'akcelik'"):
+        AssignmentNetwork.from_arrays(
+            from_node=[0],
+            to_node=[1],
+            free_flow_time=[1.0],
+            capacity=[1.0],
+            zone_nodes=[0],
+            vdf="akcelik",
+        )

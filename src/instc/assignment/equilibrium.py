@@ -52,13 +52,19 @@ _CONJUGATE_CAP = 1.0 - 1e-6  # CFW mixing weight below 1 (M&L 2013 use 1 - delta
 Progress = Callable[[IterationRecord], None]
 
 
+def _params(network: AssignmentNetwork) -> tuple[np.ndarray, ...]:
+    return (
+        network.free_flow_time,
+        network.capacity,
+        network.alpha,
+        network.beta,
+        network.is_conical,
+    )
+
+
 def link_times(network: AssignmentNetwork, flows: np.ndarray) -> np.ndarray:
     """VDF time of every link at total ``flows``."""
-    if network.vdf == "conical":
-        return _vdf.conical_time(flows, network.free_flow_time, network.capacity, network.alpha)
-    return _vdf.bpr_time(
-        flows, network.free_flow_time, network.capacity, network.alpha, network.beta
-    )
+    return _vdf.link_time(flows, *_params(network))
 
 
 def link_costs(network: AssignmentNetwork, flows: np.ndarray) -> np.ndarray:
@@ -67,13 +73,7 @@ def link_costs(network: AssignmentNetwork, flows: np.ndarray) -> np.ndarray:
 
 
 def _derivative(network: AssignmentNetwork, flows: np.ndarray) -> np.ndarray:
-    if network.vdf == "conical":
-        return _vdf.conical_derivative(
-            flows, network.free_flow_time, network.capacity, network.alpha
-        )
-    return _vdf.bpr_derivative(
-        flows, network.free_flow_time, network.capacity, network.alpha, network.beta
-    )
+    return _vdf.link_derivative(flows, *_params(network))
 
 
 def beckmann_objective(network: AssignmentNetwork, flows: np.ndarray) -> float:
@@ -84,14 +84,7 @@ def beckmann_objective(network: AssignmentNetwork, flows: np.ndarray) -> float:
     >>> round(beckmann_objective(net, np.array([100.0])), 6)  # 10 (100 + 0.15 * 100 / 5)
     1030.0
     """
-    if network.vdf == "conical":
-        integral = _vdf.conical_integral(
-            flows, network.free_flow_time, network.capacity, network.alpha
-        )
-    else:
-        integral = _vdf.bpr_integral(
-            flows, network.free_flow_time, network.capacity, network.alpha, network.beta
-        )
+    integral = _vdf.link_integral(flows, *_params(network))
     return float(np.sum(integral) + np.dot(network.fixed_cost, flows))
 
 
@@ -106,20 +99,14 @@ def _line_search(
     active = dv != 0
     if not np.any(active):
         return 0.0 if extra_slope >= 0 else 1.0
-    fft = network.free_flow_time[active]
-    cap, al, be = network.capacity[active], network.alpha[active], network.beta[active]
+    params = [p[active] for p in _params(network)]
     fixed = network.fixed_cost[active]
     va, da = v[active], dv[active]
-    conical = network.vdf == "conical"
 
     def slope(tau: float) -> tuple[float, float]:
         x = np.maximum(va + tau * da, 0.0)
-        if conical:
-            t = _vdf.conical_time(x, fft, cap, al)
-            dt = _vdf.conical_derivative(x, fft, cap, al)
-        else:
-            t = _vdf.bpr_time(x, fft, cap, al, be)
-            dt = _vdf.bpr_derivative(x, fft, cap, al, be)
+        t = _vdf.link_time(x, *params)
+        dt = _vdf.link_derivative(x, *params)
         return float(np.dot(t + fixed, da)) + extra_slope, float(np.dot(dt, da * da))
 
     g0, _ = slope(0.0)

@@ -53,7 +53,8 @@ class AssignmentNetwork:
     from_node, to_node:
         0-based node indices (int64) in ``range(n_nodes)``.
     free_flow_time, capacity, alpha, beta:
-        VDF parameters (``vdf``: "bpr" or "conical"; conical ignores ``beta``).
+        VDF parameters; ``vdf`` is "bpr", "conical" or "mixed" (then ``conical`` masks
+        the conical links). Conical ignores ``beta``.
     fixed_cost:
         A flow-independent cost added to the link time (tolls, distance terms), in the
         same unit as ``free_flow_time``.
@@ -79,6 +80,14 @@ class AssignmentNetwork:
     vdf: str = "bpr"
     node_ids: np.ndarray | None = field(default=None, repr=False)
     name: str = "network"
+    conical: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def is_conical(self) -> np.ndarray:
+        """Per link: ``True`` where the conical function applies (else BPR)."""
+        if self.conical is not None:
+            return self.conical
+        return np.full(self.n_links, self.vdf == "conical")
 
     @classmethod
     def from_arrays(
@@ -94,7 +103,7 @@ class AssignmentNetwork:
         zone_nodes: Sequence[int] | np.ndarray,
         no_through: Sequence[bool] | np.ndarray | None = None,
         n_nodes: int | None = None,
-        vdf: str = "bpr",
+        vdf: str | Sequence[str] = "bpr",
         node_ids: Sequence[int] | np.ndarray | None = None,
         name: str = "network",
     ) -> AssignmentNetwork:
@@ -114,19 +123,26 @@ class AssignmentNetwork:
         n = top if n_nodes is None else int(n_nodes)
         if n_links and (min(a.min(), b.min()) < 0 or top > n):
             raise DataError(f"node indices must lie in 0..{n - 1}")
-        if vdf not in VDF_NAMES:
-            raise DataError(f"unknown vdf {vdf!r} — use one of {', '.join(VDF_NAMES)}")
+        kinds = np.array([vdf] * n_links if isinstance(vdf, str) else list(vdf), dtype=object)
+        if kinds.shape != (n_links,):
+            raise DataError(f"vdf: expected one name or {n_links} (one per link)")
+        unknown = sorted({str(k) for k in kinds} - set(VDF_NAMES))
+        if unknown:
+            raise DataError(f"unknown vdf {unknown[0]!r} — use one of {', '.join(VDF_NAMES)}")
+        conical = kinds == "conical"
+        summary = "conical" if conical.all() and n_links else "mixed" if conical.any() else "bpr"
         fft = _float_array("free_flow_time", free_flow_time, n_links)
         cap = _float_array("capacity", capacity, n_links)
         al = _float_array("alpha", alpha, n_links)
         be = _float_array("beta", beta, n_links)
         fixed = _float_array("fixed_cost", fixed_cost, n_links)
-        flow_dependent = (al > 0) & (fft > 0) & ((be > 0) | (vdf == "conical"))
+        flow_dependent = (al > 0) & (fft > 0) & ((be > 0) | conical)
         if np.any(flow_dependent & (cap <= 0)):
             bad = int(np.flatnonzero(flow_dependent & (cap <= 0))[0])
             raise DataError(f"capacity: link {bad} has capacity 0 but a flow-dependent time")
-        if vdf == "conical" and np.any(flow_dependent & (al <= 1)):
-            raise DataError("alpha: the conical function needs alpha > 1 on every link")
+        if np.any(conical & (al <= 1)):
+            bad = int(np.flatnonzero(conical & (al <= 1))[0])
+            raise DataError(f"alpha: link {bad} is conical and needs alpha > 1, got {al[bad]}")
         zones = np.asarray(zone_nodes, dtype=np.int64)
         if zones.ndim != 1 or (zones.size and (zones.min() < 0 or zones.max() >= n)):
             raise DataError(f"zone_nodes must be node indices in 0..{n - 1}")
@@ -140,7 +156,22 @@ class AssignmentNetwork:
         ids = None if node_ids is None else np.asarray(node_ids)
         if ids is not None and ids.shape != (n,):
             raise DataError(f"node_ids needs one label per node ({n}), got {ids.shape}")
-        return cls(a, b, fft, cap, al, be, fixed, zones, blocked, n, vdf, ids, name)
+        return cls(
+            a,
+            b,
+            fft,
+            cap,
+            al,
+            be,
+            fixed,
+            zones,
+            blocked,
+            n,
+            summary,
+            ids,
+            name,
+            conical if summary == "mixed" else None,
+        )
 
     @classmethod
     def from_labels(

@@ -22,6 +22,8 @@ Conical (Spiess 1990, Transportation Science 24(2)): with ``x = v / cap`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 __all__ = [
@@ -32,6 +34,9 @@ __all__ = [
     "conical_derivative",
     "conical_integral",
     "conical_time",
+    "link_derivative",
+    "link_integral",
+    "link_time",
 ]
 
 VDF_NAMES = ("bpr", "conical")
@@ -131,3 +136,67 @@ def conical_integral(
     root = capacity * (root_integral(np.ones_like(s1)) - root_integral(s1))
     linear = (2.0 - b) * flow - alpha * (flow - flow**2 / (2.0 * capacity))
     return free_flow_time * (linear + root)
+
+
+def _mixed(
+    bpr: Callable[..., FloatArray],
+    conical: Callable[..., FloatArray],
+    flow: FloatArray,
+    free_flow_time: FloatArray,
+    capacity: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    is_conical: FloatArray,
+) -> FloatArray:
+    out = bpr(flow, free_flow_time, capacity, alpha, beta)
+    if is_conical.any():
+        m = is_conical
+        out[m] = conical(flow[m], free_flow_time[m], capacity[m], alpha[m])
+    return out
+
+
+def link_time(
+    flow: FloatArray,
+    free_flow_time: FloatArray,
+    capacity: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    is_conical: FloatArray,
+) -> FloatArray:
+    """Time of each link with its own function: conical where ``is_conical``, else BPR."""
+    return _mixed(bpr_time, conical_time, flow, free_flow_time, capacity, alpha, beta, is_conical)
+
+
+def link_derivative(
+    flow: FloatArray,
+    free_flow_time: FloatArray,
+    capacity: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    is_conical: FloatArray,
+) -> FloatArray:
+    """d t / d v of each link (conical where ``is_conical``, else BPR)."""
+    return _mixed(
+        bpr_derivative,
+        conical_derivative,
+        flow,
+        free_flow_time,
+        capacity,
+        alpha,
+        beta,
+        is_conical,
+    )
+
+
+def link_integral(
+    flow: FloatArray,
+    free_flow_time: FloatArray,
+    capacity: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    is_conical: FloatArray,
+) -> FloatArray:
+    """Integral from 0 to ``flow`` of each link's time (its Beckmann term)."""
+    return _mixed(
+        bpr_integral, conical_integral, flow, free_flow_time, capacity, alpha, beta, is_conical
+    )
