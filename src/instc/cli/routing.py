@@ -230,6 +230,11 @@ def register(app: typer.Typer) -> None:
         avoid_border: list[str] | None = _AVOID_BORDER,
         via: list[str] | None = _VIA,
         k: int = typer.Option(1, "--k", help="number of really different routes"),
+        max_overlap: float = typer.Option(
+            0.9,
+            "--max-overlap",
+            help="with --k: most of a route's km allowed on earlier ones' links",
+        ),
         units: float | None = typer.Option(
             None, "--units", help="also account a shipment of this many units (ISO 14083)"
         ),
@@ -264,7 +269,11 @@ def register(app: typer.Typer) -> None:
                 "tonnes_per_unit": tonnes_per_unit,
             }
             if k > 1:
-                options = list(alternatives(network, origin, destination, k=k, **common))
+                options = list(
+                    alternatives(
+                        network, origin, destination, k=k, max_overlap=max_overlap, **common
+                    )
+                )
             else:
                 options = [route(network, origin, destination, **common)]
             _write_geojson(options, geojson)

@@ -17,8 +17,9 @@ Moving time is the link's ``time_h`` or ``length_km`` over its speed (the link's
 ``speed_kmh``, else ``speed.<layer>_kmh``, else ``speed.<mode>_kmh``). Road legs longer
 than a day's driving add the rest (``road.driving_h_per_day``) as dwell. Waiting for a
 scheduled service is half the combined headway of the services running on the link at
-``as_of`` (``services.csv``); links without a service wait ``waiting.<mode>_h`` when that
-parameter exists, else nothing. Freight cost comes from the most specific tariff
+``as_of`` (``services.csv``; a service lists the links where cargo boards it, so the wait
+is counted once per boarding); links without a service wait ``waiting.<mode>_h`` when
+that parameter exists, else nothing. Freight cost comes from the most specific tariff
 (``link_id``, then mode + country of the link's ``from_node``, then of its ``to_node``, then
 mode), plus fixed link charges (Suez dues), transfer handling and border charges.
 Emissions follow :mod:`instc.emissions.iso14083`.
