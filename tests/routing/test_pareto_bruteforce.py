@@ -10,7 +10,7 @@ from routing_cases import corridor
 from routing_toynet import make_network
 
 from instc._errors import NoRouteError, UnknownNameError
-from instc.routing._search import build_problem, make_request
+from instc.routing._search import build_problem, make_request, place_simple
 from instc.routing.pareto import CRITERIA_3, pareto
 
 PLACES = ["P0", "P1", "P2", "P3", "P4"]
@@ -89,16 +89,18 @@ def brute_force_front(network, origin, destination, via=()):
         out_edges.setdefault(s, []).append(e)
     vectors = []
 
-    def dfs(node, seen, acc):
+    def dfs(node, seen, acc, path):
         if node == problem.target:
-            vectors.append(tuple(acc))
+            # with via points only routes that enter every place once count
+            if not via or place_simple(req, problem, path):
+                vectors.append(tuple(acc))
             return
         for e in out_edges.get(node, []):
             v = int(problem.dst[e])
             if v not in seen:
-                dfs(v, seen | {v}, acc + w[:, e])
+                dfs(v, seen | {v}, acc + w[:, e], [*path, e])
 
-    dfs(problem.source, {problem.source}, np.zeros(3))
+    dfs(problem.source, {problem.source}, np.zeros(3), [])
     front = set()
     for v in vectors:
         if not any(all(o[i] <= v[i] for i in range(3)) and o != v for o in vectors):

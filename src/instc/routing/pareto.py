@@ -68,7 +68,18 @@ def pareto(
     )
     problem = build_problem(req)
     weights = np.vstack([problem.weights(req.graph.weights(c)) for c in CRITERIA_3])
-    paths = pareto_paths(problem, weights)
+    place_of = None
+    if req.via:
+        # with via points a walk could go out and back between stages: labels then
+        # remember the places they passed and never enter one twice
+        g = req.graph
+        index = {p: i for i, p in enumerate(sorted(g.place_nodes))}
+        real = np.asarray([index[p] for p in g.node_place], dtype=np.int64)
+        place_of = [-1] * problem.n
+        for node in range(problem.n):
+            if node < (len(req.via) + 1) * g.n_nodes:
+                place_of[node] = int(real[node % g.n_nodes])
+    paths = pareto_paths(problem, weights, place_of=place_of)
     if not paths:
         raise no_route(req)
     options = [make_option(req, problem, p, by="pareto") for p in paths]
@@ -112,8 +123,16 @@ def _lower_bounds(
     return out, seeds
 
 
-def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
-    """Problem-edge paths of the Pareto set; ``weights`` is (3 criteria, edges), >= 0."""
+def pareto_paths(
+    problem: Problem, weights: np.ndarray, *, place_of: list[int] | None = None
+) -> list[list[int]]:
+    """Problem-edge paths of the Pareto set; ``weights`` is (3 criteria, edges), >= 0.
+
+    With ``place_of`` (a place index per node, -1 for none) only paths that enter each
+    place once count: a label carries the set of places it passed, and one label beats
+    another only when it is no worse on every criterion *and* passed no place the other
+    did not (Martins' algorithm with an elementary-path resource).
+    """
     if weights.shape[0] != 3:
         raise ValueError("pareto_paths works on exactly three criteria")
     order = np.argsort(problem.src, kind="stable")
@@ -130,6 +149,10 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
     target = problem.target
     # seeds: feasible vectors (the single-criterion optima) prune labels they strictly beat
 
+    elementary = place_of is not None
+    if elementary:
+        seeds = []  # the unconstrained optima may pass a place twice: not feasible here
+    masks: list[int] = []
     vecs: list[tuple[float, float, float]] = []
     node_of: list[int] = []
     pred: list[int] = []
@@ -161,7 +184,7 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
                 return True
         return False
 
-    def add(a: float, b: float, c: float, node: int, p: int, e: int) -> None:
+    def add(a: float, b: float, c: float, node: int, p: int, e: int, mask: int = 0) -> None:
         la = lb0[node]
         if la == np.inf or pruned(a + la, b + lb1[node], c + lb2[node]):
             return
@@ -171,12 +194,12 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
         else:
             for j in labels:
                 o = vecs[j]
-                if o[0] <= a and o[1] <= b and o[2] <= c:
+                if o[0] <= a and o[1] <= b and o[2] <= c and not (masks[j] & ~mask):
                     return
             keep = []
             for j in labels:
                 o = vecs[j]
-                if a <= o[0] and b <= o[1] and c <= o[2]:
+                if a <= o[0] and b <= o[1] and c <= o[2] and not (mask & ~masks[j]):
                     alive[j] = False
                 else:
                     keep.append(j)
@@ -184,6 +207,7 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
         i = len(vecs)
         vec = (a, b, c)
         vecs.append(vec)
+        masks.append(mask)
         node_of.append(node)
         pred.append(p)
         via_edge.append(e)
@@ -205,8 +229,22 @@ def pareto_paths(problem: Problem, weights: np.ndarray) -> list[list[int]]:
         # an option settled since this label was queued may beat it already
         if pruned(va + lb0[u], vb + lb1[u], vc + lb2[u]):
             continue
+        if not elementary:
+            for k in range(ptr[u], ptr[u + 1]):
+                add(va + w0[k], vb + w1[k], vc + w2[k], heads[k], i, edge_ids[k])
+            continue
+        assert place_of is not None
+        mask, here = masks[i], place_of[u]
         for k in range(ptr[u], ptr[u + 1]):
-            add(va + w0[k], vb + w1[k], vc + w2[k], heads[k], i, edge_ids[k])
+            v = heads[k]
+            there = place_of[v]
+            new_mask = mask
+            if there >= 0 and there != here:
+                bit = 1 << there
+                if mask & bit:
+                    continue  # would enter a place a second time
+                new_mask = mask | bit
+            add(va + w0[k], vb + w1[k], vc + w2[k], v, i, edge_ids[k], new_mask)
 
     paths = []
     for i in done_ids:
