@@ -142,6 +142,7 @@ class _Builder:
     index: dict[tuple[Any, ...], int] = field(default_factory=dict)
     elements: dict[str, _Element] = field(default_factory=dict)
     node_place: dict[str, str] = field(default_factory=dict)
+    transfer_ids: dict[int, str] = field(default_factory=dict)
 
     def link(self, key: tuple[Any, ...], a: str, b: str, element: _Element, rail: bool) -> int:
         if key not in self.index:
@@ -252,12 +253,12 @@ def _build_network(
                     transfers, pf, lf, lt, spec.cargo, float(g.dwell_h[e]), g.transfer_kind[e]
                 )
                 row = _records(transfers.iloc[[r]])[0]
-                tid = f"transfer:{pf}/{row['from_layer']}-{row['to_layer']}"
-                if any(
-                    k[0] == "transfer" and k[1] != r and b.element_of[i] == tid
-                    for k, i in b.index.items()
-                ):
-                    tid = f"{tid}#{r}"  # two rows for the same layers at one place
+                tid = b.transfer_ids.get(r)
+                if tid is None:
+                    tid = f"transfer:{pf}/{row['from_layer']}-{row['to_layer']}"
+                    if tid in b.transfer_ids.values():
+                        tid = f"{tid}#{r}"  # two rows for the same layers at one place
+                    b.transfer_ids[r] = tid
                 el = _Element(
                     tid,
                     "transfer",

@@ -16,6 +16,8 @@ from typing import Any
 
 import typer
 
+from instc.cli.assign_corridor import corridor as _corridor
+
 assign_app = typer.Typer(
     name="assign",
     help="Static user-equilibrium assignment (AON, MSA, FW, CFW, BFW).",
@@ -170,6 +172,9 @@ def _print_summary(summary: dict[str, Any], result: Any, out: Path | None) -> No
         )
     if out is not None:
         console.print(f"link flows written to {out}", highlight=False)
+
+
+assign_app.command("corridor")(_corridor)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,198 @@
+"""``instc assign corridor``: a year's freight at user equilibrium on the corridor.
+
+Only Typer is imported here; the dataset and the engine load inside the command.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import typer
+
+
+def corridor(
+    year: int = typer.Option(2030, "--year", help="demand year (the network is taken as of it)"),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="bundled scenario name or path to a scenario .toml"
+    ),
+    demand_level: str = typer.Option("mode", "--demand", help="low, mode or high volume"),
+    algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="aon, msa, fw, cfw or bfw"),
+    gap: float = typer.Option(1e-4, "--gap", help="target relative gap"),
+    max_iter: int = typer.Option(500, "--max-iter", help="iteration limit"),
+    top: int = typer.Option(10, "--top", help="how many saturated elements to list"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
+) -> None:
+    """Assign a year's corridor freight and name the links, borders and terminals that
+    saturate first, with the sources of their capacities."""
+    from instc.cli.assign import _errors_as_red_line
+
+    with _errors_as_red_line():
+        from instc._errors import DataError
+        from instc.assignment.corridor import assign_corridor
+        from instc.network.load import load_network
+
+        if top < 1:
+            raise DataError(f"--top {top}: give at least 1")
+        network = load_network(as_of=year)
+        if scenario is not None:
+            from instc.scenarios import apply_scenario, find_scenario
+
+            network = apply_scenario(network, find_scenario(scenario))
+        options: dict[str, Any] = {
+            "year": year,
+            "demand_level": demand_level,
+            "scenario": scenario,
+            "method": algorithm,
+            "gap": gap,
+            "max_iter": max_iter,
+        }
+        if json_out:
+            result = assign_corridor(network, **options)
+            from instc.cli._common import print_json
+
+            data = result.to_dict()
+            data["saturated"] = data["saturated"] if top == 10 else _records(result, top)
+            print_json(data)
+            return
+        result = _with_progress(network, options)
+        _print(result, top)
+
+
+def _records(result: Any, top: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = result.saturated(top).to_dict(orient="records")
+    for r in rows:
+        r["capacity_source_ids"] = list(r["capacity_source_ids"])
+    return rows
+
+
+def _with_progress(network: Any, options: dict[str, Any]) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from instc.assignment.corridor import assign_corridor
+    from instc.cli._common import err_console
+
+    gap = float(options["gap"])
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("iter {task.fields[iteration]}  gap {task.fields[gap]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(
+            f"corridor {options['year']} {options['method']}", total=1.0, iteration=0, gap="-"
+        )
+        first: list[float] = []
+
+        def report(record: Any) -> None:
+            g = record.relative_gap
+            if math.isfinite(g) and g > 0:
+                if not first:
+                    first.append(max(g, gap * 10))
+                done = math.log(first[0] / g) / math.log(first[0] / gap) if gap > 0 else 0.0
+                bar.update(task, completed=min(max(done, 0.0), 1.0))
+            bar.update(task, iteration=record.iteration, gap=f"{g:.2e}")
+
+        return assign_corridor(network, progress=report, **options)
+
+
+def _mt(tonnes: float) -> str:
+    return "-" if not math.isfinite(tonnes) else f"{tonnes / 1e6:,.2f}"
+
+
+def _print(result: Any, top: int) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console, err_console
+
+    d = result.demand
+    t = d.total
+    where = f", scenario {result.scenario}" if result.scenario else ""
+    console.print(
+        f"[bold]Corridor freight {result.year}{where}[/]: {_mt(d.total_t)} Mt/yr "
+        f"({d.level}; range {_mt(t.low_t)}–{_mt(t.high_t)} Mt) from {t.method}, "
+        f"sources {', '.join(t.source_ids) or '-'}",
+        highlight=False,
+    )
+    sat = result.saturated(top)
+    table = Table(title=f"The {len(sat)} most saturated links, borders and terminals")
+    for col, just in (
+        ("#", "right"),
+        ("element", "left"),
+        ("name", "left"),
+        ("V/C", "right"),
+        ("volume Mt/yr", "right"),
+        ("capacity", "left"),
+        ("delay h", "right"),
+        ("capacity sources", "left"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for i, row in sat.iterrows():
+        table.add_row(
+            str(i + 1),
+            row["element_id"],
+            row["name"],
+            f"{row['volume_capacity']:.2f}",
+            _mt(row["volume_t_per_year"]),
+            row["capacity"],
+            f"{row['delay_h']:,.1f}",
+            ", ".join(row["capacity_source_ids"]),
+        )
+    console.print(table)
+    if sat.empty:
+        console.print("no capacitated element carries flow", highlight=False)
+
+    fam = result.family_totals()
+    ft = Table(title="Route-family shares (tonnes)")
+    ft.add_column("family")
+    ft.add_column("Mt/yr", justify="right")
+    ft.add_column("share", justify="right")
+    for _, row in fam.iterrows():
+        ft.add_row(row["family"], _mt(row["volume_t"]), f"{row['share']:.1%}")
+    rest = d.total_t - float(fam["volume_t"].sum())
+    if rest > 1e-6 * d.total_t:
+        ft.add_row("(no family)", _mt(rest), f"{rest / d.total_t:.1%}")
+    console.print(ft)
+
+    ot = Table(title="OD pairs: equilibrium vs free flow (per unit)")
+    for col in (
+        "class",
+        "origin -> destination",
+        "Mt/yr",
+        "time d free",
+        "time d eq",
+        "money USD free",
+        "money USD eq",
+        "gen. cost USD free",
+        "gen. cost USD eq",
+        "rise",
+    ):
+        ot.add_column(col, justify="left" if col[0] in "co" else "right")
+    for _, r in result.od_costs.iterrows():
+        free, eq = r["free_generalised_usd"], r["eq_generalised_usd"]
+        ot.add_row(
+            f"{r['class']} ({r['unit']})",
+            f"{r['origin']} -> {r['destination']}",
+            _mt(r["volume_t"]),
+            f"{r['free_time_h'] / 24:.1f}",
+            f"{r['eq_time_h'] / 24:.1f}",
+            f"{r['free_money_usd']:,.0f}",
+            f"{r['eq_money_usd']:,.0f}",
+            f"{free:,.0f}",
+            f"{eq:,.0f}",
+            f"{(eq / free - 1):+.1%}" if free > 0 else "-",
+        )
+    console.print(ot)
+    a = result.assignment
+    console.print(
+        f"{result.capacitated} capacitated elements, {result.uncapacitated} without a "
+        f"capacity figure (uncapacitated); {a.method} gap {a.relative_gap:.1e} after "
+        f"{a.iterations} iterations, {a.seconds:.1f} s",
+        highlight=False,
+    )
+    if not a.converged:
+        err_console.print(
+            f"[yellow]warning:[/] target gap {a.target_gap:g} not reached — raise --max-iter",
+            highlight=False,
+        )
