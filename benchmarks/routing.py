@@ -242,7 +242,7 @@ def main() -> None:
     args = parser.parse_args()
     corridor(args.repeat)
     if not args.skip_grid:
-        grid(args.grid_side, max(3, args.repeat // 10))
+        grid(args.grid_side, max(5, args.repeat // 5))
 
 
 if __name__ == "__main__":
