@@ -1,0 +1,56 @@
+"""``instc assign corridor``: names bottlenecks with sources; one red line on bad input."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from instc.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: object):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "250"})
+    assert "Traceback" not in result.output
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_year_2030_names_bottlenecks_with_sources() -> None:
+    data = json.loads(invoke("assign", "corridor", "--year", "2030", "--json").stdout)
+    top = data["saturated"][0]
+    assert top["volume_capacity"] > 0 and top["capacity_source_ids"]
+    table = invoke("assign", "corridor", "--year", "2030")
+    assert table.exit_code == 0, table.output
+    assert "most saturated" in table.output
+    assert top["element_id"] in table.output
+    assert top["capacity_source_ids"][0] in table.output
+    assert "uncapacitated" in table.output
+
+
+def test_scenario_and_top() -> None:
+    result = invoke(
+        "assign",
+        "corridor",
+        "--year",
+        "2030",
+        "--scenario",
+        "rasht-astara",
+        "--json",
+        "--top",
+        "3",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["scenario"] == "rasht-astara" and len(data["saturated"]) == 3
+
+
+def test_bad_input_is_one_red_line() -> None:
+    for args in (("--demand", "huge"), ("--scenario", "no-such-scenario"), ("--top", "0")):
+        result = invoke("assign", "corridor", *args)
+        assert result.exit_code == 2, result.output
+        lines = [x for x in result.output.splitlines() if x.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:"), result.output

@@ -1,0 +1,94 @@
+"""Corridor OD demand: year volumes from demand.csv, class/OD splits of corridor.toml."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from instc._errors import DataError
+from instc.assignment.corridor_demand import corridor_demand, load_corridor_spec, year_volume
+from instc.network.load import load_network
+from instc.network.model import Network
+
+
+@pytest.fixture(scope="module")
+def net2030() -> Network:
+    return load_network(as_of=2030)
+
+
+def _row(net: Network, demand_id: str) -> float:
+    d = net.tables["demand"]
+    return float(d.loc[d["demand_id"] == demand_id, "volume"].iloc[0])
+
+
+def test_year_row_keeps_range(net2030: Network) -> None:
+    v = year_volume(net2030, scope="instc-total", year=2030)
+    # instc-total-2030t: 41 Mt (Savelyev) or 45 Mt (Sputnik India); no low -> mode
+    assert (v.low_t, v.mode_t, v.high_t) == (41e6, 41e6, 45e6)
+    assert v.demand_ids == ("instc-total-2030t",)
+    assert "F163" in v.source_ids
+
+
+def test_interpolates_between_rows(net2030: Network) -> None:
+    v = year_volume(net2030, scope="instc-total", year=2027)
+    # 2024 actual (20 / 20.5 / -) -> 2030 target (- / 41 / 45), halfway
+    assert v.mode_t == pytest.approx(0.5 * (20.5e6 + 41e6))
+    assert v.low_t == pytest.approx(0.5 * (20e6 + 41e6))
+    assert v.high_t == pytest.approx(0.5 * (20.5e6 + 45e6))
+    assert "interpolation" in v.method
+
+
+def test_outside_the_rows_takes_the_nearest(net2030: Network) -> None:
+    v = year_volume(net2030, scope="instc-total", year=2010)
+    assert v.mode_t == 14.5e6 and "nearest" in v.method
+
+
+def test_od_volumes_add_up_and_convert_units(net2030: Network) -> None:
+    d = corridor_demand(net2030, year=2030, level="high")
+    assert d.total_t == 45e6
+    assert sum(o.volume_t for o in d.ods) == pytest.approx(45e6)
+    tonnes_per_teu = net2030.parameters["cargo"]["tonnes_per_teu"]["value"]
+    for o in d.ods:
+        if o.cargo == "container":
+            assert o.volume == pytest.approx(o.volume_t / tonnes_per_teu)
+        if o.cargo in ("bulk", "liquid"):
+            assert o.volume == o.volume_t
+
+
+def test_derived_class_shares_match_the_demand_rows(net2030: Network) -> None:
+    _, classes = load_corridor_spec()
+    share = {c.name: c.share for c in classes}
+    road = _row(net2030, "instc-road-2023f") / _row(net2030, "instc-total-2023f")
+    assert share["truck"] == pytest.approx(road, abs=1e-4)
+    # IRISL: 337 kt in 4 months of 2022 over the 2022 total
+    assert share["container"] == pytest.approx(
+        3 * 337_000 / _row(net2030, "instc-total-2022"), abs=1e-4
+    )
+    for c in classes:
+        assert c.basis in ("source", "derived", "estimate") and c.method and c.od_method
+        if c.basis != "estimate":
+            assert c.source_ids
+
+
+def test_scenario_demand_growth_is_used(net2030: Network) -> None:
+    demand = net2030.tables["demand"].copy()
+    demand.loc[demand["scope"] == "instc-total", "volume"] *= 2
+    grown = dataclasses.replace(net2030, tables={**net2030.tables, "demand": demand})
+    assert corridor_demand(grown, year=2030).total_t == 2 * 41e6
+
+
+def test_bad_spec_is_an_actionable_error(tmp_path: Path, net2030: Network) -> None:
+    bad = tmp_path / "corridor.toml"
+    bad.write_text(
+        '[demand]\nscope = "instc-total"\n[class.bulk]\ncargo = "bulk"\nshare = 0.5\n'
+        'basis = "estimate"\nmethod = "m"\nod_method = "m"\n'
+        'ods = [{ origin = "RU-MOSCOW", destination = "IRBND", share = 1.0 }]\n'
+    )
+    with pytest.raises(
+        DataError, match=r"corridor.toml: class shares sum to 0.5 — they must sum to 1"
+    ):
+        corridor_demand(net2030, year=2030, spec_path=bad)
+    with pytest.raises(DataError, match="use low, mode or high"):
+        corridor_demand(net2030, year=2030, level="huge")

@@ -1,0 +1,152 @@
+"""Corridor user equilibrium: invariants against free flow, monotonicity, conservation,
+capacity conversions and the pinned JSON shape."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from instc._errors import DataError
+from instc.assignment.corridor import CorridorAssignment, assign_corridor, capacity_t_per_year
+from instc.network.load import load_network
+from instc.network.model import Network
+
+GAP = 1e-5
+
+
+@pytest.fixture(scope="module")
+def net2030() -> Network:
+    return load_network(as_of=2030)
+
+
+@pytest.fixture(scope="module")
+def base(net2030: Network) -> CorridorAssignment:
+    return assign_corridor(net2030, year=2030, gap=GAP, max_iter=2000)
+
+
+def test_capacity_conversions_by_hand(net2030: Network) -> None:
+    p = net2030.parameters["cargo"]
+    wagon, teu = p["tonnes_per_wagon"]["value"], p["tonnes_per_teu"]["value"]
+    train = p["tonnes_per_train"]["value"]
+    assert capacity_t_per_year(net2030, 200, "wagon", per="day")[0] == 200 * wagon * 365
+    assert capacity_t_per_year(net2030, 100_000, "teu")[0] == 100_000 * teu
+    assert capacity_t_per_year(net2030, 56_210, "train")[0] == 56_210 * train
+    assert capacity_t_per_year(net2030, 7 * 27, "wagon", per="week")[0] == pytest.approx(
+        27 * wagon * 365
+    )
+    assert capacity_t_per_year(net2030, 5, "t")[0] == 5
+    with pytest.raises(DataError, match="capacity unit 'barrel'"):
+        capacity_t_per_year(net2030, 1, "barrel")
+
+
+def test_capacities_in_the_result(base: CorridorAssignment) -> None:
+    e = base.elements.set_index("element_id")
+    # borders.csv IR-TM-SARAKHS rail: 200 wagons/day x 65 t x 365
+    assert e.loc["border:IR-TM-SARAKHS/rail", "capacity_t_per_year"] == 200 * 65 * 365
+    # services.csv alat-turkmenbashi-ferry: 7/week x 27 wagons x 65 t x 365/7
+    assert e.loc["link:f-alat-turkmenbashi", "capacity_t_per_year"] == pytest.approx(27 * 65 * 365)
+    assert base.capacitated + base.uncapacitated == len(e)
+    assert base.capacitated == int(e["capacity_t_per_year"].notna().sum()) > 0
+
+
+def test_tiny_demand_is_free_flow(net2030: Network) -> None:
+    tiny = assign_corridor(net2030, year=2030, demand_scale=1e-9, gap=GAP)
+    assert float(np.nanmax(tiny.elements["volume_capacity"])) < 1e-6
+    od = tiny.od_costs
+    np.testing.assert_allclose(od["eq_generalised_usd"], od["free_generalised_usd"], rtol=1e-6)
+    np.testing.assert_allclose(od["eq_time_h"], od["free_time_h"], rtol=1e-6)
+
+
+def test_doubling_demand_never_lowers_an_od_cost(
+    net2030: Network, base: CorridorAssignment
+) -> None:
+    double = assign_corridor(net2030, year=2030, demand_scale=2.0, gap=GAP, max_iter=2000)
+    a = base.od_costs["eq_generalised_usd"].to_numpy()
+    b = double.od_costs["eq_generalised_usd"].to_numpy()
+    assert np.all(b >= a * (1 - 1e-4))
+    assert np.all(a >= base.od_costs["free_generalised_usd"].to_numpy() * (1 - 1e-9))
+    assert (
+        double.saturated(1)["volume_capacity"].iloc[0]
+        > base.saturated(1)["volume_capacity"].iloc[0]
+    )
+
+
+def test_flow_conservation_per_od(base: CorridorAssignment) -> None:
+    frame = base.assignment.to_frame()
+    for od in base.demand.ods:
+        flows = base.assignment.class_flows[f"{od.class_name}:{od.origin}>{od.destination}"]
+        balance: dict[str, float] = defaultdict(float)
+        for a, b, f in zip(frame["from_node"], frame["to_node"], flows, strict=True):
+            balance[a] -= f
+            balance[b] += f
+        origin, dest = f"zone:{od.origin}", f"zone:{od.destination}"
+        assert balance.pop(origin) == pytest.approx(-od.volume, rel=1e-9)
+        assert balance.pop(dest) == pytest.approx(od.volume, rel=1e-9)
+        assert max(abs(v) for v in balance.values()) <= 1e-9 * od.volume
+
+
+def test_uncapacitated_elements_are_never_saturated(base: CorridorAssignment) -> None:
+    sat = base.saturated(len(base.elements))
+    assert sat["capacity_t_per_year"].notna().all()
+    uncap = set(base.elements.loc[base.elements["capacity_t_per_year"].isna(), "element_id"])
+    assert uncap and not uncap & set(sat["element_id"])
+    assert list(sat["volume_capacity"]) == sorted(sat["volume_capacity"], reverse=True)
+
+
+def test_family_shares_are_fractions_of_each_od(base: CorridorAssignment) -> None:
+    f = base.family_shares
+    assert ((f["share"] >= 0) & (f["share"] <= 1)).all()
+    per_od = f.groupby(["class", "origin", "destination"])["share"].sum()
+    assert (per_od > 0.99).all()  # every OD's flow runs on some family
+    totals = base.family_totals()
+    assert totals["volume_t"].sum() <= base.demand.total_t * (1 + 1e-9) * len(totals)
+
+
+def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
+    data = json.loads(json.dumps(base.to_dict()))
+    assert list(data) == [
+        "year",
+        "as_of",
+        "scenario",
+        "demand",
+        "assignment",
+        "elements",
+        "saturated",
+        "family_shares",
+        "od_costs",
+    ]
+    assert len(data["saturated"]) == 10
+    assert set(data["saturated"][0]) == {
+        "element_id",
+        "kind",
+        "name",
+        "mode",
+        "volume_t_per_year",
+        "capacity_t_per_year",
+        "capacity",
+        "capacity_source_ids",
+        "busiest_direction",
+        "busiest_volume_t_per_year",
+        "free_flow_time_h",
+        "congested_time_h",
+        "volume_capacity",
+        "delay_h",
+    }
+    assert all(row["capacity_source_ids"] for row in data["saturated"])
+    assert set(data["od_costs"][0]) >= {
+        "class",
+        "origin",
+        "destination",
+        "free_time_h",
+        "eq_time_h",
+        "free_generalised_usd",
+        "eq_generalised_usd",
+    }
+    assert set(data["family_shares"][0]) == {"family", "volume_t", "share"}
+    assert data["elements"] == {
+        "capacitated": base.capacitated,
+        "uncapacitated": base.uncapacitated,
+    }
