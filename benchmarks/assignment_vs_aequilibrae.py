@@ -271,13 +271,16 @@ def main() -> None:
     )
     parser.add_argument("--skims", nargs="*", default=["Berlin-Center"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skim-repeat", type=int, default=10, help="repeats of the (short) skim runs"
+    )
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     print(machine(), flush=True)
     for name in args.networks:
         print(run_assignment(args.tntp, name, args.gap, args.repeat, cores), flush=True)
     for name in args.skims:
-        print(run_skims(args.tntp, name, args.repeat, cores), flush=True)
+        print(run_skims(args.tntp, name, args.skim_repeat, cores), flush=True)
 
 
 if __name__ == "__main__":
