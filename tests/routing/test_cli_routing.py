@@ -90,9 +90,15 @@ def test_route_k_prints_a_list_and_compare_pareto_print_lists(tmp_path):
     assert result.exit_code == 0, result.output
     options = json.loads(result.stdout)
     assert len(options) >= 5
+    best = options[0]["totals"]
     for option in options:
+        delta = option.pop("delta_to_best")
+        assert set(delta) == TOTAL_KEYS
+        for key, value in delta.items():
+            assert value == pytest.approx(option["totals"][key] - best[key])
         _check_option(option)
         assert option["family"]
+        assert delta["cost_usd"] >= 0  # sorted by cost
     collection = json.loads(geo.read_text())
     assert collection["type"] == "FeatureCollection"
     assert {f["properties"]["family"] for f in collection["features"]} == {

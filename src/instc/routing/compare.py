@@ -133,7 +133,17 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def to_list(self) -> list[dict[str, Any]]:
-        return [o.to_dict() for o in self.options]
+        """The options as JSON dicts, each with ``delta_to_best`` (its totals minus the
+        first option's)."""
+        if not self.options:
+            return []
+        best = self.options[0].totals.to_dict()
+        out = []
+        for o in self.options:
+            d = o.to_dict()
+            d["delta_to_best"] = {k: v - best[k] for k, v in d["totals"].items()}
+            out.append(d)
+        return out
 
 
 def _sort_key(option: RouteOption, by: str, vot_usd_per_h: float = 0.0) -> tuple[float, ...]:
