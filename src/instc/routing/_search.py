@@ -587,21 +587,27 @@ def no_route(req: Request) -> NoRouteError:
     free = dataclasses.replace(req, avoid=Avoid(), via=(), vessel_flag=None)
     if not reachable(free):
         return NoRouteError(o, d, _unconstrained_reason(req))
-    culprits: list[str] = []
+    culprits: list[str] = []  # each: 'constraint' plus an optional explanation
     for kind, value in req.avoid.items():
         if reachable(dataclasses.replace(req, avoid=req.avoid.without(kind, value))):
-            culprits.append(f"avoid {kind} {value}")
+            culprits.append(f"'avoid {kind} {value}'")
     for i, wp in enumerate(req.via):
         if reachable(dataclasses.replace(req, via=req.via[:i] + req.via[i + 1 :])):
-            culprits.append(f"via {wp.label}")
+            why = ""
+            if not wp.nodes and not wp.edges:
+                why = (
+                    f" (nothing there carries {g.cargo} {where}: not open yet, closed or "
+                    "not for this cargo)"
+                )
+            culprits.append(f"'via {wp.label}'{why}")
     if req.vessel_flag is not None and reachable(dataclasses.replace(req, vessel_flag=None)):
         names = ", ".join(r.rule_id for r in req.rules if not r.allows(req.vessel_flag))
-        culprits.append(f"rule {names} (vessel flag {req.vessel_flag} not allowed)")
+        culprits.append(f"'rule {names}' (vessel flag {req.vessel_flag} not allowed)")
     if len(culprits) == 1:
-        return NoRouteError(o, d, f"the constraint '{culprits[0]}' cut the last path — drop it")
+        return NoRouteError(o, d, f"the constraint {culprits[0]} cut the last path — drop it")
     if culprits:
-        listed = "', '".join(culprits)
-        return NoRouteError(o, d, f"each of '{listed}' cuts the last path — drop one of them")
+        listed = ", ".join(culprits)
+        return NoRouteError(o, d, f"each of {listed} cuts the last path — drop one of them")
     return NoRouteError(
         o, d, "the constraints together cut every path, none alone — relax several of them"
     )
