@@ -462,7 +462,7 @@ def assign_corridor(
     demand_scale: float = 1.0,
     scenario: str | None = None,
     method: str = "bfw",
-    gap: float = 1e-4,
+    gap: float = 1e-6,
     max_iter: int = 500,
     progress: Callable[[IterationRecord], None] | None = None,
     spec_path: str | Path | None = None,

@@ -18,7 +18,7 @@ def corridor(
     ),
     demand_level: str = typer.Option("mode", "--demand", help="low, mode or high volume"),
     algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="aon, msa, fw, cfw or bfw"),
-    gap: float = typer.Option(1e-4, "--gap", help="target relative gap"),
+    gap: float = typer.Option(1e-6, "--gap", help="target relative gap"),
     max_iter: int = typer.Option(500, "--max-iter", help="iteration limit"),
     top: int = typer.Option(10, "--top", help="how many saturated elements to list"),
     json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
@@ -109,6 +109,7 @@ def _print(result: Any, top: int) -> None:
     d = result.demand
     t = d.total
     where = f", scenario {result.scenario}" if result.scenario else ""
+    where += f", network as of {result.as_of}"
     console.print(
         f"[bold]Corridor freight {result.year}{where}[/]: {_mt(d.total_t)} Mt/yr "
         f"({d.level}; range {_mt(t.low_t)}–{_mt(t.high_t)} Mt) from {t.method}, "
@@ -191,6 +192,12 @@ def _print(result: Any, top: int) -> None:
         f"{a.iterations} iterations, {a.seconds:.1f} s",
         highlight=False,
     )
+    if a.unreachable_pairs:
+        pairs = ", ".join(f"{p.user_class}" for p in a.unreachable_pairs)
+        err_console.print(
+            f"[yellow]warning:[/] no path for {pairs} — that demand was not assigned",
+            highlight=False,
+        )
     if not a.converged:
         err_console.print(
             f"[yellow]warning:[/] target gap {a.target_gap:g} not reached — raise --max-iter",
