@@ -291,3 +291,17 @@ def test_mixed_bpr_and_conical_links() -> None:
             zone_nodes=[0],
             vdf="akcelik",
         )
+
+
+def test_kernel_pool_works_in_a_forked_child(tntp_dir: Path) -> None:
+    import multiprocessing as mp
+
+    from instc.assignment import paths
+
+    network, _, _ = load_tntp(tntp_dir / "Barcelona")  # big enough for the thread pool
+    parent = skim(network)
+    assert paths._POOL is not None or paths._workers() == 1
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        child = pool.apply_async(skim, (network,)).get(timeout=120)
+    assert np.array_equal(parent, child)

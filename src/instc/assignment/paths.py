@@ -27,7 +27,7 @@ from instc.assignment.network import AssignmentNetwork, UserClass
 __all__ = ["all_or_nothing", "relative_gap", "skim", "skim_scipy"]
 
 
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (pid that made it, pool)
 
 
 def _workers() -> int:
@@ -35,11 +35,16 @@ def _workers() -> int:
 
 
 def _pool() -> ThreadPoolExecutor:
-    # the kernel releases the GIL, so plain threads use every core
+    # the kernel releases the GIL, so plain threads use every core; a forked child
+    # (multiprocessing, Dask workers) must not reuse its parent's pool, whose threads
+    # it does not have
     global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="instc-aon")
-    return _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (
+            os.getpid(),
+            ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="instc-aon"),
+        )
+    return _POOL[1]
 
 
 def _batches(n_origins: int, n_links: int) -> list[slice]:
