@@ -92,3 +92,13 @@ def test_bad_spec_is_an_actionable_error(tmp_path: Path, net2030: Network) -> No
         corridor_demand(net2030, year=2030, spec_path=bad)
     with pytest.raises(DataError, match="use low, mode or high"):
         corridor_demand(net2030, year=2030, level="huge")
+
+
+def test_spec_sources_and_places_exist(net2030: Network) -> None:
+    known_sources = set(net2030.tables["sources"]["source_id"])
+    places = set(net2030.nodes["node_id"])
+    _, classes = load_corridor_spec()
+    for c in classes:
+        assert set(c.source_ids) <= known_sources, c.name
+        for origin, destination, _ in c.ods:
+            assert {origin, destination} <= places

@@ -116,6 +116,7 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "elements",
         "saturated",
         "family_shares",
+        "family_shares_by_od",
         "od_costs",
     ]
     assert len(data["saturated"]) == 10
@@ -146,6 +147,15 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "eq_generalised_usd",
     }
     assert set(data["family_shares"][0]) == {"family", "volume_t", "share"}
+    assert set(data["family_shares_by_od"][0]) == {
+        "family",
+        "label",
+        "class",
+        "origin",
+        "destination",
+        "share",
+        "volume_t",
+    }
     assert data["elements"] == {
         "capacitated": base.capacitated,
         "uncapacitated": base.uncapacitated,

@@ -415,8 +415,9 @@ class CorridorAssignment:
         """The element table (a copy)."""
         return self.elements.copy()
 
-    def to_dict(self, *, all_elements: bool = False) -> dict[str, Any]:
-        """A JSON-ready summary: demand, convergence, bottlenecks, families, OD costs."""
+    def to_dict(self, *, top: int = 10, all_elements: bool = False) -> dict[str, Any]:
+        """A JSON-ready summary: demand, convergence, the ``top`` bottlenecks, family
+        shares (totals and per OD), OD costs; ``all_elements`` adds every element."""
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             rows = _records(frame)
@@ -435,8 +436,9 @@ class CorridorAssignment:
             "demand": self.demand.to_dict(),
             "assignment": self.assignment.summary(),
             "elements": {"capacitated": self.capacitated, "uncapacitated": self.uncapacitated},
-            "saturated": records(self.saturated(10)),
+            "saturated": records(self.saturated(top)),
             "family_shares": records(self.family_totals()),
+            "family_shares_by_od": records(self.family_shares),
             "od_costs": records(self.od_costs),
         }
         if all_elements:

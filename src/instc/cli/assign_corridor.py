@@ -51,19 +51,10 @@ def corridor(
             result = assign_corridor(network, **options)
             from instc.cli._common import print_json
 
-            data = result.to_dict()
-            data["saturated"] = data["saturated"] if top == 10 else _records(result, top)
-            print_json(data)
+            print_json(result.to_dict(top=top))
             return
         result = _with_progress(network, options)
         _print(result, top)
-
-
-def _records(result: Any, top: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = result.saturated(top).to_dict(orient="records")
-    for r in rows:
-        r["capacity_source_ids"] = list(r["capacity_source_ids"])
-    return rows
 
 
 def _with_progress(network: Any, options: dict[str, Any]) -> Any:
