@@ -434,11 +434,16 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
         f"(sorted by {result.by}" + (f", as of {first.as_of})" if first.as_of else ")"),
         title_justify="left",
     )
-    for name in ("family", "USD", "Δ USD", "days", "Δ days", "kg CO2e", "Δ kg", "km", "route"):
+    # a narrow terminal gets the figures only; the leg tables below show the way
+    wide = console.width >= 110
+    names = ["family", "USD", "Δ USD", "days", "Δ days", "kg CO2e", "Δ kg"]
+    if wide:
+        names += ["km", "route"]
+    for name in names:
         table.add_column(name, justify="left" if name in ("family", "route") else "right")
     for o in result.options:
         t = o.totals
-        table.add_row(
+        cells = [
             result.short_labels.get(o.family, o.family or "") + (" *" if o.expected else ""),
             _fmt(t.cost_usd),
             f"{t.cost_usd - best.cost_usd:+,.0f}",
@@ -446,9 +451,10 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
             f"{(t.time_h - best.time_h) / 24:+.1f}",
             _fmt(t.co2e_kg),
             f"{t.co2e_kg - best.co2e_kg:+,.0f}",
-            _fmt(t.distance_km),
-            _summary(o, 60),
-        )
+        ]
+        if wide:
+            cells += [_fmt(t.distance_km), _summary(o, 60)]
+        table.add_row(*cells)
     console.print(table)
     if any(o.expected for o in result.options):
         console.print("  [dim]* relies on a project expected (not yet known) to be open[/]")
