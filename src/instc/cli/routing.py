@@ -385,8 +385,8 @@ def register(app: typer.Typer) -> None:
                 print_json([o.to_dict() for o in options])
                 return
             table = Table(title=f"Pareto set {options[0].origin} → {options[0].destination}")
-            for name in ("#", "USD", "days", "kg CO2e", "km", "via links"):
-                table.add_column(name, justify="left" if name == "via links" else "right")
+            for name in ("#", "USD", "days", "kg CO2e", "km", "route"):
+                table.add_column(name, justify="left" if name == "route" else "right")
             for i, o in enumerate(options, 1):
                 t = o.totals
                 table.add_row(
