@@ -165,6 +165,10 @@ def _reliability(
     from instc.reliability.compare import reliability_by_family
     from instc.reliability.montecarlo import root_seed
 
+    if plot is not None and plot.suffix.lower() != ".png":
+        from instc._errors import DataError
+
+        raise DataError(f"{plot}: the plot is written as PNG — give a file name ending in .png")
     network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
     root = root_seed(seed)
     result = reliability_by_family(
