@@ -145,3 +145,38 @@ def test_via_link_route_enters_each_place_once():
     walk = route(dead_end, "A", "C", by="distance", via=["Z"])
     assert walk.link_ids == ("AB", "BZ", "BZ", "BC")
     assert any("passes a place twice" in a for a in walk.assumptions)
+
+
+def test_one_to_all_engines_agree_on_a_random_grid():
+    import numpy as np
+    from routing_toynet import make_network
+
+    from instc.network.graph import build_graph
+    from instc.routing.shortest import one_to_all
+
+    rng = np.random.default_rng(3)
+    side = 12
+    nodes = [{"node_id": f"N{i}", "country": "IR"} for i in range(side * side)]
+    links = []
+    for i in range(side * side):
+        for j in (i + 1, i + side):
+            if (j == i + 1 and j % side == 0) or j >= side * side:
+                continue
+            links.append(
+                {
+                    "link_id": f"L{i}-{j}",
+                    "from_node": f"N{i}",
+                    "to_node": f"N{j}",
+                    "mode": "road",
+                    "length_km": float(rng.uniform(1, 100)),
+                    "bidirectional": bool(rng.random() < 0.8),
+                    "source_ids": ("S",),
+                }
+            )
+    g = build_graph(make_network(nodes=nodes, links=links))
+    results = [one_to_all(g, "N0", by="distance_km", engine=e) for e in ("python", "scipy")]
+    for other in results[1:]:
+        np.testing.assert_allclose(other, results[0])
+    assert np.isinf(results[0]).any() or np.isfinite(results[0]).all()
+    with pytest.raises(UnknownNameError):
+        one_to_all(g, "N0", engine="gpu")

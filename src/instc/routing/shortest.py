@@ -147,8 +147,8 @@ def route(
 _COMPILED: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _graph_matrix(graph: Graph, by: str) -> Any:
-    """The graph's edges as a CSR matrix on ``by`` (lightest parallel edge kept), cached."""
+def _graph_csr(graph: Graph, by: str) -> Any:
+    """The graph's edges as CSR arrays on ``by`` (lightest parallel edge kept), cached."""
     per = _COMPILED.setdefault(graph, {})
     if by not in per:
         from instc.routing._search import Problem, compile_problem
@@ -161,18 +161,46 @@ def _graph_matrix(graph: Graph, by: str) -> Any:
             dst=graph.edge_to.astype(np.int64),
             base=np.arange(graph.n_edges, dtype=np.int64),
         )
-        per[by] = compile_problem(problem, graph.weights(by)).matrix
+        per[by] = compile_problem(problem, graph.weights(by))
     return per[by]
 
 
-def one_to_all(graph: Graph, source_place: str, *, by: str = "time_h") -> np.ndarray:
-    """Least ``by`` (a Graph weight name, e.g. ``time_h``) from a place to every virtual
-    node (``inf`` where unreachable): Dijkstra from all the place's layers at once."""
-    from scipy.sparse.csgraph import dijkstra
+def _graph_matrix(graph: Graph, by: str) -> Any:
+    """The cached CSR as a scipy sparse matrix (built once per graph and criterion)."""
+    per = _COMPILED.setdefault(graph, {})
+    key = f"{by}:matrix"
+    if key not in per:
+        per[key] = _graph_csr(graph, by).matrix
+    return per[key]
 
+
+ENGINES = ("auto", "python", "scipy")
+
+
+def one_to_all(
+    graph: Graph, source_place: str, *, by: str = "time_h", engine: str = "auto"
+) -> np.ndarray:
+    """Least ``by`` (a Graph weight name, e.g. ``time_h``) from a place to every virtual
+    node (``inf`` where unreachable): Dijkstra from all the place's layers at once.
+
+    ``engine``: ``python`` (heapq, for small graphs), ``scipy``
+    (``scipy.sparse.csgraph.dijkstra``) or ``auto`` (Python below 20,000 nodes, else
+    scipy). A compiled binary- or 4-ary-heap Dijkstra in numba measured no faster than
+    scipy on a 100,000-node grid (benchmarks/README.md), so there is none here.
+    """
+    from instc.routing._search import SMALL_PROBLEM_NODES, dijkstra_from
+
+    if engine not in ENGINES:
+        raise UnknownNameError("engine", engine, ENGINES[1:])
     sources = list(graph.nodes_of(source_place))
     if not sources:
         raise UnknownNameError("place in the graph", source_place, ())
+    if engine == "auto":
+        engine = "python" if graph.n_nodes <= SMALL_PROBLEM_NODES else "scipy"
+    if engine == "python":
+        return dijkstra_from(_graph_csr(graph, by), sources)[0]
+    from scipy.sparse.csgraph import dijkstra
+
     matrix = _graph_matrix(graph, by)
     if len(sources) == 1:
         return np.asarray(dijkstra(matrix, directed=True, indices=sources[0]))
