@@ -199,3 +199,15 @@ def test_origin_destination_pair_plans_the_fastest_route_first(network) -> None:
     assert by_pair.label == "fastest by time"
     with pytest.raises(DataError, match="route option, an \\(origin, destination\\) pair"):
         reliability(network, [1, 2], samples=10)
+
+
+def test_embedded_parameters_give_valid_spread_parameters() -> None:
+    """Whatever [reliability] keys the dataset carries must parse (defaults otherwise)."""
+    from instc.network.load import load_network
+
+    params = reliability_parameters(load_network())
+    assert 0.5 < params.high_quantile < 1.0
+    assert len(params.caspian_closure) == 12
+    for low, high in (*params.moving_factors.values(), *params.dwell_factors.values()):
+        assert 0.0 < low <= 1.0 <= high
+    assert all(key.startswith("reliability.") for key in params.from_data)
