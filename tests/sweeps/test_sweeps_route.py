@@ -103,3 +103,31 @@ def test_route_definition_errors(tmp_path: Path) -> None:
     path.write_text(SWEEP.replace("border_delay_factor", "link_time_factor"), encoding="utf-8")
     with pytest.raises(DataError, match=r"grid\.link_time_factor: unknown grid parameter"):
         load_sweep(path)
+
+
+def test_month_grid_shows_winter_storms_on_the_caspian_route(tmp_path: Path) -> None:
+    text = """
+[sweep]
+seed = 5
+samples = 5000
+[route]
+origin = "Nhava Sheva"
+destination = "Moscow"
+families = ["caspian_sea", "suez"]
+as_of = "2026"
+[grid]
+month = [1, 7]
+"""
+    path = tmp_path / "months.toml"
+    path.write_text(text, encoding="utf-8")
+    frame = run_sweep(load_sweep(path).tasks(), workers=0, out_dir=tmp_path / "out").frame()
+    caspian = frame[frame.family == "caspian_sea"].set_index("month")
+    assert caspian.loc[1.0, "p95_h"] > caspian.loc[7.0, "p95_h"]
+    assert caspian.loc[1.0, "mean_h"] > caspian.loc[7.0, "mean_h"]
+    # no Caspian leg on the Suez route: the month changes nothing (common random numbers)
+    suez = frame[frame.family == "suez"].set_index("month")
+    assert suez.loc[1.0, "p95_h"] == suez.loc[7.0, "p95_h"]
+    bad = text.replace("month = [1, 7]", "month = [0, 13]")
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(DataError, match=r"grid\.month"):
+        load_sweep(path)

@@ -115,7 +115,7 @@ def _print_legs(title: str, result: Any) -> None:
             leg.kind,
             f"{leg.mean_h:.1f}",
             f"{leg.variance_h2**0.5:.1f}",
-            f"{leg.variance_share:.1%}",
+            f"{max(leg.variance_share, 0.0):.1%}",  # a tiny negative sample covariance
             leg.basis,
             leg.distribution,
         )

@@ -50,6 +50,7 @@ of every corridor family and simulating its transit time::
     transfer_delay_factor = [1.0]          # every transfer dwell
     tariff_factor = [0.5, 1.0]             # every tariff (per unit-km and per unit)
     frequency_factor = [1.0, 0.5]          # every service frequency
+    month = [1, 7]                         # month of departure (Caspian weather holds)
 
 ``baseline`` is the network without a scenario. Each grid point (the cartesian product
 of the lists) × scenario × replication is one task. Replication ``r`` of every grid point
@@ -83,6 +84,7 @@ GRID_KEYS = {
     "frequency_factor": "multiplies every leg's frequency_per_week",
 }
 ROUTE_GRID_KEYS = {
+    "month": "month of departure, 1–12 (Caspian weather holds); overrides route.month",
     "border_delay_factor": "multiplies every border dwell",
     "transfer_delay_factor": "multiplies every transfer dwell",
     "tariff_factor": "multiplies every tariff",
@@ -198,11 +200,17 @@ class SweepDefinition:
         labels: list[dict[str, Any]] = []
         for label, scenario in self.scenarios:
             for point in self.points():
+                factors = {k: v for k, v in point.items() if k != "month"}
+                inputs: dict[str, Any] = {"scenario": scenario, "factors": factors}
+                if "month" in point:
+                    inputs["month"] = int(point["month"])
                 for rep in range(self.replications):
-                    grid.append({"scenario": scenario, "factors": dict(point)})
+                    grid.append(inputs)
                     labels.append({"scenario": label, **point, "replication": rep})
         route = dict(self.route)
         route.pop("scenarios", None)
+        if "month" in self.grid:
+            route.pop("month", None)
         if "families" in route:
             route["families"] = tuple(route["families"])
         return make_tasks(
@@ -297,6 +305,8 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
             raise _fail(
                 origin, f"grid.{key}", f"{values!r} is invalid", "give a list of numbers >= 0"
             )
+        if key == "month" and not all(isinstance(v, int) and 1 <= v <= 12 for v in seq):
+            raise _fail(origin, "grid.month", f"{values!r} is invalid", "give months 1–12")
         grid[key] = tuple(float(v) for v in seq)
     return SweepDefinition(
         name=str(sweep.get("name", Path(origin).stem)),
