@@ -114,6 +114,7 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "demand",
         "assignment",
         "elements",
+        "parameters",
         "saturated",
         "family_shares",
         "family_shares_by_od",
@@ -156,6 +157,8 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "share",
         "volume_t",
     }
+    assert data["parameters"]["vdf.rail_bpr_alpha"]["basis"] == "estimate"
+    assert set(data["parameters"]) >= {"vdf.bpr_alpha", "value_of_time.usd_per_teu_day"}
     assert data["elements"] == {
         "capacitated": base.capacitated,
         "uncapacitated": base.uncapacitated,

@@ -396,6 +396,7 @@ class CorridorAssignment:
     assignment: AssignmentResult = field(repr=False)
     capacitated: int
     uncapacitated: int
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def saturated(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` capacitated elements with the highest volume/capacity."""
@@ -436,6 +437,7 @@ class CorridorAssignment:
             "demand": self.demand.to_dict(),
             "assignment": self.assignment.summary(),
             "elements": {"capacitated": self.capacitated, "uncapacitated": self.uncapacitated},
+            "parameters": {k: dict(v) for k, v in self.parameters.items()},
             "saturated": records(self.saturated(top)),
             "family_shares": records(self.family_totals()),
             "family_shares_by_od": records(self.family_shares),
@@ -444,6 +446,22 @@ class CorridorAssignment:
         if all_elements:
             out["element_table"] = records(self.elements)
         return out
+
+
+def _used_parameters(network: Network, units: list[str]) -> dict[str, dict[str, Any]]:
+    """The VDF and value-of-time parameters the run used, with their provenance."""
+    keys = ["vdf.rail_bpr_alpha", "vdf.rail_bpr_beta", "vdf.bpr_alpha", "vdf.bpr_beta"]
+    keys += [_VOT_KEY[u] for u in dict.fromkeys(units)]
+    out = {}
+    for key in keys:
+        leaf = _param(network, key)
+        out[key] = {
+            "value": leaf["value"],
+            "unit": leaf.get("unit", ""),
+            "basis": leaf.get("basis", ""),
+            "source_ids": list(leaf.get("source_ids", ())),
+        }
+    return out
 
 
 def _vdf_params(network: Network) -> dict[bool, tuple[float, float]]:
@@ -556,6 +574,7 @@ def assign_corridor(
         assignment=result,
         capacitated=int(cap_frame.notna().sum()),
         uncapacitated=int(cap_frame.isna().sum()),
+        parameters=_used_parameters(network, [graphs[c].unit for c in specs]),
     )
 
 

@@ -183,6 +183,12 @@ def _print(result: Any, top: int) -> None:
         f"{a.iterations} iterations, {a.seconds:.1f} s",
         highlight=False,
     )
+    params = "; ".join(
+        f"{k} = {v['value']:g}{'' if v['unit'] in ('', '1') else ' ' + v['unit']} ({v['basis']}"
+        + (f", {', '.join(v['source_ids'])})" if v["source_ids"] else ")")
+        for k, v in result.parameters.items()
+    )
+    console.print(f"parameters: {params}", highlight=False)
     if a.unreachable_pairs:
         pairs = ", ".join(f"{p.user_class}" for p in a.unreachable_pairs)
         err_console.print(
