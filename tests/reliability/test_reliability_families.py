@@ -97,3 +97,20 @@ def test_cli_reliability_json_and_plot_on_embedded_data(tmp_path: Path) -> None:
     assert json.loads(again.stdout)["families"] == data["families"]
     table = CliRunner().invoke(app, args)
     assert table.exit_code == 0 and "P95" in table.stdout
+
+
+def test_cli_reliability_under_a_scenario(tmp_path: Path) -> None:
+    from instc.cli import app
+
+    args = ["reliability", "Nhava Sheva", "Moscow", "--samples", "2000", "--seed", "3", "--json"]
+    args += ["--family", "suez", "--family", "cape"]
+    base = json.loads(CliRunner().invoke(app, args).stdout)
+    closed = CliRunner().invoke(app, [*args, "--scenario", "red-sea-closed"])
+    assert closed.exit_code == 0, closed.output
+    data = json.loads(closed.stdout)
+    assert data["scenario"] == "red-sea-closed"
+    # with the Red Sea closed the Suez family has no route, or a slower one
+    p50 = {f["family"]: f["p50_h"] for f in data["families"]}
+    base_p50 = {f["family"]: f["p50_h"] for f in base["families"]}
+    missing = {m["family"] for m in data["missing"]}
+    assert "suez" in missing or p50["suez"] > base_p50["suez"]

@@ -145,6 +145,10 @@ def _reliability(
         float, typer.Option("--percentile", help="Rank the families by this percentile.")
     ] = 90.0,
     cargo: Annotated[str, typer.Option("--cargo", help="Cargo class.")] = "container",
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Apply a scenario first: bundled name or TOML path."),
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Network date YYYY[-MM[-DD]] (default: today).")
     ] = None,
@@ -170,6 +174,10 @@ def _reliability(
 
         raise DataError(f"{plot}: the plot is written as PNG — give a file name ending in .png")
     network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
+    if scenario is not None:
+        from instc.scenarios import apply_scenario, find_scenario
+
+        network = apply_scenario(network, find_scenario(scenario))
     root = root_seed(seed)
     result = reliability_by_family(
         network,
@@ -193,12 +201,16 @@ def _reliability(
             within_days=within_days,
         )
     if as_json:
-        print_json({**result.to_dict(), "seed": root.entropy, "samples": samples})
+        print_json(
+            {**result.to_dict(), "seed": root.entropy, "samples": samples, "scenario": scenario}
+        )
         return
     from rich.table import Table
 
     table = Table(
-        title=f"{result.origin} → {result.destination}: transit time in days "
+        title=f"{result.origin} → {result.destination}"
+        + (f" under scenario {scenario}" if scenario else "")
+        + ": transit time in days "
         f"({samples:,} samples, seed {root.entropy}), ranked by P{percentile:g}",
         title_justify="left",
     )
