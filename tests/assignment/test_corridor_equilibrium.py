@@ -74,6 +74,17 @@ def test_doubling_demand_never_lowers_an_od_cost(
     )
 
 
+def test_used_paths_cost_the_od_minimum(base: CorridorAssignment) -> None:
+    """Wardrop per OD: the volume-weighted mean generalised cost of the paths an OD
+    uses equals its cheapest path cost (within the gap)."""
+    vot_key = {"teu": "teu", "t": "t", "truck": "truck"}
+    for _, row in base.od_costs.iterrows():
+        key = f"value_of_time.usd_per_{vot_key[row['unit']]}_day"
+        vot_h = base.parameters[key]["value"] / 24
+        mean = vot_h * row["eq_time_h"] + row["eq_money_usd"]
+        assert mean == pytest.approx(row["eq_generalised_usd"], rel=1e-3)
+
+
 def test_flow_conservation_per_od(base: CorridorAssignment) -> None:
     frame = base.assignment.to_frame()
     for od in base.demand.ods:

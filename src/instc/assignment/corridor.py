@@ -381,9 +381,11 @@ class CorridorAssignment:
     two-way ``volume_t_per_year``, ``capacity_t_per_year`` (NaN: uncapacitated),
     ``volume_capacity``, the busiest direction's ``free_flow_time_h`` and
     ``congested_time_h``, and ``capacity_source_ids``. ``od_costs``: per class and OD,
-    money, time and generalised cost (money + value of time x time, USD per unit) at
-    free flow and at equilibrium. ``family_shares``: share of each OD's volume on each
-    route family of ``families.toml`` (via groups only).
+    money, time and generalised cost (money + value of time x time, USD per unit) on
+    the cheapest path at free flow, and at equilibrium the OD's generalised cost with
+    the volume-weighted mean time and money over the paths it uses.
+    ``family_shares``: share of each OD's volume on each route family of
+    ``families.toml`` (via groups only).
     """
 
     year: int
@@ -649,6 +651,12 @@ def _od_costs(
             )
             row[f"{tag}_money_usd"] = float(np.sum(money[c][path])) if path else math.nan
             row[f"{tag}_generalised_usd"] = gc_h * vot_h[c]
+        flows = result.class_flows[f"{c}:{od.origin}>{od.destination}"]
+        if od.volume > 0 and path:
+            # at equilibrium the OD's flow may use several paths of equal generalised
+            # cost but different time and money: report their volume-weighted means
+            row["eq_time_h"] = float(np.dot(flows, result.times + extra[c])) / od.volume
+            row["eq_money_usd"] = float(np.dot(flows, money[c])) / od.volume
         row["time_increase_h"] = row["eq_time_h"] - row["free_time_h"]
         row["generalised_increase_usd"] = row["eq_generalised_usd"] - row["free_generalised_usd"]
         rows.append(row)
