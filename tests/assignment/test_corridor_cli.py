@@ -49,8 +49,22 @@ def test_scenario_and_top() -> None:
 
 
 def test_bad_input_is_one_red_line() -> None:
-    for args in (("--demand", "huge"), ("--scenario", "no-such-scenario"), ("--top", "0")):
+    for args in (
+        ("--demand", "huge"),
+        ("--scenario", "no-such-scenario"),
+        ("--top", "0"),
+        ("--sweep", "1,x"),
+    ):
         result = invoke("assign", "corridor", *args)
         assert result.exit_code == 2, result.output
         lines = [x for x in result.output.splitlines() if x.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:"), result.output
+
+
+def test_sweep_adds_the_volume_curve() -> None:
+    result = invoke("assign", "corridor", "--json", "--sweep", "0.5,1")
+    assert result.exit_code == 0, result.output
+    curve = json.loads(result.stdout)["volume_curve"]
+    assert {row["scale"] for row in curve} == {0.5, 1.0}
+    table = invoke("assign", "corridor", "--sweep", "0.5,1")
+    assert "as demand is scaled" in table.output

@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from instc._errors import DataError
-from instc.assignment.corridor import CorridorAssignment, assign_corridor, capacity_t_per_year
+from instc.assignment.corridor import (
+    CorridorAssignment,
+    assign_corridor,
+    capacity_t_per_year,
+    corridor_volume_curve,
+)
 from instc.network.load import load_network
 from instc.network.model import Network
 
@@ -174,3 +179,14 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "capacitated": base.capacitated,
         "uncapacitated": base.uncapacitated,
     }
+
+
+def test_volume_curve_rises_with_scale(net2030: Network) -> None:
+    curve = corridor_volume_curve(net2030, year=2030, scales=(2.0, 0.25, 1.0), gap=GAP)
+    assert sorted(curve["scale"].unique()) == [0.25, 1.0, 2.0]
+    assert curve.loc[curve["scale"] == 2.0, "total_t"].iloc[0] == pytest.approx(82e6)
+    for _, group in curve.groupby(["class", "origin", "destination"]):
+        rise = group.sort_values("scale")["generalised_rise"].to_numpy()
+        assert rise[0] >= -1e-9 and np.all(np.diff(rise) >= -1e-4)
+    with pytest.raises(DataError, match="positive numbers"):
+        corridor_volume_curve(net2030, year=2030, scales=(0.0,))

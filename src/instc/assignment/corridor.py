@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from instc.network.graph import Graph
     from instc.network.model import Network
 
-__all__ = ["CorridorAssignment", "assign_corridor", "capacity_t_per_year"]
+__all__ = ["CorridorAssignment", "assign_corridor", "capacity_t_per_year", "corridor_volume_curve"]
 
 _DAYS_PER_YEAR = 365.0
 _WEEKS_PER_YEAR = _DAYS_PER_YEAR / 7.0
@@ -723,3 +723,54 @@ def _family_shares(
     return pd.DataFrame(
         rows, columns=["family", "label", "class", "origin", "destination", "share", "volume_t"]
     )
+
+
+def corridor_volume_curve(
+    network: Network,
+    *,
+    year: int | None = None,
+    scales: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0),
+    demand_level: str = "mode",
+    method: str = "bfw",
+    gap: float = 1e-6,
+    max_iter: int = 500,
+) -> pd.DataFrame:
+    """How each OD's equilibrium cost and time rise as the year's demand is scaled.
+
+    One row per (scale, class, OD): the scale, total tonnes, equilibrium generalised
+    cost, mean time and money, and their rise over free flow (which does not depend on
+    the scale).
+    """
+    if not scales or any(not (math.isfinite(s) and s > 0) for s in scales):
+        raise DataError(f"scales {scales}: give positive numbers, e.g. 0.5,1,2")
+    frames = []
+    for scale in sorted(scales):
+        run = assign_corridor(
+            network,
+            year=year,
+            demand_level=demand_level,
+            demand_scale=scale,
+            method=method,
+            gap=gap,
+            max_iter=max_iter,
+        )
+        od = run.od_costs[
+            [
+                "class",
+                "origin",
+                "destination",
+                "unit",
+                "volume_t",
+                "free_generalised_usd",
+                "eq_generalised_usd",
+                "free_time_h",
+                "eq_time_h",
+                "eq_money_usd",
+            ]
+        ].copy()
+        od.insert(0, "total_t", run.demand.total_t)
+        od.insert(0, "scale", scale)
+        od["generalised_rise"] = od["eq_generalised_usd"] / od["free_generalised_usd"] - 1.0
+        od["time_rise_h"] = od["eq_time_h"] - od["free_time_h"]
+        frames.append(od)
+    return pd.concat(frames, ignore_index=True)

@@ -21,6 +21,12 @@ def corridor(
     gap: float = typer.Option(1e-6, "--gap", help="target relative gap"),
     max_iter: int = typer.Option(500, "--max-iter", help="iteration limit"),
     top: int = typer.Option(10, "--top", help="how many saturated elements to list"),
+    sweep: str | None = typer.Option(
+        None,
+        "--sweep",
+        help="also scale the demand by these factors (e.g. 0.5,1,2) and show how OD "
+        "costs rise with volume",
+    ),
     json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
 ) -> None:
     """Assign a year's corridor freight and name the links, borders and terminals that
@@ -34,6 +40,7 @@ def corridor(
 
         if top < 1:
             raise DataError(f"--top {top}: give at least 1")
+        scales = _scales(sweep) if sweep is not None else None
         network = load_network(as_of=year)
         if scenario is not None:
             from instc.scenarios import apply_scenario, find_scenario
@@ -47,14 +54,63 @@ def corridor(
             "gap": gap,
             "max_iter": max_iter,
         }
+        curve = None
         if json_out:
             result = assign_corridor(network, **options)
             from instc.cli._common import print_json
 
-            print_json(result.to_dict(top=top))
+            data = result.to_dict(top=top)
+            if scales is not None:
+                curve = _curve(network, options, scales)
+                data["volume_curve"] = curve.to_dict(orient="records")
+            print_json(data)
             return
         result = _with_progress(network, options)
         _print(result, top)
+        if scales is not None:
+            _print_curve(_curve(network, options, scales))
+
+
+def _scales(text: str) -> tuple[float, ...]:
+    from instc._errors import DataError
+
+    try:
+        values = tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        values = ()
+    if not values or any(not (math.isfinite(v) and v > 0) for v in values):
+        raise DataError(
+            f"--sweep {text!r}: give positive factors separated by commas, e.g. 0.5,1,2"
+        )
+    return values
+
+
+def _curve(network: Any, options: dict[str, Any], scales: tuple[float, ...]) -> Any:
+    from instc.assignment.corridor import corridor_volume_curve
+
+    keep = {k: options[k] for k in ("year", "demand_level", "method", "gap", "max_iter")}
+    return corridor_volume_curve(network, scales=scales, **keep)
+
+
+def _print_curve(curve: Any) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    scales = sorted(curve["scale"].unique())
+    table = Table(title="Generalised cost over free flow as demand is scaled (time rise, days)")
+    table.add_column("class")
+    table.add_column("origin -> destination")
+    for sc in scales:
+        total = curve.loc[curve["scale"] == sc, "total_t"].iloc[0]
+        table.add_column(f"x{sc:g} ({total / 1e6:,.0f} Mt)", justify="right")
+    for (cls, o, d), group in curve.groupby(["class", "origin", "destination"], sort=False):
+        cells = [
+            f"{r['generalised_rise']:+.1%} ({r['time_rise_h'] / 24:+.1f} d)"
+            for _, r in group.sort_values("scale").iterrows()
+        ]
+        table.add_row(str(cls), f"{o} -> {d}", *cells)
+    console.print(table)
 
 
 def _with_progress(network: Any, options: dict[str, Any]) -> Any:
