@@ -172,6 +172,10 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
             for key in ("origin", "destination", "share"):
                 _need(file, f"{where}.ods[{i}]", od, key)
             ods.append((str(od["origin"]), str(od["destination"]), float(od["share"])))
+        pairs = [(o, d) for o, d, _ in ods]
+        if len(set(pairs)) != len(pairs):
+            dup = next(p for p in pairs if pairs.count(p) > 1)
+            raise DataError(f"{file}: [{where}] lists {dup[0]} -> {dup[1]} twice — merge the rows")
         od_sum = sum(s for _, _, s in ods)
         if not ods or abs(od_sum - 1.0) > _SHARE_TOL:
             raise DataError(f"{file}: [{where}] OD shares sum to {od_sum:g} — they must sum to 1")
