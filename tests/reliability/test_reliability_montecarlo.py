@@ -179,3 +179,30 @@ def test_bad_inputs_raise_actionable_errors() -> None:
         UniformWait.from_frequency(0.0)
     with pytest.raises(DataError, match="seed"):
         simulate([Leg("a", (Deterministic(1.0),))], samples=10, seed=-1)
+
+
+def test_service_wait_moments_match_integration_and_samples() -> None:
+    from scipy import integrate
+
+    from instc.reliability.distributions import ServiceWait
+
+    w = ServiceWait(0.5, 1.0, 2.0)
+    freq = stats.triang(c=0.5 / 1.5, loc=0.5, scale=1.5)
+    e1 = integrate.quad(lambda f: freq.pdf(f) / f, 0.5, 2.0, points=[1.0])[0]
+    e2 = integrate.quad(lambda f: freq.pdf(f) / f**2, 0.5, 2.0, points=[1.0])[0]
+    assert w.mean_h == pytest.approx(84.0 * e1, rel=1e-10)
+    assert w.variance_h2 == pytest.approx(168.0**2 * e2 / 3 - (84.0 * e1) ** 2, rel=1e-10)
+    x = w.sample(np.random.default_rng(4), 400_000)
+    assert x.mean() == pytest.approx(w.mean_h, rel=0.01)
+    assert x.var() == pytest.approx(w.variance_h2, rel=0.02)
+    # Jensen: longer than the wait at the mean frequency
+    assert w.mean_h > 84.0 / freq.mean()
+    assert w.scaled(2.0).mean_h == pytest.approx(2 * w.mean_h)
+
+
+def test_lognormal_refuses_a_mode_hugging_its_minimum() -> None:
+    from instc.reliability.legs import time_distribution
+
+    with pytest.raises(DataError, match="mode too close to the minimum"):
+        Lognormal.from_low_mode_high(0.0, 0.01, 10.0)
+    assert time_distribution(0.0, 0.01, 10.0, shape="lognormal").kind == "triangular"

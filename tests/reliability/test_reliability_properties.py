@@ -28,7 +28,7 @@ def distributions(draw):
         return Deterministic(b), a
     if kind == "tri":
         return Triangular(a, b, c), a
-    if kind == "logn" and a < b < c and (c - a) / (b - a) > 1.001:
+    if kind == "logn" and a < b < c and 1.001 < (c - a) / (b - a) <= 100.0:
         return Lognormal.from_low_mode_high(a, b, c), a
     if kind == "wait":
         return UniformWait(c), 0.0

@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from instc._errors import DataError
-from instc.reliability.distributions import Closure, Lognormal, Triangular, UniformWait
+from instc.reliability.distributions import (
+    Closure,
+    Lognormal,
+    ServiceWait,
+    Triangular,
+)
 from instc.reliability.parameters import (
     DEFAULT_CASPIAN_CLOSURE,
     DEFAULT_DWELL_FACTORS,
@@ -88,10 +93,11 @@ def test_route_legs_take_their_spread_from_the_data(network) -> None:
     ]
     ferry = legs[0]
     moving, wait, hold = ferry.components
-    # L-FERRY time_h 30/36/48 h; SV-FERRY once a week -> wait uniform on 0..168 h
+    # L-FERRY time_h 30/36/48 h; SV-FERRY 0.5/1/2 sailings a week -> an uncertain headway
     assert isinstance(moving, Triangular)
     assert (moving.low_h, moving.mode_h, moving.high_h) == pytest.approx((30.0, 36.0, 48.0))
-    assert isinstance(wait, UniformWait) and wait.headway_h == pytest.approx(168.0)
+    assert isinstance(wait, ServiceWait)
+    assert (wait.low_per_week, wait.mode_per_week, wait.high_per_week) == (0.5, 1.0, 2.0)
     # both ends in the Caspian: January weather hold
     assert isinstance(hold, Closure) and hold.probability == DEFAULT_CASPIAN_CLOSURE[0]
     assert ferry.basis == "source"

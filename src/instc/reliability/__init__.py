@@ -18,6 +18,7 @@ from instc.reliability.distributions import (
     Distribution,
     Leg,
     Lognormal,
+    ServiceWait,
     Triangular,
     UniformWait,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "ReliabilityComparison",
     "ReliabilityParameters",
     "ReliabilityResult",
+    "ServiceWait",
     "Triangular",
     "UniformWait",
     "legs_from_route",

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from instc._errors import DataError
+from instc.units import HOURS_PER_WEEK
 
 __all__ = [
     "Closure",
@@ -39,12 +40,16 @@ __all__ = [
     "Distribution",
     "Leg",
     "Lognormal",
+    "ServiceWait",
     "Triangular",
     "UniformWait",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 _STD_NORMAL = NormalDist()
+# Largest (high - low) / (mode - low) a lognormal is fitted to: beyond it (sigma > 1.5
+# with high = P95) the fitted tail is an artefact of a mode next to the minimum.
+MAX_LOGNORMAL_SKEW = 100.0
 
 
 @runtime_checkable
@@ -191,6 +196,12 @@ class Lognormal:
                 f"lognormal fit: high_quantile={high_quantile} must lie in (0.5, 1) — "
                 "fix reliability.high_quantile"
             )
+        if (high_h - low_h) / (mode_h - low_h) > MAX_LOGNORMAL_SKEW:
+            raise DataError(
+                f"lognormal fit: ({low_h}, {mode_h}, {high_h}) puts the mode too close to the "
+                f"minimum ((high - low) / (mode - low) > {MAX_LOGNORMAL_SKEW:g}) — use a "
+                "triangular time or check the range"
+            )
         z = _STD_NORMAL.inv_cdf(high_quantile)
         d = math.log((high_h - low_h) / (mode_h - low_h))
         sigma = (-z + math.sqrt(z * z + 4.0 * d)) / 2.0
@@ -255,8 +266,6 @@ class UniformWait:
 
     @classmethod
     def from_frequency(cls, frequency_per_week: float) -> UniformWait:
-        from instc.units import HOURS_PER_WEEK
-
         if not (math.isfinite(frequency_per_week) and frequency_per_week > 0.0):
             raise DataError(
                 f"service frequency_per_week={frequency_per_week!r} must be > 0 — "
@@ -335,7 +344,85 @@ class Closure:
         return Closure(self.probability, self.delay.scaled(factor))
 
 
-AnyDistribution = Deterministic | Triangular | Lognormal | UniformWait | Closure
+@dataclass(frozen=True)
+class ServiceWait:
+    """Waiting for a departure when the frequency itself is uncertain.
+
+    The frequency ``F`` (per week) is triangular on ``[low, high]`` with its peak at
+    ``mode`` (a sourced range of ``frequency_per_week``); given ``F`` the wait is uniform
+    on ``[0, 168 / F]``. Mean and variance come from Gauss–Legendre quadrature of
+    ``E[1/F]`` and ``E[1/F**2]`` (``E[W] = 84 E[1/F]``, ``E[W**2] = 168**2 E[1/F**2] / 3``).
+
+    >>> w = ServiceWait(1.0, 1.0, 1.0)
+    >>> round(w.mean_h, 9), round(w.variance_h2, 6)
+    (84.0, 2352.0)
+    """
+
+    low_per_week: float
+    mode_per_week: float
+    high_per_week: float
+    kind: ClassVar[str] = "service_wait"
+
+    def __post_init__(self) -> None:
+        lo, mo, hi = self.low_per_week, self.mode_per_week, self.high_per_week
+        if not (math.isfinite(lo) and 0.0 < lo <= mo <= hi and math.isfinite(hi)):
+            raise DataError(
+                f"service frequency range ({lo}, {mo}, {hi}) per week needs "
+                "0 < low <= mode <= high — fix frequency_per_week_low/_high"
+            )
+
+    def _frequency(self) -> Triangular:
+        return Triangular(self.low_per_week, self.mode_per_week, self.high_per_week)
+
+    def _inverse_moment(self, power: int) -> float:
+        """E[F**-power] of the triangular frequency, by quadrature on each side of the mode."""
+        a, c, b = self.low_per_week, self.mode_per_week, self.high_per_week
+        if a == b:
+            return float(a ** (-power))
+        nodes, weights = np.polynomial.legendre.leggauss(64)
+        total = 0.0
+        for lo, hi in ((a, c), (c, b)):
+            if hi <= lo:
+                continue
+            x = 0.5 * (hi - lo) * nodes + 0.5 * (hi + lo)
+            pdf = np.where(x < c, 2 * (x - a) / ((b - a) * (c - a or 1.0)), 0.0) + np.where(
+                x >= c, 2 * (b - x) / ((b - a) * (b - c or 1.0)), 0.0
+            )
+            total += 0.5 * (hi - lo) * float(np.sum(weights * pdf * x ** (-power)))
+        return total
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        frequency = self._frequency().sample(rng, size)
+        out = rng.random(size)
+        out *= HOURS_PER_WEEK
+        out /= frequency
+        return out
+
+    @property
+    def mean_h(self) -> float:
+        return HOURS_PER_WEEK / 2.0 * self._inverse_moment(1)
+
+    @property
+    def variance_h2(self) -> float:
+        second = HOURS_PER_WEEK**2 / 3.0 * self._inverse_moment(2)
+        return second - self.mean_h**2
+
+    def describe(self) -> str:
+        return (
+            f"wait for a departure, {self.low_per_week:.3g}–{self.high_per_week:.3g}/week "
+            f"(mode {self.mode_per_week:.3g})"
+        )
+
+    def scaled(self, factor: float) -> ServiceWait | Deterministic:
+        """Waits ``factor`` times as long: frequencies divided by ``factor``."""
+        if factor == 0.0:
+            return Deterministic(0.0)
+        return ServiceWait(
+            self.low_per_week / factor, self.mode_per_week / factor, self.high_per_week / factor
+        )
+
+
+AnyDistribution = Deterministic | Triangular | Lognormal | UniformWait | ServiceWait | Closure
 
 
 @dataclass(frozen=True)

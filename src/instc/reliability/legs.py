@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from instc._errors import DataError
 from instc.reliability.distributions import (
+    MAX_LOGNORMAL_SKEW,
     AnyDistribution,
     Closure,
     Deterministic,
@@ -57,7 +58,8 @@ def time_distribution(
     """The distribution of a time known as (low, mode, high); missing bounds = the mode.
 
     ``shape="lognormal"`` fits a shifted lognormal when ``low < mode < high`` and falls
-    back to a triangular otherwise (a lognormal cannot peak at its minimum).
+    back to a triangular otherwise (a lognormal cannot peak at its minimum, and one whose
+    mode hugs its minimum has an artefact tail: see ``MAX_LOGNORMAL_SKEW``).
 
     >>> time_distribution(None, 5.0, None)
     Deterministic(value_h=5.0)
@@ -70,7 +72,11 @@ def time_distribution(
     high = mode_h if high_h is None or math.isnan(high_h) else high_h
     if shape == "deterministic" or low == high == mode_h:
         return Deterministic(mode_h)
-    if shape == "lognormal" and low < mode_h < high:
+    if (
+        shape == "lognormal"
+        and low < mode_h < high
+        and (high - low) / (mode_h - low) <= (MAX_LOGNORMAL_SKEW)
+    ):
         return Lognormal.from_low_mode_high(low, mode_h, high, high_quantile=high_quantile)
     return Triangular(low, mode_h, high)
 

@@ -5,8 +5,10 @@ Each leg of a :class:`~instc.routing.results.RouteOption` becomes one or two leg
 - a **link** leg: the moving time (plus any road rest time) as a triangular distribution
   whose range is the link's ``time_h`` range (else its ``length_km`` range, else the
   estimated factors of :mod:`instc.reliability.parameters`), plus the wait for the next
-  departure (uniform on ``[0, 2 × waiting_h]``: the planner's ``waiting_h`` is half the
-  headway), plus for sea and ferry legs inside the Caspian a weather hold by month;
+  departure (uniform on ``[0, 168 / F]`` for a frequency ``F`` that is triangular over the
+  services' ``frequency_per_week`` range, or uniform on ``[0, 2 × waiting_h]`` where the
+  data give no range: the planner's ``waiting_h`` is half the headway), plus for sea and
+  ferry legs inside the Caspian a weather hold by month;
 - a **border** leg for a link that crosses a border: the border's dwell for the mode as
   a shifted lognormal fitted to ``(dwell_h_low, dwell_h, dwell_h_high)`` (high = P95);
 - a **transfer** leg: the transfer row's dwell, likewise.
@@ -27,10 +29,12 @@ from instc.reliability.distributions import (
     Closure,
     Deterministic,
     Leg,
+    ServiceWait,
     UniformWait,
 )
 from instc.reliability.legs import time_distribution
 from instc.reliability.parameters import ReliabilityParameters, reliability_parameters
+from instc.units import HOURS_PER_WEEK
 
 if TYPE_CHECKING:
     from instc.network.model import Network
@@ -107,13 +111,56 @@ def _basis(row: Mapping[str, Any], columns: Sequence[str]) -> str:
 
 
 class _Builder:
-    def __init__(self, network: Network, params: ReliabilityParameters, month: int | None):
+    def __init__(
+        self, network: Network, params: ReliabilityParameters, month: int | None, cargo: str
+    ):
         self.params = params
         self.month = month
+        self.services = self._service_frequencies(network, cargo)
         links = network.all_links if network.all_links is not None else network.links
         self.links = _records(links, ("link_id",))
         self.borders = _records(network.borders, ("border_id", "mode"))
         self.transfers = _records(network.transfers, ("node_id", "from_layer", "to_layer"))
+
+    @staticmethod
+    def _service_frequencies(network: Network, cargo: str) -> dict[str, tuple[float, float, float]]:
+        """Per link: the summed (low, mode, high) frequency of the services running on it
+        for ``cargo`` at the network's date (the planner's filter)."""
+        out: dict[str, tuple[float, float, float]] = {}
+        frame = network.services
+        if frame is None or len(frame) == 0:
+            return out
+        as_of = network.as_of
+        for row in frame.to_dict("records"):
+            if row.get("cargo") and cargo not in row["cargo"]:
+                continue
+            if as_of is not None:
+                if row.get("start_date") is not None and row["start_date"] > as_of:
+                    continue
+                if row.get("end_date") is not None and row["end_date"] <= as_of:
+                    continue
+            mode = _num(row.get("frequency_per_week"))
+            if mode is None or mode <= 0.0:
+                continue
+            low = _num(row.get("frequency_per_week_low")) or mode
+            high = _num(row.get("frequency_per_week_high")) or mode
+            for link_id in row.get("link_ids") or ():
+                a, b, c = out.get(link_id, (0.0, 0.0, 0.0))
+                out[link_id] = (a + min(low, mode), b + mode, c + max(high, mode))
+        return out
+
+    def _wait(self, leg: RouteLegLike) -> AnyDistribution:
+        """The wait for a departure: from the services' frequency range where the data
+        give one (and it matches the planner's wait), else uniform on 2 × waiting_h."""
+        freq = self.services.get(leg.link_id or "")
+        if freq is not None:
+            low, mode, high = freq
+            planned_h = HOURS_PER_WEEK / 2.0 / mode
+            if (low < mode or high > mode) and math.isclose(
+                planned_h, float(leg.waiting_h), rel_tol=1e-6
+            ):
+                return ServiceWait(low, mode, high)
+        return UniformWait(2.0 * float(leg.waiting_h))
 
     def _dwell(self, name: str, kind: str, element_id: str, mode_h: float, row: Any) -> Leg:
         ratios = None
@@ -175,7 +222,7 @@ class _Builder:
             time_distribution(own_h * ratios[0], own_h, own_h * ratios[1], shape="triangular")
         ]
         if leg.waiting_h > 0.0:
-            components.append(UniformWait(2.0 * float(leg.waiting_h)))
+            components.append(self._wait(leg))
         if layer in _WEATHER_LAYERS and _in_caspian(leg.from_lonlat) and _in_caspian(leg.to_lonlat):
             p = self.params.closure_probability(self.month)
             low, mode, high = self.params.closure_delay_h
@@ -204,7 +251,7 @@ def legs_from_route(
     params = parameters if parameters is not None else reliability_parameters(network)
     if month is not None:
         params.closure_probability(month)  # validates
-    builder = _Builder(network, params, month)
+    builder = _Builder(network, params, month, str(getattr(option, "cargo", "container")))
     out: list[Leg] = []
     for leg in option.legs:
         if leg.kind == "transfer":
