@@ -10,7 +10,7 @@ Where the work runs:
 
 - ``workers=0``: in this process, one task after another (no Dask).
 - ``workers=N`` (N >= 1): a new Dask ``LocalCluster`` of N worker processes with one
-  thread each; ``workers=None``: one worker per CPU core.
+  thread each; ``workers=None``: one worker per CPU core this process may use.
 - ``scheduler="tcp://host:port"``: an existing Dask cluster (``workers`` is ignored).
 
 Each task carries its own :class:`numpy.random.SeedSequence` (spawned from the sweep's
@@ -219,6 +219,14 @@ def _check_tasks(tasks: Sequence[SweepTask]) -> None:
         seen.add(task.task_id)
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (the affinity mask; a container may see more)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _run_dask(
     todo: Sequence[SweepTask],
     paths: Mapping[str, str],
@@ -242,7 +250,7 @@ def _run_dask(
         if scheduler is not None:
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
         else:
-            n = workers if workers is not None else (os.cpu_count() or 1)
+            n = workers if workers is not None else _usable_cores()
             with warnings.catch_warnings():
                 # the scheduler's HTTP endpoint moves to a free port when 8787 is taken
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
