@@ -293,15 +293,36 @@ def test_mixed_bpr_and_conical_links() -> None:
         )
 
 
+_FORK_SCRIPT = """
+import multiprocessing as mp, sys
+import numpy as np
+from pathlib import Path
+from instc.assignment import paths, skim
+from instc.assignment.tntp import load_tntp
+
+network, _, _ = load_tntp(Path(sys.argv[1]) / "Barcelona")  # big enough for the thread pool
+parent = skim(network)
+assert paths._POOL is not None or paths._workers() == 1
+with mp.get_context("fork").Pool(1) as pool:
+    child = pool.apply_async(skim, (network,)).get(timeout=120)
+assert np.array_equal(parent, child)
+print("fork-ok")
+"""
+
+
 def test_kernel_pool_works_in_a_forked_child(tntp_dir: Path) -> None:
-    import multiprocessing as mp
+    # A process that has used the kernel's thread pool forks (as a Dask or
+    # multiprocessing worker would) and the child skims again. It runs in a fresh
+    # interpreter: forking the test runner itself, with whatever threads other tests
+    # left behind, could deadlock on a lock held by one of those threads.
+    import subprocess
+    import sys
 
-    from instc.assignment import paths
-
-    network, _, _ = load_tntp(tntp_dir / "Barcelona")  # big enough for the thread pool
-    parent = skim(network)
-    assert paths._POOL is not None or paths._workers() == 1
-    ctx = mp.get_context("fork")
-    with ctx.Pool(1) as pool:
-        child = pool.apply_async(skim, (network,)).get(timeout=120)
-    assert np.array_equal(parent, child)
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_SCRIPT, str(tntp_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "fork-ok" in done.stdout
