@@ -14,8 +14,12 @@ that the routing engines run on (the virtual-network idea of NODUS):
   ``co2e_kg_ttw`` and ``distance_km``, with the parts kept for the leg breakdown.
 
 Moving time is the link's ``time_h`` or ``length_km`` over its speed (the link's
-``speed_kmh``, else ``speed.<layer>_kmh``, else ``speed.<mode>_kmh``). Road legs longer
-than a day's driving add the rest (``road.driving_h_per_day``) as dwell. Waiting for a
+``speed_kmh``, else ``speed.<layer>_kmh``, else ``speed.<mode>_kmh``). Road links longer
+than a day's driving (``road.driving_h_per_day``) add the driver's rests as dwell
+(``rest_h``, part of ``dwell_h``). Rests really depend on the driving accumulated over a
+whole run of road legs, so these per-link rests are a *lower bound* of a route's rests:
+the search runs on them and the route planner recounts the rests per run of the path it
+found (:func:`instc.routing._search.road_rests_h`). Waiting for a
 scheduled service is half the combined headway of the services running on the link at
 ``as_of`` (``services.csv``; a service lists the links where cargo boards it, so the wait
 is counted once per boarding); links without a service wait ``waiting.<mode>_h`` when
@@ -52,7 +56,7 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["EDGE_KINDS", "Graph", "build_graph", "tonnes_per_unit"]
+__all__ = ["EDGE_KINDS", "Graph", "build_graph", "rest_count", "tonnes_per_unit"]
 
 EDGE_KINDS = ("link", "border", "transfer")
 _PARAMS = "parameters.toml"
@@ -107,6 +111,13 @@ class Graph:
     expected: np.ndarray
     project_id: tuple[str | None, ...]
     notes: tuple[tuple[str, ...], ...]
+    # driver rests: the per-link rests inside dwell_h (a lower bound, see the module doc),
+    # the hours of driving per day and the stop that resets the driver's daily clock;
+    # defaults keep Graphs built elsewhere without rests valid
+    rest_h: np.ndarray | None = None
+    driving_h_per_day: float | None = None
+    daily_rest_h: float | None = None
+    rest_source_ids: tuple[str, ...] = ()
 
     @property
     def n_nodes(self) -> int:
@@ -140,6 +151,7 @@ _WEIGHTS = (
     "moving_h",
     "waiting_h",
     "dwell_h",
+    "rest_h",
     "time_h",
     "freight_usd",
     "charges_usd",
@@ -199,6 +211,18 @@ def tonnes_per_unit(network: Network, cargo: str) -> tuple[float, tuple[str, ...
             f"route {cargo} cargo"
         )
     return float(leaf["value"]), _sources(leaf)
+
+
+def rest_count(driving_h: float, driving_h_per_day: float) -> int:
+    """Daily rests a driver takes over ``driving_h`` of driving at most
+    ``driving_h_per_day`` a day: one per day after the first.
+
+    >>> rest_count(15.0, 9.0), rest_count(9.0, 9.0), rest_count(20.0, 9.0)
+    (1, 0, 2)
+    """
+    if driving_h <= driving_h_per_day:
+        return 0
+    return math.ceil(driving_h / driving_h_per_day - 1e-9) - 1
 
 
 def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> float | None:
@@ -336,14 +360,14 @@ class _Builder:
                 sources.extend(s_src)
             moving_h = length_km / float(speed)
         dwell_h = 0.0
+        rest_h = 0.0
         if mode == "road":
             leaf = self.param("road.driving_h_per_day")
             if leaf is not None and moving_h > float(leaf["value"]):
                 drive = float(leaf["value"])
-                rest_days = math.ceil(moving_h / drive - 1e-9) - 1
-                dwell_h += rest_days * (HOURS_PER_DAY - drive)
+                rest_h = rest_count(moving_h, drive) * (HOURS_PER_DAY - drive)
+                dwell_h += rest_h
                 sources.extend(_sources(leaf))
-                notes.append(f"{rest_days} driver rest stop(s) of {HOURS_PER_DAY - drive:g} h")
         if link["link_id"] in self._waiting:
             waiting_h, w_src = self._waiting[link["link_id"]]
             sources.extend(w_src)
@@ -401,6 +425,7 @@ class _Builder:
             "moving_h": moving_h,
             "waiting_h": waiting_h,
             "dwell_h": dwell_h,
+            "rest_h": rest_h,
             "freight_usd": freight_usd,
             "charges_usd": charges_usd,
             "co2e_kg": wtw,
@@ -428,6 +453,7 @@ class _Builder:
             "moving_h": 0.0,
             "waiting_h": 0.0,
             "dwell_h": float(row["dwell_h"]),
+            "rest_h": 0.0,
             "freight_usd": 0.0,
             "charges_usd": cost or 0.0,
             "co2e_kg": co2e,
@@ -549,6 +575,13 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         place_nodes.setdefault(place, []).append(i)
     expected = np.fromiter((r["expected"] for r in rows), dtype=bool, count=len(rows))
     expected.setflags(write=False)
+    drive_leaf = b.param("road.driving_h_per_day")
+    drive_h = None if drive_leaf is None else float(drive_leaf["value"])
+    rest_leaf = b.param("road.daily_rest_h")
+    if rest_leaf is not None:
+        daily_rest_h: float | None = float(rest_leaf["value"])
+    else:  # without the key, only a stop as long as the rest counted resets the clock
+        daily_rest_h = None if drive_h is None else HOURS_PER_DAY - drive_h
     return Graph(
         cargo=cargo,
         unit=b.unit,
@@ -586,4 +619,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         expected=expected,
         project_id=tuple(r["project_id"] for r in rows),
         notes=tuple(r["notes"] for r in rows),
+        rest_h=arr("rest_h"),
+        driving_h_per_day=drive_h,
+        daily_rest_h=daily_rest_h,
+        rest_source_ids=tuple(dict.fromkeys([*_sources(drive_leaf), *_sources(rest_leaf)])),
     )

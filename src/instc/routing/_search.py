@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import heapq
+import math
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -656,6 +657,81 @@ def network_as_of_none(network: Network) -> Network:
     return dataclasses.replace(network, tables=tables, as_of=None)
 
 
+# --- driver rests over road runs -----------------------------------------------------------
+@dataclass(frozen=True)
+class RoadRests:
+    """Driver rests of a path counted per run of road legs (see :func:`road_rests_h`)."""
+
+    rest_h: np.ndarray  # rest hours per edge of the path (0 off the road)
+    notes: tuple[tuple[str, ...], ...]  # per edge: the rest note, if any
+
+    @property
+    def total_h(self) -> float:
+        return float(self.rest_h.sum())
+
+
+def road_rests_h(g: Graph, edges: Sequence[int]) -> RoadRests:
+    """The driver's rests along the graph ``edges`` of a path, counted per road run.
+
+    A *run* is a maximal sequence of road legs; the driver's daily clock resets at any
+    non-road leg (ferry, train, transshipment) and at a stop of at least the daily rest
+    (``road.daily_rest_h``) — a border queue or a wait, taken before the leg is driven.
+    A run of ``T`` h driving at most ``d`` h a day takes ``ceil(T/d) - 1`` rests of
+    ``24 - d`` h; the rest at ``k·d`` h of driving is put on the leg where the clock
+    reaches it. A single link is counted as the graph counts it, so the graph's per-link
+    rests (``Graph.rest_h``) are a lower bound of these.
+    """
+    from instc.network.graph import rest_count
+    from instc.units import HOURS_PER_DAY
+
+    rest = np.zeros(len(edges), dtype=np.float64)
+    notes: list[tuple[str, ...]] = [()] * len(edges)
+    drive = g.driving_h_per_day
+    if drive is None or g.rest_h is None or not drive > 0:
+        return RoadRests(rest, tuple(notes))
+    reset_h = g.daily_rest_h if g.daily_rest_h is not None else HOURS_PER_DAY - drive
+    rest_each_h = HOURS_PER_DAY - drive
+    runs: list[list[int]] = []  # positions in edges
+    for i, e in enumerate(edges):
+        if g.mode[e] != "road":
+            continue
+        stop_h = float(g.waiting_h[e] + g.dwell_h[e] - g.rest_h[e])
+        continues = bool(runs) and runs[-1][-1] == i - 1 and stop_h < reset_h - 1e-9
+        if continues:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        total_h = sum(float(g.moving_h[edges[i]]) for i in run)
+        n = rest_count(total_h, drive)
+        if n == 0:
+            continue
+        start = g.place_name.get(g.node_place[g.edge_from[edges[run[0]]]], "")
+        clock_h = 0.0
+        done = 0  # rests taken so far in this run
+        for i in run:
+            clock_h += float(g.moving_h[edges[i]])
+            upto = min(n, math.floor(clock_h / drive + 1e-9))
+            here = upto - done
+            if here > 0:
+                rest[i] = here * rest_each_h
+                notes[i] = (
+                    f"{here} driver rest stop(s) of {rest_each_h:g} h (road run of "
+                    f"{total_h:.1f} h driving from {start}, {drive:g} h a day)",
+                )
+                done = upto
+    return RoadRests(rest, tuple(notes))
+
+
+def extra_rest_h(req: Request, problem: Problem, path: Sequence[int]) -> float:
+    """Hours of rest the road runs of a problem ``path`` add to its per-link rests (>= 0)."""
+    g = req.graph
+    if g.rest_h is None:
+        return 0.0
+    edges = [int(problem.base[e]) for e in path if problem.base[e] >= 0]
+    return road_rests_h(g, edges).total_h - float(g.rest_h[np.asarray(edges, dtype=np.int64)].sum())
+
+
 # --- results ------------------------------------------------------------------------------
 def make_option(
     req: Request,
@@ -677,11 +753,23 @@ def make_option(
         leg = cache[e]
         governed = tuple(rid for rid, m in masks if m[e])
         legs_list.append(dataclasses.replace(leg, rules=governed) if governed else leg)
+    rests = road_rests_h(g, edges)
+    if g.rest_h is not None:
+        for i, e in enumerate(edges):
+            extra_h = float(rests.rest_h[i] - g.rest_h[e])
+            if extra_h != 0.0 or rests.notes[i]:
+                leg = legs_list[i]
+                legs_list[i] = dataclasses.replace(
+                    leg,
+                    dwell_h=leg.dwell_h + extra_h,
+                    time_h=leg.moving_h + leg.waiting_h + leg.dwell_h + extra_h,
+                    source_ids=tuple(dict.fromkeys([*leg.source_ids, *g.rest_source_ids])),
+                )
     legs = tuple(legs_list)
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(
         cost_usd=float(g.cost_usd[ids].sum()),
-        time_h=float(g.time_h[ids].sum()),
+        time_h=math.fsum(leg.time_h for leg in legs),
         co2e_kg=float(g.co2e_kg[ids].sum()),
         co2e_kg_ttw=float(g.co2e_kg_ttw[ids].sum()),
         distance_km=float(g.distance_km[ids].sum()),
@@ -695,7 +783,7 @@ def make_option(
         as_of=None if req.network.as_of is None else req.network.as_of.isoformat(),
         legs=legs,
         totals=totals,
-        assumptions=_assumptions(req, edges, extra_assumptions),
+        assumptions=_assumptions(req, edges, extra_assumptions, rests.notes),
         tonnes_per_unit=g.tonnes_per_unit,
     )
 
@@ -736,7 +824,12 @@ def _leg(g: Graph, e: int) -> Leg:
     )
 
 
-def _assumptions(req: Request, edges: Sequence[int], extra: Sequence[str]) -> tuple[str, ...]:
+def _assumptions(
+    req: Request,
+    edges: Sequence[int],
+    extra: Sequence[str],
+    rest_notes: Sequence[tuple[str, ...]] = (),
+) -> tuple[str, ...]:
     g = req.graph
     out: list[str] = []
     if g.unit != "t":
@@ -750,13 +843,13 @@ def _assumptions(req: Request, edges: Sequence[int], extra: Sequence[str]) -> tu
         "hub operations in WTW only)"
     )
     out.extend(extra)
-    for e in edges:
+    for i, e in enumerate(edges):
         if g.expected[e] and g.project_id[e]:
             out.append(
                 f"relies on project {g.project_id[e]} (link {g.link_id[e]}) being open by "
                 f"{req.network.as_of} — a forecast, not yet a fact"
             )
-        for note in g.notes[e]:
+        for note in (*g.notes[e], *(rest_notes[i] if i < len(rest_notes) else ())):
             label = g.link_id[e] or f"{g.transfer_kind[e]} at {g.node_place[g.edge_from[e]]}"
             out.append(f"{label}: {note}")
     if req.vessel_flag is None:

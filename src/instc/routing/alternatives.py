@@ -31,7 +31,8 @@ from instc.routing._search import (
     place_simple,
     shortest_edges,
 )
-from instc.routing.costs import criterion_weights, normalise_by
+from instc.routing.costs import criterion_weights, normalise_by, value_of_time
+from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from instc.network.model import Network
@@ -129,7 +130,23 @@ def alternatives(
     )
     if not paths:
         raise no_route(req)
-    return tuple(make_option(req, problem, p, by=key) for p in paths)
+    options = [make_option(req, problem, p, by=key) for p in paths]
+    if key in ("time", "generalised"):
+        # the search counts driver rests per link (a lower bound); the options' totals
+        # count them per road run, so order the options on those exact totals
+        usd_per_h = 0.0
+        if key == "generalised":
+            vot = value_of_time(
+                req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+            )
+            usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+
+        def objective(o: RouteOption) -> float:
+            t = o.totals
+            return t.time_h if key == "time" else t.cost_usd + usd_per_h * t.time_h
+
+        options.sort(key=objective)
+    return tuple(options)
 
 
 def yen_paths(

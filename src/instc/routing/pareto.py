@@ -7,6 +7,13 @@ NAMOA* (Mandow & Pérez de la Cruz 2010) — when the label plus a lower bound o
 of the way (one reverse Dijkstra per criterion) is already matched by an option found.
 Every weight is non-negative, so the labels left at the destination are exactly the
 non-dominated options; options with equal totals are reported once.
+
+Driver rests: the labels count them per road link (the graph's weights), a lower bound
+of the rests per run of road legs that the returned options count. The options are
+compared again on those exact totals and any one dominated there is dropped; a path the
+label search pruned under the lower bound is not brought back (it would have to be
+dominated on cost and CO2e too, which rests do not change, so only a time advantage
+from fewer exact rests could be missed).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
     from instc.routing.results import RouteOption
     from instc.routing.rules import FlagRule
 
-__all__ = ["CRITERIA_3", "pareto", "pareto_paths"]
+__all__ = ["CRITERIA_3", "non_dominated", "pareto", "pareto_paths"]
 
 CRITERIA_3 = ("cost_usd", "time_h", "co2e_kg")
 
@@ -83,8 +90,43 @@ def pareto(
     if not paths:
         raise no_route(req)
     options = [make_option(req, problem, p, by="pareto") for p in paths]
+    # the labels counted driver rests per link (a lower bound); the options count them
+    # per road run, which can make one option dominated by another: drop those
+    options = non_dominated(options)
     options.sort(key=lambda o: (o.totals.cost_usd, o.totals.time_h, o.totals.co2e_kg))
     return tuple(options)
+
+
+def non_dominated(options: Sequence[RouteOption]) -> list[RouteOption]:
+    """The options no other option matches or beats on every one of (cost, time, CO2e)
+    while beating it on one (equal totals: both kept).
+
+    >>> from types import SimpleNamespace as O
+    >>> a = O(totals=O(cost_usd=1, time_h=5, co2e_kg=2))
+    >>> b = O(totals=O(cost_usd=2, time_h=5, co2e_kg=2))
+    >>> non_dominated([a, b]) == [a]
+    True
+    """
+
+    def vec(o: RouteOption) -> tuple[float, float, float]:
+        t = o.totals
+        return (t.cost_usd, t.time_h, t.co2e_kg)
+
+    tol = 1e-9
+    out = []
+    for o in options:
+        mine = vec(o)
+        dominated = False
+        for other in options:
+            theirs = vec(other)
+            if all(x <= y + tol for x, y in zip(theirs, mine, strict=True)) and any(
+                x < y - tol for x, y in zip(theirs, mine, strict=True)
+            ):
+                dominated = True
+                break
+        if not dominated:
+            out.append(o)
+    return out
 
 
 def _lower_bounds(

@@ -16,6 +16,7 @@ import numpy as np
 from instc._errors import UnknownNameError
 from instc.routing._search import (
     build_problem,
+    extra_rest_h,
     make_option,
     make_request,
     no_route,
@@ -23,6 +24,7 @@ from instc.routing._search import (
     shortest_edges,
 )
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
+from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from instc.network.graph import Graph
@@ -33,6 +35,55 @@ if TYPE_CHECKING:
 __all__ = ["one_to_all", "route", "shortest_path_tree"]
 
 _MAX_DETOURS = 4  # re-solves to remove out-and-back walks between via stages
+# paths examined, lightest first, when exact road-run rests may re-rank a time search
+RERANK_CANDIDATES = 150
+
+
+def _rerank_on_road_rests(
+    req: Any, problem: Any, path: list[int], weights: np.ndarray, usd_per_h: float | None
+) -> tuple[list[int], str | None]:
+    """The path best on the exact objective (rests per road run) and an assumption line.
+
+    The search weights count driver rests per link, a lower bound of the rests per road
+    run (``_search.road_rests_h``). Paths come off Yen's ranking lightest first on that
+    bound; the best exact value found so far is optimal as soon as the next path's bound
+    reaches it. ``usd_per_h``: value of an hour for the generalised cost (None: time).
+    """
+    from instc.routing.alternatives import yen_paths
+
+    def exact(p: list[int]) -> tuple[float, float]:
+        bound = float(weights[p].sum())
+        extra = extra_rest_h(req, problem, p)
+        return bound, bound + (extra if usd_per_h is None else usd_per_h * extra)
+
+    best_path, best = path, exact(path)[1]
+    proven = False
+    seen = 0
+
+    def accept(p: list[int]) -> bool:
+        nonlocal best_path, best, proven, seen
+        seen += 1
+        bound, value = exact(p)
+        if value < best - 1e-9 and (not req.via or place_simple(req, problem, p)):
+            best_path, best = p, value
+        proven = bound >= best - 1e-9
+        return proven
+
+    yen_paths(problem, weights, k=1, max_candidates=RERANK_CANDIDATES, accept=accept)
+    what = "time" if usd_per_h is None else "generalised cost"
+    if proven:
+        if best_path is path:
+            return path, None
+        return best_path, (
+            f"{what} re-ranked on driver rests per road run over {seen} candidate paths "
+            "(the search counts rests per link, a lower bound): this is the best"
+        )
+    return best_path, (
+        f"{what}: the search counts driver rests per link (a lower bound of the rests per "
+        f"road run); best of the {seen} lightest paths re-ranked on rests per road run — "
+        "a route with less exact "
+        f"{what} may exist"
+    )
 
 
 def _without_revisits(
@@ -133,6 +184,7 @@ def route(
                 "this route passes a place twice between via points (no route found "
                 "that avoids it): check the via points"
             )
+    usd_per_h = None
     if key == "generalised":
         vot = value_of_time(
             req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
@@ -141,6 +193,11 @@ def route(
             f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
             f"({vot.source})"
         )
+        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    if key in ("time", "generalised") and extra_rest_h(req, problem, path) > 1e-9:
+        path, note = _rerank_on_road_rests(req, problem, path, problem.weights(weights), usd_per_h)
+        if note is not None:
+            extra.append(note)
     return make_option(req, problem, path, by=key, extra_assumptions=extra)
 
 

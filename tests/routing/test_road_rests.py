@@ -1,0 +1,289 @@
+"""Driver rests counted over whole runs of road legs, not per link.
+
+Hand-built networks (9 h driving a day, rests of 24 - 9 = 15 h, a stop of >= 11 h resets
+the driver's clock) and the embedded western road Nhava Sheva -> Moscow.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from routing_toynet import PARAMETERS, make_network
+
+from instc.network.graph import build_graph, rest_count
+from instc.routing import alternatives, pareto, route
+from instc.routing.pareto import non_dominated
+
+DRIVE_H = 9.0
+REST_H = 24.0 - DRIVE_H
+
+
+def _params() -> dict[str, Any]:
+    params = copy.deepcopy(PARAMETERS)
+    params["road"]["daily_rest_h"] = {"value": 11.0, "unit": "h", "source_ids": ["P3"]}
+    return params
+
+
+def _node(node_id: str, country: str = "IR") -> dict[str, Any]:
+    return {"node_id": node_id, "country": country, "kinds": ("road",)}
+
+
+def _road(link_id: str, a: str, b: str, hours: float, **extra: Any) -> dict[str, Any]:
+    # 60 km/h default road speed in the toy parameters
+    return {
+        "link_id": link_id,
+        "from_node": a,
+        "to_node": b,
+        "mode": "road",
+        "length_km": 60.0 * hours,
+        "source_ids": ("S",),
+        **extra,
+    }
+
+
+def _check_sums(option: Any) -> None:
+    for leg in option.legs:
+        assert leg.time_h == pytest.approx(leg.moving_h + leg.waiting_h + leg.dwell_h)
+    assert option.totals.time_h == pytest.approx(sum(leg.time_h for leg in option.legs))
+
+
+def _chain(**extra_links: Any) -> Any:
+    nodes = [_node(n) for n in "ABCD"]
+    links = [_road("R1", "A", "B", 5.0), _road("R2", "B", "C", 5.0), _road("R3", "C", "D", 5.0)]
+    return make_network(nodes=nodes, links=links, parameters=_params(), **extra_links)
+
+
+def test_three_short_road_links_take_one_rest_where_the_clock_passes_9_h():
+    option = route(_chain(), "A", "D", by="time")
+    assert [leg.link_id for leg in option.legs] == ["R1", "R2", "R3"]
+    # 15 h of driving: ceil(15 / 9) - 1 = 1 rest, due at 9 h, i.e. on R2 (5 h -> 10 h)
+    assert [leg.dwell_h for leg in option.legs] == [0.0, REST_H, 0.0]
+    assert option.totals.time_h == pytest.approx(15.0 + REST_H)
+    assert any("R2: 1 driver rest stop(s) of 15 h" in a for a in option.assumptions)
+    assert "P3" in option.legs[1].source_ids
+    _check_sums(option)
+
+
+def test_graph_weights_keep_the_per_link_lower_bound():
+    g = build_graph(_chain())
+    road = [e for e in range(g.n_edges) if g.mode[e] == "road"]
+    assert all(g.rest_h[e] == 0.0 and g.dwell_h[e] == 0.0 for e in road)
+    assert g.driving_h_per_day == DRIVE_H and g.daily_rest_h == 11.0
+
+
+def test_ferry_between_two_8_h_road_runs_resets_the_clock():
+    nodes = [_node("A"), _node("B"), _node("C"), _node("D")]
+    links = [
+        _road("R1", "A", "B", 8.0),
+        {
+            "link_id": "F1",
+            "from_node": "B",
+            "to_node": "C",
+            "mode": "ferry",
+            "length_km": 100.0,
+            "source_ids": ("S",),
+        },
+        _road("R2", "C", "D", 8.0),
+    ]
+    transfers = [
+        {
+            "node_id": p,
+            "from_layer": "road",
+            "to_layer": "ferry",
+            "kind": "port",
+            "dwell_h": 2.0,
+            "source_ids": ("T",),
+        }
+        for p in ("B", "C")
+    ]
+    net = make_network(nodes=nodes, links=links, transfers=transfers, parameters=_params())
+    option = route(net, "A", "D", by="time")
+    assert [leg.mode for leg in option.legs] == ["road", "transfer", "ferry", "transfer", "road"]
+    # 16 h of driving, but two runs of 8 h: no rest
+    assert sum(leg.dwell_h for leg in option.legs) == pytest.approx(4.0)
+    assert option.totals.time_h == pytest.approx(8.0 + 2.0 + 5.0 + 2.0 + 8.0)
+    assert not any("driver rest stop" in a for a in option.assumptions)
+    _check_sums(option)
+
+
+def _border_net(border_dwell_h: float) -> Any:
+    nodes = [_node("A"), _node("B"), _node("C", "AZ"), _node("D", "AZ")]
+    links = [
+        _road("R1", "A", "B", 8.0),
+        _road("RB", "B", "C", 0.1, border_id="BC"),
+        _road("R2", "C", "D", 8.0),
+    ]
+    borders = [
+        {
+            "border_id": "BC",
+            "mode": "road",
+            "name": "B-C",
+            "countries": ("IR", "AZ"),
+            "dwell_h": border_dwell_h,
+            "source_ids": ("B",),
+        }
+    ]
+    return make_network(nodes=nodes, links=links, borders=borders, parameters=_params())
+
+
+def test_border_queue_of_at_least_the_daily_rest_resets_the_clock():
+    option = route(_border_net(12.0), "A", "D", by="time")
+    assert [leg.dwell_h for leg in option.legs] == [0.0, 12.0, 0.0]
+    assert option.totals.time_h == pytest.approx(16.1 + 12.0)
+    _check_sums(option)
+
+
+def test_border_queue_shorter_than_the_daily_rest_does_not():
+    option = route(_border_net(10.0), "A", "D", by="time")
+    # one run of 16.1 h: one rest, due at 9 h of driving, on R2 (8.1 h -> 16.1 h)
+    assert [leg.dwell_h for leg in option.legs] == [0.0, 10.0, REST_H]
+    assert option.totals.time_h == pytest.approx(16.1 + 10.0 + REST_H)
+    _check_sums(option)
+
+
+def test_single_long_link_unchanged():
+    net = make_network(
+        nodes=[_node("A"), _node("B")], links=[_road("R1", "A", "B", 20.0)], parameters=_params()
+    )
+    g = build_graph(net)
+    option = route(net, "A", "B", by="time")
+    (leg,) = option.legs
+    # 20 h: ceil(20 / 9) - 1 = 2 rests, the same per link (graph) and per run (route)
+    assert leg.dwell_h == pytest.approx(2 * REST_H)
+    assert g.dwell_h[0] == pytest.approx(2 * REST_H)
+    assert option.totals.time_h == pytest.approx(20.0 + 2 * REST_H)
+    assert any("R1: 2 driver rest stop(s) of 15 h" in a for a in option.assumptions)
+
+
+def test_several_rests_spread_over_the_legs_where_they_fall():
+    nodes = [_node(n) for n in "ABCDE"]
+    hours = [4.0, 10.0, 3.0, 11.0]  # clock 4, 14, 17, 28 h: rests due at 9, 18, 27 h
+    links = [
+        _road(f"R{i}", a, b, h)
+        for i, (a, b, h) in enumerate(zip("ABCD", "BCDE", hours, strict=True))
+    ]
+    option = route(make_network(nodes=nodes, links=links, parameters=_params()), "A", "E")
+    assert [leg.dwell_h for leg in option.legs] == [0.0, REST_H, 0.0, 2 * REST_H]
+    assert sum(leg.dwell_h for leg in option.legs) == rest_count(28.0, DRIVE_H) * REST_H
+    _check_sums(option)
+
+
+def _road_or_rail() -> Any:
+    """Road A-B-C-D (3 x 5 h: 15 h by the per-link bound, 30 h with its rest) or a
+    direct rail A-D of 25 h, cheaper and cleaner but slower by the bound."""
+    nodes = [{**_node(n), "kinds": ("road", "rail")} for n in "ABCD"]
+    links = [
+        _road("R1", "A", "B", 5.0),
+        _road("R2", "B", "C", 5.0),
+        _road("R3", "C", "D", 5.0),
+        {
+            "link_id": "T1",
+            "from_node": "A",
+            "to_node": "D",
+            "mode": "rail",
+            "gauge_mm": 1520,
+            "length_km": 1000.0,
+            "source_ids": ("S",),
+        },
+    ]
+    tariffs = [
+        {
+            "tariff_id": "road",
+            "mode": "road",
+            "cargo": "container",
+            "usd_per_unit_km": 0.1,
+            "source_ids": ("C",),
+        },
+        {
+            "tariff_id": "rail",
+            "mode": "rail",
+            "cargo": "container",
+            "usd_per_unit_km": 0.08,
+            "source_ids": ("C",),
+        },
+    ]
+    return make_network(nodes=nodes, links=links, tariffs=tariffs, parameters=_params())
+
+
+@pytest.mark.parametrize("by", ["time", "generalised"])
+def test_time_search_reranks_on_exact_rests(by):
+    # the per-link bound prefers the road (15 h < 25 h); with its rest the road takes 30 h
+    option = route(_road_or_rail(), "A", "D", by=by)
+    assert option.link_ids == ("T1",)
+    assert option.totals.time_h == pytest.approx(25.0)
+    assert any("re-ranked on driver rests per road run" in a for a in option.assumptions)
+
+
+def test_alternatives_by_time_are_ordered_on_exact_totals():
+    options = alternatives(_road_or_rail(), "A", "D", k=2, by="time")
+    assert [o.link_ids for o in options] == [("T1",), ("R1", "R2", "R3")]
+    assert [o.totals.time_h for o in options] == pytest.approx([25.0, 30.0])
+
+
+def test_pareto_drops_options_dominated_on_exact_totals():
+    # by the bound the road (15 h, 90 USD, 900 kg) and rail (25 h, 80 USD, 300 kg) are
+    # both non-dominated; with its rest (30 h) the road is dominated by the rail
+    options = pareto(_road_or_rail(), "A", "D")
+    assert [o.link_ids for o in options] == [("T1",)]
+    for o in options:
+        _check_sums(o)
+    assert non_dominated(options) == list(options)
+
+
+# --- embedded data --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def western_road():
+    from instc.network.load import load_network
+    from instc.routing import compare, load_families
+
+    net = load_network()
+    fams = [f for f in load_families() if f.family_id == "western_road"]
+    comparison = compare(net, "Nhava Sheva", "Moscow", by="cost", families=fams)
+    (option,) = comparison.options
+    return net, option
+
+
+def test_western_road_rests_counted_per_run(western_road):
+    net, option = western_road
+    drive = float(net.parameters["road"]["driving_h_per_day"]["value"])
+    reset = float(net.parameters["road"]["daily_rest_h"]["value"])
+    rest_each = 24.0 - drive
+    border_dwell = {
+        (b, m): float(h)
+        for b, m, h in zip(
+            net.borders["border_id"], net.borders["mode"], net.borders["dwell_h"], strict=True
+        )
+    }
+    runs: list[list[Any]] = []
+    before_h = 0.0  # the total with rests counted per link, as before
+    prev_road = False
+    for leg in option.legs:
+        if leg.mode != "road":
+            prev_road = False
+            before_h += leg.time_h
+            continue
+        stop_h = leg.waiting_h + border_dwell.get((leg.border_id, "road"), 0.0)
+        if prev_road and stop_h < reset:
+            runs[-1].append(leg)
+        else:
+            runs.append([leg])
+        prev_road = True
+        before_h += leg.moving_h + stop_h + rest_count(leg.moving_h, drive) * rest_each
+    assert len(runs) == 1  # Bandar Abbas to Moscow in one run: borders queue < 11 h
+    driving_h = sum(leg.moving_h for leg in runs[0])
+    expected_rest_h = (math.ceil(driving_h / drive) - 1) * rest_each
+    road_dwell_h = sum(
+        leg.dwell_h - border_dwell.get((leg.border_id, "road"), 0.0)
+        for leg in option.legs
+        if leg.mode == "road"
+    )
+    assert road_dwell_h == pytest.approx(expected_rest_h)
+    assert option.totals.time_h > before_h + 2 * 24.0  # more than two days more than before
+    per_link_h = sum(
+        rest_count(leg.moving_h, drive) * rest_each for leg in option.legs if leg.mode == "road"
+    )
+    assert option.totals.time_h - before_h == pytest.approx(expected_rest_h - per_link_h)
+    _check_sums(option)
