@@ -40,10 +40,14 @@ def run_demo() -> None:
     for mode, km in sorted(summary["length_km_by_mode"].items(), key=lambda kv: -kv[1]):
         table.add_row(mode, f"{km:,.0f}")
     console.print(table)
-    open_now = [p["name"] for p in summary["projects"] if p["status"] == "open"]
-    pending = [f"{p['name']} ({p['status']})" for p in summary["projects"] if p["status"] != "open"]
-    console.print(f"[bold]open projects[/]: {', '.join(open_now) or '-'}", highlight=False)
-    console.print(f"[bold]not open[/]: {', '.join(pending) or '-'}", highlight=False)
+    # an agreement in force is as much "in effect" as a railway that is open
+    in_effect = ("open", "in_force")
+    open_now = [p["name"] for p in summary["projects"] if p["status"] in in_effect]
+    pending = [
+        f"{p['name']} ({p['status']})" for p in summary["projects"] if p["status"] not in in_effect
+    ]
+    console.print(f"[bold]open or in force[/]: {', '.join(open_now) or '-'}", highlight=False)
+    console.print(f"[bold]not yet, or no longer[/]: {', '.join(pending) or '-'}", highlight=False)
 
     console.rule(f"[bold]{ORIGIN} → {DESTINATION}[/], one TEU, by corridor family")
     result = compare(network, ORIGIN, DESTINATION, by="cost")
