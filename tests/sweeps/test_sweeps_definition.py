@@ -149,3 +149,14 @@ def test_task_fingerprints_are_stable_across_processes(tmp_path: Path, text: str
         )
         assert proc.stdout.split() == here
     assert len(set(here)) == len(here)
+
+
+@pytest.mark.parametrize("name", ["corridor-seasons", "border-delays"])
+def test_bundled_examples_parse(name: str) -> None:
+    from instc.sweeps import definition
+
+    path = Path(definition.__file__).parent / "examples" / f"{name}.toml"
+    d = load_sweep(path)
+    assert d.name == name
+    tasks = d.tasks()
+    assert len({t.task_id for t in tasks}) == len(tasks) > 1
