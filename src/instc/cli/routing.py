@@ -310,6 +310,16 @@ def register(app: typer.Typer) -> None:
         legs: bool = typer.Option(
             True, "--legs/--no-legs", help="print each family's leg breakdown below the table"
         ),
+        percentile: float | None = typer.Option(
+            None,
+            "--percentile",
+            help="rank the families by this percentile of their simulated door-to-door time "
+            "(Monte Carlo, e.g. 90 for P90) instead of --by",
+        ),
+        samples: int = typer.Option(
+            20_000, "--samples", min=100, help="Monte Carlo samples per family (--percentile)"
+        ),
+        seed: int = typer.Option(0, "--seed", help="random seed (--percentile)"),
         as_json: bool = _JSON,
         geojson: Path | None = _GEOJSON,
         data: Path | None = _DATA,
@@ -332,15 +342,31 @@ def register(app: typer.Typer) -> None:
                 vessel_flag=vessel_flag,
                 tonnes_per_unit=tonnes_per_unit,
             )
+            ranked_h: dict[str, float] = {}
+            if percentile is not None:
+                result, ranked_h = _rank_by_percentile(
+                    network, result, percentile=percentile, samples=samples, seed=seed
+                )
             _write_geojson(list(result.options), geojson)
             if as_json:
-                print_json(result.to_list())
+                items = result.to_list()
+                for item in items:
+                    if item["family"] in ranked_h:
+                        item["reliability"] = {
+                            "percentile": percentile,
+                            "time_h": ranked_h[item["family"]],
+                            "samples": samples,
+                            "seed": seed,
+                        }
+                print_json(items)
                 from instc.cli._common import err_console
 
                 for fid, why in result.missing:
                     err_console.print(f"no {fid} option: {why}", highlight=False)
                 return
             print_comparison(result, legs=legs)
+            if percentile is not None:
+                _print_percentiles(result, ranked_h, percentile=percentile, samples=samples)
 
         _guard(run)
 
@@ -419,6 +445,46 @@ def _summary(option: RouteOption, width: int = 70) -> str:
         parts.append(option.legs[-1].to_node)
     text = " › ".join(parts)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _rank_by_percentile(
+    network: Any, result: Any, *, percentile: float, samples: int, seed: int
+) -> tuple[Any, dict[str, float]]:
+    """Simulate each family's option and re-sort the comparison by the percentile time."""
+    import dataclasses
+
+    from instc._errors import DataError
+    from instc.reliability import reliability
+
+    if not 0.0 < percentile < 100.0:
+        raise DataError(f"--percentile {percentile:g} must lie between 0 and 100, e.g. 90")
+    # the same seed for every family: common random numbers make the ranking less noisy
+    times = {
+        o.family: reliability(network, o, samples=samples, seed=seed).percentile_h(percentile)
+        for o in result.options
+    }
+    options = tuple(sorted(result.options, key=lambda o: times[o.family]))
+    return dataclasses.replace(result, options=options, by=f"P{percentile:g} time"), times
+
+
+def _print_percentiles(
+    result: Any, times_h: dict[str, float], *, percentile: float, samples: int
+) -> None:
+    from instc.cli._common import console
+
+    best = min(times_h.values())
+    console.print(
+        f"ranked by P{percentile:g} of the simulated door-to-door time ({samples:,} samples):",
+        highlight=False,
+    )
+    for o in result.options:
+        label = result.short_labels.get(o.family, o.family or "")
+        days = times_h[o.family] / 24.0
+        console.print(
+            f"  {label}: P{percentile:g} {days:.1f} days "
+            f"({(times_h[o.family] - best) / 24.0:+.1f}; planned {o.totals.time_days:.1f})",
+            highlight=False,
+        )
 
 
 def print_comparison(result: Any, *, legs: bool = False) -> None:

@@ -1,0 +1,38 @@
+"""`instc compare --percentile P` ranks the families by the simulated P-th percentile."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from instc.cli import app
+from instc.network import load_network
+from instc.reliability import reliability
+from instc.routing import compare
+
+runner = CliRunner()
+ARGS = ["compare", "INNSA", "RU-MOSCOW", "--as-of", "2026-06-01", "--samples", "2000"]
+
+
+def test_families_are_ranked_by_the_percentile_time() -> None:
+    result = runner.invoke(app, [*ARGS, "--percentile", "90", "--seed", "7", "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    times = [item["reliability"]["time_h"] for item in items]
+    assert len(items) >= 5
+    assert times == sorted(times)
+    assert all(item["reliability"]["percentile"] == 90 for item in items)
+    # each figure is the P90 of that family's option simulated with the same seed
+    network = load_network(as_of="2026-06-01")
+    by_family = {o.family: o for o in compare(network, "INNSA", "RU-MOSCOW").options}
+    first = items[0]
+    expected = reliability(network, by_family[first["family"]], samples=2000, seed=7)
+    assert first["reliability"]["time_h"] == expected.percentile_h(90)
+
+
+def test_percentile_out_of_range_is_one_red_line() -> None:
+    result = runner.invoke(app, [*ARGS, "--percentile", "140"])
+    assert result.exit_code == 2
+    assert "--percentile 140 must lie between 0 and 100" in result.output
+    assert "Traceback" not in result.output
