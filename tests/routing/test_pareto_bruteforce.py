@@ -1,4 +1,5 @@
-"""Pareto set vs brute-force enumeration of every simple path on random small graphs."""
+"""Pareto set vs brute-force enumeration of every simple path on random small graphs
+(totals with driver rests counted per run of road legs)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from routing_cases import corridor
 from routing_toynet import make_network
 
 from instc._errors import NoRouteError, UnknownNameError
-from instc.routing._search import build_problem, make_request, place_simple
+from instc.routing._search import build_problem, extra_rest_h, make_request, place_simple
 from instc.routing.pareto import CRITERIA_3, pareto
 
 PLACES = ["P0", "P1", "P2", "P3", "P4"]
@@ -91,9 +92,12 @@ def brute_force_front(network, origin, destination, via=()):
 
     def dfs(node, seen, acc, path):
         if node == problem.target:
-            # with via points only routes that enter every place once count
-            if not via or place_simple(req, problem, path):
-                vectors.append(tuple(acc))
+            # only routes that enter every place once count (with driver rests per road
+            # run, a detour off the road and back could otherwise reset the clock)
+            if place_simple(req, problem, path):
+                # driver rests per run of road legs, not per link as in the weights
+                exact = acc + np.array([0.0, extra_rest_h(req, problem, path), 0.0])
+                vectors.append(tuple(exact))
             return
         for e in out_edges.get(node, []):
             v = int(problem.dst[e])

@@ -10,12 +10,17 @@ import copy
 import math
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from routing_toynet import PARAMETERS, make_network
 
+from instc._errors import NoRouteError
 from instc.network.graph import build_graph, rest_count
 from instc.routing import alternatives, pareto, route
-from instc.routing.pareto import non_dominated
+from instc.routing._search import build_problem, extra_rest_h, make_request, place_simple
+from instc.routing.pareto import CRITERIA_3, non_dominated
 
 DRIVE_H = 9.0
 REST_H = 24.0 - DRIVE_H
@@ -287,3 +292,95 @@ def test_western_road_rests_counted_per_run(western_road):
     )
     assert option.totals.time_h - before_h == pytest.approx(expected_rest_h - per_link_h)
     _check_sums(option)
+
+
+# --- random road networks: exact answers by enumeration ------------------------------
+@st.composite
+def road_network(draw):
+    """Five places, mostly short road links (rests only appear over runs), some rail
+    with road<->rail transfers (which reset the clock)."""
+    places = ["P0", "P1", "P2", "P3", "P4"]
+    links = []
+    for i in range(draw(st.integers(4, 10))):
+        a, b = draw(st.lists(st.sampled_from(places), min_size=2, max_size=2, unique=True))
+        rail = draw(st.integers(0, 3)) == 0
+        links.append(
+            {
+                "link_id": f"L{i}",
+                "from_node": a,
+                "to_node": b,
+                "mode": "rail" if rail else "road",
+                "gauge_mm": 1520 if rail else None,
+                "length_km": float(draw(st.integers(10, 600))),
+                "time_h": float(draw(st.integers(1, 12))),
+                "source_ids": ("S",),
+            }
+        )
+    transfers = [
+        {"node_id": p, "from_layer": "road", "to_layer": "rail1520", "kind": "handling",
+         "dwell_h": float(draw(st.integers(0, 6))), "cost_usd_per_teu": 10.0,
+         "source_ids": ("T",)}
+        for p in places
+        if draw(st.booleans())
+    ]  # fmt: skip
+    tariffs = [
+        {"tariff_id": "r", "mode": "rail", "cargo": "container", "usd_per_unit_km": 0.4},
+        {"tariff_id": "d", "mode": "road", "cargo": "container", "usd_per_unit_km": 0.5},
+    ]
+    nodes = [{"node_id": p, "country": "IR", "kinds": ("road", "rail")} for p in places]
+    return make_network(
+        nodes=nodes, links=links, transfers=transfers, tariffs=tariffs, parameters=_params()
+    )
+
+
+def _exact_vectors(net: Any) -> list[tuple[float, float, float]]:
+    """(cost, exact time, co2e) of every path P0 -> P4 entering each place once."""
+    req = make_request(
+        net, "P0", "P4", cargo="container", as_of=None, avoid=None, via=(),
+        vessel_flag=None, rules=None,
+    )  # fmt: skip
+    problem = build_problem(req)
+    w = np.vstack([problem.weights(req.graph.weights(c)) for c in CRITERIA_3])
+    out_edges: dict[int, list[int]] = {}
+    for e, s in enumerate(problem.src.tolist()):
+        out_edges.setdefault(s, []).append(e)
+    vectors: list[tuple[float, float, float]] = []
+
+    def dfs(node: int, seen: set[int], path: list[int]) -> None:
+        if node == problem.target:
+            if not place_simple(req, problem, path):
+                return
+            acc = w[:, path].sum(axis=1)
+            acc[1] += extra_rest_h(req, problem, path)
+            vectors.append((float(acc[0]), float(acc[1]), float(acc[2])))
+            return
+        for e in out_edges.get(node, []):
+            v = int(problem.dst[e])
+            if v not in seen:
+                dfs(v, seen | {v}, [*path, e])
+
+    dfs(problem.source, {problem.source}, [])
+    return vectors
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_network())
+def test_route_time_and_pareto_exact_on_random_road_networks(net):
+    vectors = _exact_vectors(net)
+    try:
+        best = route(net, "P0", "P4", by="time")
+        front = pareto(net, "P0", "P4")
+    except NoRouteError:
+        assert vectors == []
+        return
+    _check_sums(best)
+    if not any("may exist" in a for a in best.assumptions):
+        assert best.totals.time_h == pytest.approx(min(v[1] for v in vectors))
+    expected = {
+        tuple(round(x, 6) for x in v)
+        for v in vectors
+        if not any(all(o[i] <= v[i] for i in range(3)) and o != v for o in vectors)
+    }
+    got = [tuple(round(getattr(o.totals, c), 6) for c in CRITERIA_3) for o in front]
+    assert len(got) == len(set(got))
+    assert set(got) == expected

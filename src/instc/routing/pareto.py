@@ -8,22 +8,25 @@ of the way (one reverse Dijkstra per criterion) is already matched by an option 
 Every weight is non-negative, so the labels left at the destination are exactly the
 non-dominated options; options with equal totals are reported once.
 
-Driver rests: the labels count them per road link (the graph's weights), a lower bound
-of the rests per run of road legs that the returned options count. The options are
-compared again on those exact totals and any one dominated there is dropped; a path the
-label search pruned under the lower bound is not brought back (it would have to be
-dominated on cost and CO2e too, which rests do not change, so only a time advantage
-from fewer exact rests could be missed).
+Driver rests are counted per run of road legs (:func:`instc.routing._search.road_rests_h`):
+a label also carries the driver's clock (hours driven in the current road run) and its
+time includes the rests already due, ``ceil(clock / d) - 1``. A label beats another at
+the same node only if its clock is no later and it stays no worse on time even when
+the rests its later clock has already paid are counted against it (``time_1 + rest ×
+(ceil(c_2/d) - ceil(c_1/d)) <= time_2``), so the front is exact on these totals. The
+remaining-way lower bounds use the per-link rests, which never exceed the rests of a run.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from instc.network.graph import rest_count
 from instc.routing._search import (
     Problem,
     build_problem,
@@ -32,6 +35,7 @@ from instc.routing._search import (
     make_request,
     no_route,
 )
+from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from instc.network.model import Network
@@ -76,22 +80,28 @@ def pareto(
     problem = build_problem(req)
     weights = np.vstack([problem.weights(req.graph.weights(c)) for c in CRITERIA_3])
     place_of = None
-    if req.via:
-        # with via points a walk could go out and back between stages: labels then
-        # remember the places they passed and never enter one twice
+    layer_of = None
+    clock = road_clock(req, problem)
+    if req.via or clock is not None:
+        # with via points a walk could go out and back between stages, and with driver
+        # rests per road run a detour off the road could reset the driver's clock: labels
+        # then remember the places they passed and never enter one twice (nor a layer
+        # twice during one stay at a place)
         g = req.graph
         index = {p: i for i, p in enumerate(sorted(g.place_nodes))}
         real = np.asarray([index[p] for p in g.node_place], dtype=np.int64)
+        layers = {x: i for i, x in enumerate(sorted(set(g.node_layer)))}
         place_of = [-1] * problem.n
+        layer_of = [-1] * problem.n
         for node in range(problem.n):
             if node < (len(req.via) + 1) * g.n_nodes:
                 place_of[node] = int(real[node % g.n_nodes])
-    paths = pareto_paths(problem, weights, place_of=place_of)
+                layer_of[node] = layers[g.node_layer[node % g.n_nodes]]
+    paths = pareto_paths(problem, weights, place_of=place_of, layer_of=layer_of, clock=clock)
     if not paths:
         raise no_route(req)
     options = [make_option(req, problem, p, by="pareto") for p in paths]
-    # the labels counted driver rests per link (a lower bound); the options count them
-    # per road run, which can make one option dominated by another: drop those
+    # a safety net: the label search is exact on rests per road run, so this drops nothing
     options = non_dominated(options)
     options.sort(key=lambda o: (o.totals.cost_usd, o.totals.time_h, o.totals.co2e_kg))
     return tuple(options)
@@ -165,15 +175,67 @@ def _lower_bounds(
     return out, seeds
 
 
+# what an edge does to the driver's clock
+KEEP, RESET, DRIVE, STOP_DRIVE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class RoadClock:
+    """Per problem edge: its effect on the driver's clock (``KEEP`` for the zero joins,
+    ``RESET`` off the road, ``DRIVE`` on a road leg, ``STOP_DRIVE`` on a road leg after a
+    stop of at least the daily rest), its driving hours and the per-link rests inside its
+    time weight; ``drive_h`` a day, ``rest_each_h`` per rest."""
+
+    effect: np.ndarray
+    moving_h: np.ndarray
+    link_rest_h: np.ndarray
+    drive_h: float
+    rest_each_h: float
+
+    def due(self, clock_h: float) -> int:
+        """Rests due for a run driven ``clock_h`` so far (``ceil(clock/d) - 1``)."""
+        return rest_count(clock_h, self.drive_h)
+
+
+def road_clock(req: Any, problem: Problem) -> RoadClock | None:
+    """The clock data of ``problem`` (None when the graph counts no rests)."""
+    g = req.graph
+    drive = g.driving_h_per_day
+    if drive is None or g.rest_h is None or not drive > 0:
+        return None
+    reset_h = g.daily_rest_h if g.daily_rest_h is not None else HOURS_PER_DAY - drive
+    base = problem.base
+    real = base >= 0
+    b = np.where(real, base, 0)
+    is_road = np.asarray([m == "road" for m in g.mode], dtype=bool)[b]
+    stop_h = (g.waiting_h + g.dwell_h - g.rest_h)[b]
+    effect = np.full(len(base), RESET, dtype=np.int8)
+    effect[~real] = KEEP
+    effect[real & is_road] = DRIVE
+    effect[real & is_road & (stop_h >= reset_h - 1e-9)] = STOP_DRIVE
+    moving = np.where(real & is_road, g.moving_h[b], 0.0)
+    rests = np.where(real & is_road, g.rest_h[b], 0.0)
+    return RoadClock(effect, moving, rests, float(drive), HOURS_PER_DAY - float(drive))
+
+
 def pareto_paths(
-    problem: Problem, weights: np.ndarray, *, place_of: list[int] | None = None
+    problem: Problem,
+    weights: np.ndarray,
+    *,
+    place_of: list[int] | None = None,
+    layer_of: list[int] | None = None,
+    clock: RoadClock | None = None,
 ) -> list[list[int]]:
     """Problem-edge paths of the Pareto set; ``weights`` is (3 criteria, edges), >= 0.
 
     With ``place_of`` (a place index per node, -1 for none) only paths that enter each
     place once count: a label carries the set of places it passed, and one label beats
     another only when it is no worse on every criterion *and* passed no place the other
-    did not (Martins' algorithm with an elementary-path resource).
+    did not (Martins' algorithm with an elementary-path resource). With ``layer_of`` too
+    (a layer index per node, -1 for none) a stay at a place uses each layer once.
+
+    With ``clock`` the time criterion counts driver rests per run of road legs: the
+    weights' per-link rests are replaced by the rests the label's driving clock makes due.
     """
     if weights.shape[0] != 3:
         raise ValueError("pareto_paths works on exactly three criteria")
@@ -188,10 +250,20 @@ def pareto_paths(
         return []
     lb0, lb1, lb2 = (lb[c].tolist() for c in range(3))
     ptr = indptr.tolist()
+    if clock is not None:
+        seeds = []  # their totals count rests per link: not the exact totals of a path
+        effect = clock.effect[order].tolist()
+        moving = clock.moving_h[order].tolist()
+        link_rest = clock.link_rest_h[order].tolist()
+        rest_each, due = clock.rest_each_h, clock.due
+    clocks: list[float] = []
     target = problem.target
     # seeds: feasible vectors (the single-criterion optima) prune labels they strictly beat
 
     elementary = place_of is not None
+    # mask bits: places passed, then (above them) the layers used during the current stay
+    n_places = max(place_of, default=-1) + 1 if place_of is not None else 0
+    place_bits = (1 << n_places) - 1
     if elementary:
         seeds = []  # the unconstrained optima may pass a place twice: not feasible here
     masks: list[int] = []
@@ -226,14 +298,28 @@ def pareto_paths(
                 return True
         return False
 
-    def add(a: float, b: float, c: float, node: int, p: int, e: int, mask: int = 0) -> None:
+    def beats(j: int, a: float, b: float, c: float, h: float) -> bool:
+        """Does label ``j`` beat (a, b, c) with clock ``h`` at the same node?"""
+        o, oh = vecs[j], clocks[j]
+        if not (o[0] <= a and o[2] <= c and oh <= h):
+            return False
+        if oh == h:
+            return o[1] <= b
+        # the later clock may have paid rests the earlier one still owes
+        return o[1] + rest_each * (due(h) - due(oh)) <= b
+
+    def add(
+        a: float, b: float, c: float, node: int, p: int, e: int, mask: int = 0, h: float = 0.0
+    ) -> None:
         la = lb0[node]
         if la == np.inf or pruned(a + la, b + lb1[node], c + lb2[node]):
             return
+        if node == target:
+            h = 0.0  # the trip is over: only the totals count
         labels = at.get(node)
         if labels is None:
             labels = at[node] = []
-        else:
+        elif clock is None:
             for j in labels:
                 o = vecs[j]
                 if o[0] <= a and o[1] <= b and o[2] <= c and not (masks[j] & ~mask):
@@ -246,9 +332,27 @@ def pareto_paths(
                 else:
                     keep.append(j)
             labels = at[node] = keep
+        else:
+            for j in labels:
+                if beats(j, a, b, c, h) and not (masks[j] & ~mask):
+                    return
+            keep = []
+            i_new = len(vecs)
+            vecs.append((a, b, c))
+            clocks.append(h)
+            for j in labels:
+                o = vecs[j]
+                if beats(i_new, o[0], o[1], o[2], clocks[j]) and not (mask & ~masks[j]):
+                    alive[j] = False
+                else:
+                    keep.append(j)
+            vecs.pop()
+            clocks.pop()
+            labels = at[node] = keep
         i = len(vecs)
         vec = (a, b, c)
         vecs.append(vec)
+        clocks.append(h)
         masks.append(mask)
         node_of.append(node)
         pred.append(p)
@@ -271,22 +375,39 @@ def pareto_paths(
         # an option settled since this label was queued may beat it already
         if pruned(va + lb0[u], vb + lb1[u], vc + lb2[u]):
             continue
-        if not elementary:
+        if not elementary and clock is None:
             for k in range(ptr[u], ptr[u + 1]):
                 add(va + w0[k], vb + w1[k], vc + w2[k], heads[k], i, edge_ids[k])
             continue
-        assert place_of is not None
-        mask, here = masks[i], place_of[u]
+        mask, h = masks[i], clocks[i]
+        here = place_of[u] if place_of is not None else -1
         for k in range(ptr[u], ptr[u + 1]):
             v = heads[k]
-            there = place_of[v]
             new_mask = mask
-            if there >= 0 and there != here:
-                bit = 1 << there
-                if mask & bit:
-                    continue  # would enter a place a second time
-                new_mask = mask | bit
-            add(va + w0[k], vb + w1[k], vc + w2[k], v, i, edge_ids[k], new_mask)
+            if place_of is not None:
+                there = place_of[v]
+                if there >= 0 and there != here:
+                    bit = 1 << there
+                    if mask & bit:
+                        continue  # would enter a place a second time
+                    new_mask = (mask & place_bits) | bit
+                    if layer_of is not None:
+                        new_mask |= 1 << (n_places + layer_of[v])
+                elif there >= 0 and layer_of is not None and layer_of[v] != layer_of[u]:
+                    bit = 1 << (n_places + layer_of[v])
+                    if mask & bit:
+                        continue  # back to a layer already used during this stay
+                    new_mask = mask | bit
+            dt, new_h = w1[k], h
+            if clock is not None:
+                kind = effect[k]
+                if kind == RESET:
+                    new_h = 0.0
+                elif kind != KEEP:
+                    start = 0.0 if kind == STOP_DRIVE else h
+                    new_h = start + moving[k]
+                    dt += rest_each * (due(new_h) - due(start)) - link_rest[k]
+            add(va + w0[k], vb + dt, vc + w2[k], v, i, edge_ids[k], new_mask, new_h)
 
     paths = []
     for i in done_ids:

@@ -70,6 +70,7 @@ def _rerank_on_road_rests(
         return proven
 
     yen_paths(problem, weights, k=1, max_candidates=RERANK_CANDIDATES, accept=accept)
+    proven = proven or seen < RERANK_CANDIDATES  # Yen ran out of paths: all were seen
     what = "time" if usd_per_h is None else "generalised cost"
     if proven:
         if best_path is path:
@@ -151,6 +152,12 @@ def route(
     vessel_flag:
         Flag (ISO code) of the carrier's vessels; rules such as the Caspian littoral-flag
         rule hide the waters it may not sail. ``None``: the option states the rule.
+
+    Driver rests are counted per run of road legs (the clock resets at a non-road leg and
+    at a stop of at least ``road.daily_rest_h``). The search weighs rests per link, a
+    lower bound; by ``time`` or ``generalised`` the lightest paths are re-ranked on the
+    exact rests (Yen's ranking, up to ``RERANK_CANDIDATES`` paths; the option says so
+    when the best could not be proven within them).
 
     Raises :class:`~instc._errors.NoRouteError` naming the constraint that cut the last
     path, :class:`~instc._errors.UnknownNameError` for an unknown place, cargo, mode...
@@ -244,6 +251,9 @@ def one_to_all(
     (``scipy.sparse.csgraph.dijkstra``) or ``auto`` (Python below 20,000 nodes, else
     scipy). A compiled binary- or 4-ary-heap Dijkstra in numba measured no faster than
     scipy on a 100,000-node grid (benchmarks/README.md), so there is none here.
+
+    On ``time_h`` the graph counts driver rests per road link, a lower bound of the rests
+    per run of road legs that :func:`route` reports.
     """
     from instc.routing._search import SMALL_PROBLEM_NODES, dijkstra_from
 
