@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from instc._errors import ScenarioError
@@ -112,8 +113,11 @@ def test_run_many_scenarios_with_a_baseline_and_pairs_file(tmp_path: Path) -> No
     assert [d["scenario"] for d in data] == ["astarachay-after", "red-sea-closed"]
     assert all(d["baseline"] == "astarachay-before" for d in data)
     truck = data[0]["pairs"][0]
-    # the new bridge removes the queue estimated at the old one: faster, not dearer
-    assert truck["delta"]["time_h"] < 0 and truck["delta"]["cost_usd"] <= 1e-9
+    # the new bridge removes the 12.4 h queue estimated at the old one, not dearer; but the
+    # 22.3 h wait was long enough for the driver's daily rest (road.daily_rest_h 11 h), so
+    # the Bandar Abbas - Moscow drive now takes one more rest of 24 - 9 = 15 h on the way
+    assert truck["delta"]["time_h"] == pytest.approx(15.0 - 12.4)
+    assert truck["delta"]["cost_usd"] <= 1e-9
     table = runner.invoke(app, [*args, "--all"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "Scenario comparison" in table.output
 

@@ -15,6 +15,9 @@ the same node only if its clock is no later and it stays no worse on time even w
 the rests its later clock has already paid are counted against it (``time_1 + rest ×
 (ceil(c_2/d) - ceil(c_1/d)) <= time_2``), so the front is exact on these totals. The
 remaining-way lower bounds use the per-link rests, which never exceed the rests of a run.
+Since a detour off the road and back could reset the clock, the options are routes
+that enter each place once (and use each layer once per stay), as :func:`alternatives`
+reports them.
 """
 
 from __future__ import annotations
