@@ -7,7 +7,6 @@ kernels load inside the commands, so ``instc --help`` stays instant.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -113,31 +112,10 @@ def tntp(
 def _assign_with_progress(
     network: Any, demand: Any, algorithm: str, gap: float, max_iter: int
 ) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from instc.assignment import assign
-    from instc.cli._common import err_console
+    from instc.cli._common import gap_progress
 
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("iter {task.fields[iteration]}  gap {task.fields[gap]}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(f"{network.name} {algorithm}", total=1.0, iteration=0, gap="-")
-        first: list[float] = []
-
-        def report(record: Any) -> None:
-            g = record.relative_gap
-            if math.isfinite(g) and g > 0:
-                if not first:
-                    first.append(max(g, gap * 10))
-                # progress on a log scale from the first gap to the target
-                done = math.log(first[0] / g) / math.log(first[0] / gap) if gap > 0 else 0.0
-                bar.update(task, completed=min(max(done, 0.0), 1.0))
-            bar.update(task, iteration=record.iteration, gap=f"{g:.2e}")
-
+    with gap_progress(f"{network.name} {algorithm}", target_gap=gap) as report:
         return assign(
             network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=report
         )

@@ -114,33 +114,11 @@ def _print_curve(curve: Any) -> None:
 
 
 def _with_progress(network: Any, options: dict[str, Any]) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from instc.assignment.corridor import assign_corridor
-    from instc.cli._common import err_console
+    from instc.cli._common import gap_progress
 
-    gap = float(options["gap"])
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("iter {task.fields[iteration]}  gap {task.fields[gap]}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(
-            f"corridor {options['year']} {options['method']}", total=1.0, iteration=0, gap="-"
-        )
-        first: list[float] = []
-
-        def report(record: Any) -> None:
-            g = record.relative_gap
-            if math.isfinite(g) and g > 0:
-                if not first:
-                    first.append(max(g, gap * 10))
-                done = math.log(first[0] / g) / math.log(first[0] / gap) if gap > 0 else 0.0
-                bar.update(task, completed=min(max(done, 0.0), 1.0))
-            bar.update(task, iteration=record.iteration, gap=f"{g:.2e}")
-
+    description = f"corridor {options['year']} {options['method']}"
+    with gap_progress(description, target_gap=float(options["gap"])) as report:
         return assign_corridor(network, progress=report, **options)
 
 

@@ -81,10 +81,9 @@ def _criticality(
     ] = None,
 ) -> None:
     """Remove each element in turn, re-route the OD set, rank by what it loses."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from instc.cli._common import console, err_console, print_json
+    from instc.cli._common import console, count_progress, print_json
     from instc.network.load import load_network
     from instc.resilience.criticality import criticality
 
@@ -93,19 +92,7 @@ def _criticality(
         from instc.scenarios import apply_scenario, find_scenario
 
         network = apply_scenario(network, find_scenario(scenario))
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        job = bar.add_task(f"removing {elements}", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(job, completed=done, total=total)
-
+    with count_progress(f"removing {elements}") as progress:
         result = criticality(
             network,
             ods=ods,

@@ -35,27 +35,16 @@ def _sweep(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run a sweep: one task per grid point, results per task in Parquet, resumable."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from instc.cli._common import console, err_console, print_json
+    from instc.cli._common import console, count_progress, print_json
     from instc.sweeps import load_sweep, run_sweep
 
     definition = load_sweep(file)
     out_dir = out if out is not None else file.resolve().parent / f"sweep-{definition.name}"
     tasks = definition.tasks()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=as_json,
-    ) as bar:
-        job = bar.add_task(f"sweep {definition.name}", total=len(tasks))
-
-        def progress(done: int, total: int) -> None:
-            bar.update(job, completed=done, total=total)
-
+    with count_progress(
+        f"sweep {definition.name}", total=len(tasks), transient=as_json
+    ) as progress:
         result = run_sweep(
             tasks, workers=workers, scheduler=scheduler, out_dir=out_dir, progress=progress
         )
