@@ -214,12 +214,12 @@ def _road_or_rail() -> Any:
 
 
 @pytest.mark.parametrize("by", ["time", "generalised"])
-def test_time_search_reranks_on_exact_rests(by):
+def test_time_search_is_exact_on_road_run_rests(by):
     # the per-link bound prefers the road (15 h < 25 h); with its rest the road takes 30 h
     option = route(_road_or_rail(), "A", "D", by=by)
     assert option.link_ids == ("T1",)
     assert option.totals.time_h == pytest.approx(25.0)
-    assert any("re-ranked on driver rests per road run" in a for a in option.assumptions)
+    assert any("optimised on driver rests per road run" in a for a in option.assumptions)
 
 
 def test_alternatives_by_time_are_ordered_on_exact_totals():

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from instc.routing.results import RouteOption
     from instc.routing.rules import FlagRule
 
-__all__ = ["CRITERIA_3", "non_dominated", "pareto", "pareto_paths"]
+__all__ = ["CRITERIA_3", "non_dominated", "pareto", "pareto_paths", "place_layers", "road_clock"]
 
 CRITERIA_3 = ("cost_usd", "time_h", "co2e_kg")
 
@@ -90,16 +90,7 @@ def pareto(
         # rests per road run a detour off the road could reset the driver's clock: labels
         # then remember the places they passed and never enter one twice (nor a layer
         # twice during one stay at a place)
-        g = req.graph
-        index = {p: i for i, p in enumerate(sorted(g.place_nodes))}
-        real = np.asarray([index[p] for p in g.node_place], dtype=np.int64)
-        layers = {x: i for i, x in enumerate(sorted(set(g.node_layer)))}
-        place_of = [-1] * problem.n
-        layer_of = [-1] * problem.n
-        for node in range(problem.n):
-            if node < (len(req.via) + 1) * g.n_nodes:
-                place_of[node] = int(real[node % g.n_nodes])
-                layer_of[node] = layers[g.node_layer[node % g.n_nodes]]
+        place_of, layer_of = place_layers(req, problem)
     paths = pareto_paths(problem, weights, place_of=place_of, layer_of=layer_of, clock=clock)
     if not paths:
         raise no_route(req)
@@ -178,6 +169,48 @@ def _lower_bounds(
     return out, seeds
 
 
+def place_layers(req: Any, problem: Problem) -> tuple[list[int], list[int]]:
+    """Per problem node, the index of its place and of its layer (-1 for the super
+    source and sink): the ``place_of`` and ``layer_of`` of :func:`pareto_paths`."""
+    g = req.graph
+    index = {p: i for i, p in enumerate(sorted(g.place_nodes))}
+    real = [index[p] for p in g.node_place]
+    layers = {x: i for i, x in enumerate(sorted(set(g.node_layer)))}
+    layer = [layers[x] for x in g.node_layer]
+    staged = (len(req.via) + 1) * g.n_nodes
+    place_of = [-1] * problem.n
+    layer_of = [-1] * problem.n
+    for node in range(min(staged, problem.n)):
+        place_of[node] = real[node % g.n_nodes]
+        layer_of[node] = layer[node % g.n_nodes]
+    return place_of, layer_of
+
+
+def enter(
+    mask: int, u: int, v: int, place_of: list[int], layer_of: list[int] | None, n_places: int
+) -> int | None:
+    """The place/layer mask of a label at node ``u`` after the edge to ``v``, or None
+    when that edge enters a place the label passed (or, with ``layer_of``, returns to a
+    layer already used during this stay). Bits: places, then layers above ``n_places``."""
+    there = place_of[v]
+    if there < 0:
+        return mask
+    if there != place_of[u]:
+        bit = 1 << there
+        if mask & bit:
+            return None  # would enter a place a second time
+        new_mask = (mask & ((1 << n_places) - 1)) | bit
+        if layer_of is not None:
+            new_mask |= 1 << (n_places + layer_of[v])
+        return new_mask
+    if layer_of is not None and layer_of[v] != layer_of[u]:
+        bit = 1 << (n_places + layer_of[v])
+        if mask & bit:
+            return None  # back to a layer already used during this stay
+        return mask | bit
+    return mask
+
+
 # what an edge does to the driver's clock
 KEEP, RESET, DRIVE, STOP_DRIVE = 0, 1, 2, 3
 
@@ -198,6 +231,44 @@ class RoadClock:
     def due(self, clock_h: float) -> int:
         """Rests due for a run driven ``clock_h`` so far (``ceil(clock/d) - 1``)."""
         return rest_count(clock_h, self.drive_h)
+
+    def step(
+        self, effect: int, moving_h: float, link_rest_h: float, clock_h: float
+    ) -> tuple[float, float]:
+        """(new clock, hours to add to the edge's time weight) for crossing an edge of
+        clock ``effect`` with the driver's clock at ``clock_h``: the rests the run makes
+        due on the edge replace the per-link rests inside the weight (>= 0 added)."""
+        if effect == RESET:
+            return 0.0, 0.0
+        if effect == KEEP:
+            return clock_h, 0.0
+        start = 0.0 if effect == STOP_DRIVE else clock_h
+        new_h = start + moving_h
+        return new_h, self.rest_each_h * (self.due(new_h) - self.due(start)) - link_rest_h
+
+    def beats(
+        self, value_a: float, clock_a: float, value_b: float, clock_b: float, per_h: float = 1.0
+    ) -> bool:
+        """Is a label of ``value_a`` with clock ``clock_a`` at least as good as one of
+        ``value_b`` with ``clock_b`` at the same node, whatever the rest of the way?
+
+        ``value`` is time (``per_h`` = 1) or a value of time (``per_h`` per hour). The
+        later clock may already have paid rests the earlier one still owes: an earlier
+        clock wins only if it stays no worse with those rests counted against it (rests
+        are discrete: ``ceil(c/d) - 1`` of them, so equal counts cost nothing).
+
+        >>> c = RoadClock(*(np.zeros(0),) * 3, drive_h=9.0, rest_each_h=15.0)
+        >>> c.beats(10.0, 2.0, 10.0, 8.0), c.beats(10.0, 2.0, 20.0, 10.0)
+        (True, False)
+        >>> c.beats(10.0, 2.0, 25.0, 10.0), c.beats(10.0, 8.0, 30.0, 2.0)
+        (True, False)
+        """
+        if clock_a > clock_b:
+            return False
+        if clock_a == clock_b:
+            return value_a <= value_b
+        owed = self.due(clock_b) - self.due(clock_a)
+        return value_a + per_h * self.rest_each_h * owed <= value_b
 
 
 def road_clock(req: Any, problem: Problem) -> RoadClock | None:
@@ -258,7 +329,7 @@ def pareto_paths(
         effect = clock.effect[order].tolist()
         moving = clock.moving_h[order].tolist()
         link_rest = clock.link_rest_h[order].tolist()
-        rest_each, due = clock.rest_each_h, clock.due
+        beats_on_time, step = clock.beats, clock.step
     clocks: list[float] = []
     target = problem.target
     # seeds: feasible vectors (the single-criterion optima) prune labels they strictly beat
@@ -266,7 +337,6 @@ def pareto_paths(
     elementary = place_of is not None
     # mask bits: places passed, then (above them) the layers used during the current stay
     n_places = max(place_of, default=-1) + 1 if place_of is not None else 0
-    place_bits = (1 << n_places) - 1
     if elementary:
         seeds = []  # the unconstrained optima may pass a place twice: not feasible here
     masks: list[int] = []
@@ -303,13 +373,8 @@ def pareto_paths(
 
     def beats(j: int, a: float, b: float, c: float, h: float) -> bool:
         """Does label ``j`` beat (a, b, c) with clock ``h`` at the same node?"""
-        o, oh = vecs[j], clocks[j]
-        if not (o[0] <= a and o[2] <= c and oh <= h):
-            return False
-        if oh == h:
-            return o[1] <= b
-        # the later clock may have paid rests the earlier one still owes
-        return o[1] + rest_each * (due(h) - due(oh)) <= b
+        o = vecs[j]
+        return o[0] <= a and o[2] <= c and beats_on_time(o[1], clocks[j], b, h)
 
     def add(
         a: float, b: float, c: float, node: int, p: int, e: int, mask: int = 0, h: float = 0.0
@@ -383,33 +448,18 @@ def pareto_paths(
                 add(va + w0[k], vb + w1[k], vc + w2[k], heads[k], i, edge_ids[k])
             continue
         mask, h = masks[i], clocks[i]
-        here = place_of[u] if place_of is not None else -1
         for k in range(ptr[u], ptr[u + 1]):
             v = heads[k]
             new_mask = mask
             if place_of is not None:
-                there = place_of[v]
-                if there >= 0 and there != here:
-                    bit = 1 << there
-                    if mask & bit:
-                        continue  # would enter a place a second time
-                    new_mask = (mask & place_bits) | bit
-                    if layer_of is not None:
-                        new_mask |= 1 << (n_places + layer_of[v])
-                elif there >= 0 and layer_of is not None and layer_of[v] != layer_of[u]:
-                    bit = 1 << (n_places + layer_of[v])
-                    if mask & bit:
-                        continue  # back to a layer already used during this stay
-                    new_mask = mask | bit
+                entered = enter(mask, u, v, place_of, layer_of, n_places)
+                if entered is None:
+                    continue
+                new_mask = entered
             dt, new_h = w1[k], h
             if clock is not None:
-                kind = effect[k]
-                if kind == RESET:
-                    new_h = 0.0
-                elif kind != KEEP:
-                    start = 0.0 if kind == STOP_DRIVE else h
-                    new_h = start + moving[k]
-                    dt += rest_each * (due(new_h) - due(start)) - link_rest[k]
+                new_h, extra_h = step(effect[k], moving[k], link_rest[k], h)
+                dt += extra_h
             add(va + w0[k], vb + dt, vc + w2[k], v, i, edge_ids[k], new_mask, new_h)
 
     paths = []

@@ -35,56 +35,58 @@ if TYPE_CHECKING:
 __all__ = ["one_to_all", "route", "shortest_path_tree"]
 
 _MAX_DETOURS = 4  # re-solves to remove out-and-back walks between via stages
-# paths examined, lightest first, when exact road-run rests may re-rank a time search
-RERANK_CANDIDATES = 150
 
 
-def _rerank_on_road_rests(
-    req: Any, problem: Any, path: list[int], weights: np.ndarray, usd_per_h: float | None
-) -> tuple[list[int], str | None]:
-    """The path best on the exact objective (rests per road run) and an assumption line.
+def _base_edges(problem: Any, path: list[int]) -> list[int]:
+    return [int(problem.base[e]) for e in path if problem.base[e] >= 0]
+
+
+def _exact_on_road_rests(
+    req: Any,
+    problem: Any,
+    path_problem: Any,
+    path: list[int],
+    weights: np.ndarray,
+    usd_per_h: float | None,
+) -> tuple[list[int], Any, str | None]:
+    """The path best on the exact objective (driver rests per road run), its problem and
+    an assumption line (None when ``path``, a path of ``path_problem``, stays the best).
 
     The search weights count driver rests per link, a lower bound of the rests per road
-    run (``_search.road_rests_h``). Paths come off Yen's ranking lightest first on that
-    bound; the best exact value found so far is optimal as soon as the next path's bound
-    reaches it. ``usd_per_h``: value of an hour for the generalised cost (None: time).
+    run (``_search.road_rests_h``); :func:`instc.routing.fastest.fastest_path` carries the
+    driver's clock and is exact. Its best walk is taken when it enters each place once;
+    otherwise the search is repeated over such routes only (as :func:`pareto` does).
+    ``usd_per_h``: value of an hour for the generalised cost (None: time).
     """
-    from instc.routing.alternatives import yen_paths
+    from instc.routing.fastest import enters_places_once, fastest_path
+    from instc.routing.pareto import place_layers, road_clock
 
-    def exact(p: list[int]) -> tuple[float, float]:
-        bound = float(weights[p].sum())
-        extra = extra_rest_h(req, problem, p)
-        return bound, bound + (extra if usd_per_h is None else usd_per_h * extra)
-
-    best_path, best = path, exact(path)[1]
-    proven = False
-    seen = 0
-
-    def accept(p: list[int]) -> bool:
-        nonlocal best_path, best, proven, seen
-        seen += 1
-        bound, value = exact(p)
-        if value < best - 1e-9 and (not req.via or place_simple(req, problem, p)):
-            best_path, best = p, value
-        proven = bound >= best - 1e-9
-        return proven
-
-    yen_paths(problem, weights, k=1, max_candidates=RERANK_CANDIDATES, accept=accept)
-    proven = proven or seen < RERANK_CANDIDATES  # Yen ran out of paths: all were seen
+    clock = road_clock(req, problem)
+    if clock is None:
+        return path, path_problem, None
+    per_h = 1.0 if usd_per_h is None else usd_per_h
+    w = problem.weights(weights)
+    place_of, layer_of = place_layers(req, problem)
+    found = fastest_path(problem, w, clock, value_per_h=per_h)
     what = "time" if usd_per_h is None else "generalised cost"
-    if proven:
-        if best_path is path:
-            return path, None
-        return best_path, (
-            f"{what} re-ranked on driver rests per road run over {seen} candidate paths "
-            "(the search counts rests per link, a lower bound): this is the best"
+    if found is not None and not enters_places_once(problem, found[1], place_of, layer_of):
+        found = fastest_path(
+            problem, w, clock, value_per_h=per_h, place_of=place_of, layer_of=layer_of
         )
-    return best_path, (
-        f"{what}: the search counts driver rests per link (a lower bound of the rests per "
-        f"road run); best of the {seen} lightest paths re-ranked on rests per road run — "
-        "a route with less exact "
-        f"{what} may exist"
+        if found is None:
+            note = (
+                f"{what}: no route enters each place once; driver rests per road run are "
+                "counted on the route found with rests per link (a lower bound) — a route "
+                f"with less exact {what} may exist"
+            )
+            return path, path_problem, note
+    if found is None or _base_edges(problem, found[1]) == _base_edges(path_problem, path):
+        return path, path_problem, None
+    note = (
+        f"{what} optimised on driver rests per road run (an exact search carrying the "
+        "driver's clock; the lightest route with rests counted per link takes longer)"
     )
+    return found[1], problem, note
 
 
 def _without_revisits(
@@ -155,9 +157,9 @@ def route(
 
     Driver rests are counted per run of road legs (the clock resets at a non-road leg and
     at a stop of at least ``road.daily_rest_h``). The search weighs rests per link, a
-    lower bound; by ``time`` or ``generalised`` the lightest paths are re-ranked on the
-    exact rests (Yen's ranking, up to ``RERANK_CANDIDATES`` paths; the option says so
-    when the best could not be proven within them).
+    lower bound; by ``time`` or ``generalised``, when the lightest path takes more rests
+    over its runs, an exact search carrying the driver's clock finds the best route that
+    enters each place once (:mod:`instc.routing.fastest`).
 
     Raises :class:`~instc._errors.NoRouteError` naming the constraint that cut the last
     path, :class:`~instc._errors.UnknownNameError` for an unknown place, cargo, mode...
@@ -178,7 +180,7 @@ def route(
     weights = criterion_weights(
         req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
     )
-    problem = build_problem(req)
+    problem = full_problem = build_problem(req)
     found = shortest_edges(problem, problem.weights(weights))
     if found is None:
         raise no_route(req)
@@ -202,9 +204,15 @@ def route(
         )
         usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
     if key in ("time", "generalised") and extra_rest_h(req, problem, path) > 1e-9:
-        path, note = _rerank_on_road_rests(req, problem, path, problem.weights(weights), usd_per_h)
+        # the per-link rests are a lower bound: when the lightest path takes more rests
+        # over its road runs, search again on the exact rests (on the unhidden problem)
+        path, problem, note = _exact_on_road_rests(
+            req, full_problem, problem, path, weights, usd_per_h
+        )
         if note is not None:
             extra.append(note)
+            if place_simple(req, problem, path):
+                extra = [x for x in extra if not x.startswith("this route passes a place")]
     return make_option(req, problem, path, by=key, extra_assumptions=extra)
 
 

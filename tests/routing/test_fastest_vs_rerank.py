@@ -1,0 +1,213 @@
+"""The exact clock-carrying search of route(by="time"/"generalised") against the Yen
+re-rank it replaced (kept here as an oracle), on random road/rail networks.
+
+The re-rank took Yen's loopless paths lightest first on the per-link rest bound and
+kept the best on the exact rests per road run; it was proven once the next bound reached
+the best exact value (or Yen ran out of paths). It ranges over loopless paths, the new
+search over paths entering each place once (one layer per stay), a subset: so the new
+value is never below the re-rank's, and equals it whenever the re-rank's best enters
+each place once.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from routing_toynet import PARAMETERS, make_network
+
+from instc._errors import NoRouteError
+from instc.routing import route
+from instc.routing._search import (
+    build_problem,
+    extra_rest_h,
+    make_request,
+    place_simple,
+    shortest_edges,
+)
+from instc.routing.alternatives import yen_paths
+from instc.routing.costs import criterion_weights, value_of_time
+from instc.routing.fastest import enters_places_once, fastest_path
+from instc.routing.pareto import place_layers, road_clock
+from instc.units import HOURS_PER_DAY
+
+RERANK_CANDIDATES = 150  # as the re-rank had it
+PLACES = ["P0", "P1", "P2", "P3", "P4", "P5"]
+
+
+def _params() -> dict[str, Any]:
+    params = copy.deepcopy(PARAMETERS)
+    params["road"]["daily_rest_h"] = {"value": 11.0, "unit": "h", "source_ids": ["P3"]}
+    return params
+
+
+@st.composite
+def road_rail_network(draw: Any) -> Any:
+    """Six places, short road links (rests appear over runs), some rail, road<->rail
+    transfers (which reset the driver's clock) and the odd long border queue."""
+    links = []
+    borders = []
+    countries = {p: draw(st.sampled_from(["IR", "AZ"])) for p in PLACES}
+    for i in range(draw(st.integers(5, 13))):
+        a, b = draw(st.lists(st.sampled_from(PLACES), min_size=2, max_size=2, unique=True))
+        rail = draw(st.integers(0, 3)) == 0
+        link = {
+            "link_id": f"L{i}",
+            "from_node": a,
+            "to_node": b,
+            "mode": "rail" if rail else "road",
+            "gauge_mm": 1520 if rail else None,
+            "length_km": float(draw(st.integers(10, 600))),
+            "time_h": float(draw(st.integers(1, 12))),
+            "source_ids": ("S",),
+        }
+        if countries[a] != countries[b]:
+            link["border_id"] = f"B{i}"
+            borders.append(
+                {
+                    "border_id": f"B{i}",
+                    "mode": link["mode"],
+                    "name": f"B{i}",
+                    "countries": (countries[a], countries[b]),
+                    "dwell_h": float(draw(st.sampled_from([0.0, 3.0, 12.0]))),
+                    "source_ids": ("B",),
+                }
+            )
+        links.append(link)
+    transfers = [
+        {"node_id": p, "from_layer": "road", "to_layer": "rail1520", "kind": "handling",
+         "dwell_h": float(draw(st.integers(0, 6))), "cost_usd_per_teu": 10.0,
+         "source_ids": ("T",)}
+        for p in PLACES
+        if draw(st.booleans())
+    ]  # fmt: skip
+    tariffs = [
+        {"tariff_id": "r", "mode": "rail", "cargo": "container", "usd_per_unit_km": 0.4},
+        {"tariff_id": "d", "mode": "road", "cargo": "container", "usd_per_unit_km": 0.5},
+    ]
+    nodes = [{"node_id": p, "country": countries[p], "kinds": ("road", "rail")} for p in PLACES]
+    return make_network(
+        nodes=nodes,
+        links=links,
+        transfers=transfers,
+        tariffs=tariffs,
+        borders=borders,
+        parameters=_params(),
+    )
+
+
+def _rerank(req: Any, by: str) -> tuple[float, list[int], bool] | None:
+    """The former re-rank on the whole problem: (best exact value, its path, proven)."""
+    problem = build_problem(req)
+    w = problem.weights(criterion_weights(req.network, req.graph, by))
+    per_h = 1.0
+    if by == "generalised":
+        per_h = value_of_time(req.network, req.graph).usd_per_unit_day / HOURS_PER_DAY
+    first = shortest_edges(problem, w)
+    if first is None:
+        return None
+    best_path: list[int] | None = None
+    best = float("inf")
+    proven = False
+    seen = 0
+
+    def accept(p: list[int]) -> bool:
+        nonlocal best_path, best, proven, seen
+        seen += 1
+        bound = float(w[p].sum())
+        value = bound + per_h * extra_rest_h(req, problem, p)
+        if value < best - 1e-9 and (not req.via or place_simple(req, problem, p)):
+            best_path, best = p, value
+        proven = bound >= best - 1e-9
+        return proven
+
+    yen_paths(problem, w, k=1, max_candidates=RERANK_CANDIDATES, accept=accept)
+    if best_path is None:
+        return None
+    return best, best_path, proven or seen < RERANK_CANDIDATES
+
+
+def _value(option: Any, req: Any, by: str) -> float:
+    if by == "time":
+        return float(option.totals.time_h)
+    vot = value_of_time(req.network, req.graph).usd_per_unit_day / HOURS_PER_DAY
+    return float(option.totals.cost_usd + vot * option.totals.time_h)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    road_rail_network(),
+    st.sampled_from(["time", "generalised"]),
+    st.sampled_from([(), ("P2",), ("P3",)]),
+)
+def test_exact_search_matches_the_former_rerank(net, by, via):
+    req = make_request(
+        net, "P0", "P4", cargo="container", as_of=None, avoid=None, via=via,
+        vessel_flag=None, rules=None,
+    )  # fmt: skip
+    oracle = _rerank(req, by)
+    try:
+        option = route(net, "P0", "P4", by=by, via=via)
+    except NoRouteError:
+        assert oracle is None
+        return
+    got = _value(option, req, by)
+    if oracle is None:  # only non-place-simple walks between via stages exist
+        assert via
+        return
+    best, best_path, proven = oracle
+    problem = build_problem(req)
+    place_of, layer_of = place_layers(req, problem)
+    if any("passes a place twice" in a for a in option.assumptions):
+        return  # between via stages no route entering each place once was found
+    if proven:
+        # the re-rank's range (loopless paths) holds the new search's: never better
+        assert got >= best - 1e-6 * (1.0 + best)
+        if enters_places_once(problem, best_path, place_of, layer_of):
+            assert got == pytest.approx(best, rel=1e-9, abs=1e-9)
+    else:
+        # the re-rank stopped early: the exact search can only do better on its range
+        if enters_places_once(problem, best_path, place_of, layer_of):
+            assert got <= best + 1e-6 * (1.0 + best)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_rail_network())
+def test_fastest_path_value_is_the_exact_time_of_its_path(net):
+    req = make_request(
+        net, "P0", "P4", cargo="container", as_of=None, avoid=None, via=(),
+        vessel_flag=None, rules=None,
+    )  # fmt: skip
+    problem = build_problem(req)
+    w = problem.weights(req.graph.weights("time_h"))
+    clock = road_clock(req, problem)
+    assert clock is not None
+    place_of, layer_of = place_layers(req, problem)
+    walk = fastest_path(problem, w, clock)
+    simple = fastest_path(problem, w, clock, place_of=place_of, layer_of=layer_of)
+    bound = shortest_edges(problem, w)
+    if bound is None:
+        assert walk is None and simple is None
+        return
+    assert walk is not None
+    for found in (walk, simple):
+        if found is None:
+            continue
+        value, path = found
+        # the label's value is the exact time of its path, and at least the bound
+        exact = float(w[path].sum()) + extra_rest_h(req, problem, path)
+        assert value == pytest.approx(exact, abs=1e-9)
+        assert value >= bound[0] - 1e-9
+    if simple is not None:
+        assert enters_places_once(problem, simple[1], place_of, layer_of)
+        assert walk[0] <= simple[0] + 1e-9  # walks range over more paths
+    # the bound's own path, counted exactly, is never better than the search's optimum
+    bound_exact = bound[0] + extra_rest_h(req, problem, bound[1])
+    assert walk[0] <= bound_exact + 1e-9
+    if enters_places_once(problem, bound[1], place_of, layer_of) and simple is not None:
+        assert simple[0] <= bound_exact + 1e-9
+    assert np.isfinite(walk[0])
