@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from routing_toynet import PARAMETERS, make_network
 
 from instc._errors import NoRouteError
-from instc.routing import route
+from instc.routing import pareto, route
 from instc.routing._search import (
     build_problem,
     extra_rest_h,
@@ -211,3 +211,57 @@ def test_fastest_path_value_is_the_exact_time_of_its_path(net):
     if enters_places_once(problem, bound[1], place_of, layer_of) and simple is not None:
         assert simple[0] <= bound_exact + 1e-9
     assert np.isfinite(walk[0])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_rail_network())
+def test_route_by_time_is_the_fastest_pareto_option(net):
+    try:
+        best = route(net, "P0", "P4", by="time")
+    except NoRouteError:
+        return
+    fastest = min(o.totals.time_h for o in pareto(net, "P0", "P4"))
+    # pareto ranges over routes entering each place once; route takes the lightest
+    # path as it is when its per-link rests are already exact (then nothing is faster)
+    assert best.totals.time_h <= fastest + 1e-6
+    req = make_request(
+        net, "P0", "P4", cargo="container", as_of=None, avoid=None, via=(),
+        vessel_flag=None, rules=None,
+    )  # fmt: skip
+    if place_simple(req, build_problem(req), _problem_path(req, best)):
+        assert best.totals.time_h == pytest.approx(fastest, abs=1e-6)
+
+
+def _problem_path(req: Any, option: Any) -> list[int]:
+    """The problem edges of an option without via points (its legs, in order)."""
+    problem = build_problem(req)
+    g = req.graph
+    path = []
+    pos = {int(b): e for e, b in enumerate(problem.base.tolist()) if b >= 0}
+    for leg in option.legs:
+        e = next(
+            e
+            for e in range(g.n_edges)
+            if g.link_id[e] == leg.link_id
+            and g.node_place[g.edge_from[e]] == leg.from_node
+            and g.node_place[g.edge_to[e]] == leg.to_node
+            and g.node_layer[g.edge_from[e]] == leg.from_layer
+            and g.node_layer[g.edge_to[e]] == leg.to_layer
+        )
+        path.append(pos[e])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("INNSA", "RU-MOSCOW"), ("IRBND", "RU-MOSCOW"), ("Tehran", "Moscow")],
+)
+def test_embedded_route_by_time_is_the_fastest_pareto_option(origin, destination):
+    from instc.network.load import load_network
+
+    net = load_network()
+    best = route(net, origin, destination, by="time")
+    front = pareto(net, origin, destination)
+    assert best.totals.time_h == pytest.approx(min(o.totals.time_h for o in front), abs=1e-6)
+    # and no option of the front is faster once its rests are counted per road run
+    assert all(o.totals.time_h >= best.totals.time_h - 1e-6 for o in front)
