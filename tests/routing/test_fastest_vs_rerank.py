@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from routing_toynet import PARAMETERS, make_network
 
 from instc._errors import NoRouteError
-from instc.routing import pareto, route
+from instc.routing import alternatives, pareto, route
 from instc.routing._search import (
     build_problem,
     extra_rest_h,
@@ -265,3 +265,38 @@ def test_embedded_route_by_time_is_the_fastest_pareto_option(origin, destination
     assert best.totals.time_h == pytest.approx(min(o.totals.time_h for o in front), abs=1e-6)
     # and no option of the front is faster once its rests are counted per road run
     assert all(o.totals.time_h >= best.totals.time_h - 1e-6 for o in front)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_rail_network(), st.sampled_from(["time", "generalised"]), st.integers(1, 3))
+def test_first_alternative_is_the_route(net, by, k):
+    try:
+        best = route(net, "P0", "P4", by=by)
+    except NoRouteError:
+        return
+    options = alternatives(net, "P0", "P4", by=by, k=k, max_overlap=1.0)
+    assert 1 <= len(options) <= k
+    if any("place twice" in a or "may exist" in a for a in best.assumptions):
+        return
+    req = make_request(
+        net, "P0", "P4", cargo="container", as_of=None, avoid=None, via=(),
+        vessel_flag=None, rules=None,
+    )  # fmt: skip
+    assert _value(options[0], req, by) == pytest.approx(_value(best, req, by), abs=1e-6)
+    values = [_value(o, req, by) for o in options]
+    assert values == sorted(values)
+    assert len({o.link_ids for o in options}) == len(options)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"), [("IRBND", "RU-MOSCOW"), ("Chabahar", "Moscow")]
+)
+def test_embedded_first_alternative_by_time_is_the_route(origin, destination):
+    from instc.network.load import load_network
+
+    net = load_network()
+    best = route(net, origin, destination, by="time")
+    options = alternatives(net, origin, destination, by="time", k=3)
+    assert options[0].link_ids == best.link_ids
+    assert options[0].totals.time_h == pytest.approx(best.totals.time_h)
+    assert [o.totals.time_h for o in options] == sorted(o.totals.time_h for o in options)

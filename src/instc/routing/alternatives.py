@@ -66,6 +66,11 @@ def alternatives(
     when at most ``max_overlap`` of its distance runs on links an earlier option uses
     (1.0: any other sequence of links will do). Fewer than ``k`` come back when the
     network has no more such loopless routes among the ``max_candidates`` examined.
+
+    By ``time`` or ``generalised`` the options are ordered on driver rests counted per
+    road run; when those make the lightest path by the per-link rests slower, the first
+    option is the exact best of :func:`instc.routing.route` (the others follow from
+    Yen's ranking and must differ from it).
     """
     if k < 1:
         raise DataError(f"k = {k}: ask for at least one route (k >= 1)")
@@ -120,26 +125,44 @@ def alternatives(
         kept.append(mine)
         return True
 
-    paths = yen_paths(
-        problem,
-        problem.weights(graph_w),
-        k=k,
-        signature=signature,
-        max_candidates=max_candidates or 25 * k,
-        accept=accept,
-    )
+    weights = problem.weights(graph_w)
+    usd_per_h = 0.0
+    if key == "generalised":
+        vot = value_of_time(
+            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+        )
+        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    first: list[list[int]] = []
+    if key in ("time", "generalised"):
+        first = _exact_first(req, problem, weights, 1.0 if key == "time" else usd_per_h)
+        first = [p for p in first if accept(p)]
+    if first and k == 1:
+        paths = first
+    elif first:
+        taken = signature(first[0])
+        paths = first + yen_paths(
+            problem,
+            weights,
+            k=k - 1,
+            signature=signature,
+            max_candidates=max_candidates or 25 * k,
+            accept=lambda p: signature(p) != taken and accept(p),
+        )
+    else:
+        paths = yen_paths(
+            problem,
+            weights,
+            k=k,
+            signature=signature,
+            max_candidates=max_candidates or 25 * k,
+            accept=accept,
+        )
     if not paths:
         raise no_route(req)
     options = [make_option(req, problem, p, by=key) for p in paths]
     if key in ("time", "generalised"):
         # the search counts driver rests per link (a lower bound); the options' totals
         # count them per road run, so order the options on those exact totals
-        usd_per_h = 0.0
-        if key == "generalised":
-            vot = value_of_time(
-                req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
-            )
-            usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
 
         def objective(o: RouteOption) -> float:
             t = o.totals
@@ -147,6 +170,21 @@ def alternatives(
 
         options.sort(key=objective)
     return tuple(options)
+
+
+def _exact_first(
+    req: Any, problem: Problem, weights: np.ndarray, value_per_h: float
+) -> list[list[int]]:
+    """[the best path on driver rests per road run] when the lightest path by the
+    per-link rests takes more rests over its road runs (else [], Yen's first is best)."""
+    from instc.routing._search import extra_rest_h
+    from instc.routing.fastest import exact_best_path
+
+    lightest = shortest_edges(problem, weights)
+    if lightest is None or extra_rest_h(req, problem, lightest[1]) <= 1e-9:
+        return []
+    best = exact_best_path(req, problem, weights, value_per_h=value_per_h)
+    return [best[0]] if best is not None and best[1] else []
 
 
 def yen_paths(

@@ -20,7 +20,7 @@ without it a transfer off the road and back would reset the driver's clock.
 from __future__ import annotations
 
 import heapq
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from instc.routing.pareto import enter
 if TYPE_CHECKING:
     from instc.routing.pareto import RoadClock
 
-__all__ = ["enters_places_once", "fastest_path", "lower_bounds_to_target"]
+__all__ = ["enters_places_once", "exact_best_path", "fastest_path", "lower_bounds_to_target"]
 
 
 def lower_bounds_to_target(problem: Problem, weights: np.ndarray) -> np.ndarray:
@@ -168,3 +168,33 @@ def enters_places_once(
             return False
         mask = entered
     return True
+
+
+def exact_best_path(
+    req: Any, problem: Problem, weights: np.ndarray, *, value_per_h: float = 1.0
+) -> tuple[list[int], bool] | None:
+    """The best path of ``problem`` on the exact rests per road run and whether it
+    enters each place once (False only when no such path exists: then the best walk).
+
+    ``weights``: per problem edge, with the per-link rests (``value_per_h`` per hour of
+    rest). The best walk is taken when it enters each place once; otherwise the search is
+    repeated over such paths only, as :func:`instc.routing.pareto` does. None: no path,
+    or the graph counts no rests.
+    """
+    from instc.routing.pareto import place_layers, road_clock
+
+    clock = road_clock(req, problem)
+    if clock is None:
+        return None
+    walk = fastest_path(problem, weights, clock, value_per_h=value_per_h)
+    if walk is None:
+        return None
+    place_of, layer_of = place_layers(req, problem)
+    if enters_places_once(problem, walk[1], place_of, layer_of):
+        return walk[1], True
+    simple = fastest_path(
+        problem, weights, clock, value_per_h=value_per_h, place_of=place_of, layer_of=layer_of
+    )
+    if simple is None:
+        return walk[1], False
+    return simple[1], True

@@ -58,35 +58,27 @@ def _exact_on_road_rests(
     otherwise the search is repeated over such routes only (as :func:`pareto` does).
     ``usd_per_h``: value of an hour for the generalised cost (None: time).
     """
-    from instc.routing.fastest import enters_places_once, fastest_path
-    from instc.routing.pareto import place_layers, road_clock
+    from instc.routing.fastest import exact_best_path
 
-    clock = road_clock(req, problem)
-    if clock is None:
-        return path, path_problem, None
     per_h = 1.0 if usd_per_h is None else usd_per_h
-    w = problem.weights(weights)
-    place_of, layer_of = place_layers(req, problem)
-    found = fastest_path(problem, w, clock, value_per_h=per_h)
+    best = exact_best_path(req, problem, problem.weights(weights), value_per_h=per_h)
     what = "time" if usd_per_h is None else "generalised cost"
-    if found is not None and not enters_places_once(problem, found[1], place_of, layer_of):
-        found = fastest_path(
-            problem, w, clock, value_per_h=per_h, place_of=place_of, layer_of=layer_of
+    if best is None:
+        return path, path_problem, None
+    if not best[1]:
+        note = (
+            f"{what}: no route enters each place once; driver rests per road run are "
+            "counted on the route found with rests per link (a lower bound) — a route "
+            f"with less exact {what} may exist"
         )
-        if found is None:
-            note = (
-                f"{what}: no route enters each place once; driver rests per road run are "
-                "counted on the route found with rests per link (a lower bound) — a route "
-                f"with less exact {what} may exist"
-            )
-            return path, path_problem, note
-    if found is None or _base_edges(problem, found[1]) == _base_edges(path_problem, path):
+        return path, path_problem, note
+    if _base_edges(problem, best[0]) == _base_edges(path_problem, path):
         return path, path_problem, None
     note = (
         f"{what} optimised on driver rests per road run (an exact search carrying the "
         "driver's clock; the lightest route with rests counted per link takes longer)"
     )
-    return found[1], problem, note
+    return best[0], problem, note
 
 
 def _without_revisits(
