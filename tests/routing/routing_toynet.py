@@ -121,3 +121,24 @@ def make_network(
         origin="test",
         all_links=tables["links"],
     )
+
+
+# Road/rail rates of the random road-and-rail networks of the driver-rest tests.
+ROAD_RAIL_TARIFFS = (
+    {"tariff_id": "r", "mode": "rail", "cargo": "container", "usd_per_unit_km": 0.4},
+    {"tariff_id": "d", "mode": "road", "cargo": "container", "usd_per_unit_km": 0.5},
+)
+
+
+def road_rail_transfers(draw: Any, places: Sequence[str]) -> list[dict[str, Any]]:
+    """A road<->rail1520 handling transfer, with a drawn dwell, at a drawn subset of places
+    (``draw`` is a hypothesis ``@composite`` draw function)."""
+    from hypothesis import strategies as st
+
+    return [
+        {"node_id": p, "from_layer": "road", "to_layer": "rail1520", "kind": "handling",
+         "dwell_h": float(draw(st.integers(0, 6))), "cost_usd_per_teu": 10.0,
+         "source_ids": ("T",)}
+        for p in places
+        if draw(st.booleans())
+    ]  # fmt: skip

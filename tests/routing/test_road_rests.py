@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from routing_toynet import PARAMETERS, make_network
+from routing_toynet import (
+    PARAMETERS,
+    ROAD_RAIL_TARIFFS,
+    make_network,
+    road_rail_transfers,
+)
 
 from instc._errors import NoRouteError
 from instc.network.graph import build_graph, rest_count
@@ -316,17 +321,8 @@ def road_network(draw):
                 "source_ids": ("S",),
             }
         )
-    transfers = [
-        {"node_id": p, "from_layer": "road", "to_layer": "rail1520", "kind": "handling",
-         "dwell_h": float(draw(st.integers(0, 6))), "cost_usd_per_teu": 10.0,
-         "source_ids": ("T",)}
-        for p in places
-        if draw(st.booleans())
-    ]  # fmt: skip
-    tariffs = [
-        {"tariff_id": "r", "mode": "rail", "cargo": "container", "usd_per_unit_km": 0.4},
-        {"tariff_id": "d", "mode": "road", "cargo": "container", "usd_per_unit_km": 0.5},
-    ]
+    transfers = road_rail_transfers(draw, places)
+    tariffs = list(ROAD_RAIL_TARIFFS)
     nodes = [{"node_id": p, "country": "IR", "kinds": ("road", "rail")} for p in places]
     return make_network(
         nodes=nodes, links=links, transfers=transfers, tariffs=tariffs, parameters=_params()
