@@ -150,9 +150,11 @@ def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
     )
     net = load_network(d, as_of=2026)
     assert list(net.links["link_id"]) == ["L1"]
-    assert net.transfers.empty and list(net.transfers.columns) == list(
-        TABLES["transfers"].column_names
-    )
+    transfers = net.tables["transfers"]
+    assert transfers.empty and list(transfers.columns) == list(TABLES["transfers"].column_names)
+    # the dated view (rows valid at as_of) adds only the note column
+    assert net.transfers.empty
+    assert list(net.transfers.columns) == [*TABLES["transfers"].column_names, "as_of_note"]
     assert net.parameters == {}
     assert net.links.loc[0, "time_h"] != net.links.loc[0, "time_h"]  # NaN: optional column
 

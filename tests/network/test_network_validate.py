@@ -297,6 +297,7 @@ def test_check_tables_reads_nan_in_text_columns_as_empty() -> None:
     tables = {**net.tables, "links": net.all_links}
     extra = tables["tariffs"].iloc[[1]].copy()
     extra["tariff_id"] = "T-NEW"
+    extra["country"] = "AZ"  # another selection: two rates for one would overlap in time
     # a row appended the way in-memory edits often do it: empty text cells become NaN
     tariffs = pd.concat([tables["tariffs"], extra], ignore_index=True).astype(
         {"link_id": object, "country": object}

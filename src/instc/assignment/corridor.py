@@ -236,7 +236,7 @@ def _build_network(
     b = _Builder(network)
     caps = _capacities(network)
     borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
-    transfers = network.tables["transfers"]
+    transfers = network.transfers
     names = dict(zip(network.nodes["node_id"], network.nodes["name"], strict=True))
     graphs: dict[str, Graph] = {}
     for spec in demand.classes:

@@ -225,6 +225,12 @@ def rest_count(driving_h: float, driving_h_per_day: float) -> int:
     return math.ceil(driving_h / driving_h_per_day - 1e-9) - 1
 
 
+def _dated_note(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The note of a dated row taken from another period than the network's date."""
+    note = row.get("as_of_note")
+    return (note,) if isinstance(note, str) and note else ()
+
+
 def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> float | None:
     """A charge given per teu/t/truck in ``row`` for one cargo ``unit`` (None if absent)."""
     own: Any = row.get(f"{prefix}_{unit}")
@@ -388,6 +394,7 @@ class _Builder:
             if not _missing(tariff["usd_per_unit"]):
                 freight_usd += float(tariff["usd_per_unit"])
             sources.extend(tariff["source_ids"] or ())
+            notes.extend(_dated_note(tariff))
         fixed = _per_unit(link, "fixed_cost_usd_per", self.unit, self.tonnes)
         if fixed is not None:
             charges_usd += fixed
@@ -406,6 +413,7 @@ class _Builder:
             if charge is not None:
                 charges_usd += charge
             sources.extend(row["source_ids"] or ())
+            notes.extend(_dated_note(row))
         vclass = link["vehicle_class"] or self.default_class(mode)
         intensity = self.intensity(vclass)
         wtw, ttw = vehicle_emissions_kg(
@@ -441,7 +449,10 @@ class _Builder:
         co2e = 0.0
         if not _missing(row["co2e_kg_per_t"]):
             co2e = hub_emissions_kg(tonnes=self.tonnes, co2e_kg_per_t=float(row["co2e_kg_per_t"]))
-        notes = () if cost is not None else (f"no {self.unit} handling charge sourced: 0",)
+        notes = (
+            *(() if cost is not None else (f"no {self.unit} handling charge sourced: 0",)),
+            *_dated_note(row),
+        )
         return {
             "kind": "transfer",
             "mode": "transfer",

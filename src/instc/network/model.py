@@ -5,11 +5,17 @@ engine takes first. Its tables are pandas DataFrames that follow
 :mod:`instc.network.schema` exactly (list columns hold tuples, dates are
 ``datetime.date`` or ``None``, missing numbers are NaN). Treat them as read-only:
 scenarios build a new ``Network`` with :func:`dataclasses.replace`.
+
+Dated tables (tariffs, transfers, borders, services) keep every row in ``tables``; the
+properties :attr:`Network.tariffs`, :attr:`~Network.transfers`, :attr:`~Network.borders`
+and :attr:`~Network.services` give the rows valid at ``as_of``
+(:func:`instc.network.dated.rows_valid_at`), which is what the engines use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +23,11 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["Network"]
+
+# per network: table name -> (the frame it was computed from, its rows valid at as_of)
+_DATED: weakref.WeakKeyDictionary[Any, dict[str, tuple[pd.DataFrame, pd.DataFrame]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,19 +71,23 @@ class Network:
 
     @property
     def borders(self) -> pd.DataFrame:
-        return self.tables["borders"]
+        """The borders rows valid at ``as_of`` (all rows: ``tables["borders"]``)."""
+        return self.dated("borders")
 
     @property
     def transfers(self) -> pd.DataFrame:
-        return self.tables["transfers"]
+        """The transfers rows valid at ``as_of`` (all rows: ``tables["transfers"]``)."""
+        return self.dated("transfers")
 
     @property
     def tariffs(self) -> pd.DataFrame:
-        return self.tables["tariffs"]
+        """The tariffs rows valid at ``as_of`` (all rows: ``tables["tariffs"]``)."""
+        return self.dated("tariffs")
 
     @property
     def services(self) -> pd.DataFrame:
-        return self.tables["services"]
+        """The services rows valid at ``as_of`` (all rows: ``tables["services"]``)."""
+        return self.dated("services")
 
     @property
     def projects(self) -> pd.DataFrame:
@@ -85,6 +100,19 @@ class Network:
     @property
     def demand(self) -> pd.DataFrame:
         return self.tables["demand"]
+
+    def dated(self, name: str) -> pd.DataFrame:
+        """The rows of table ``name`` valid at ``as_of``, one per series, with the column
+        ``as_of_note`` (see :mod:`instc.network.dated`); cached per network and table."""
+        from instc.network.dated import rows_valid_at
+
+        frame = self.tables[name]
+        per = _DATED.setdefault(self, {})
+        hit = per.get(name)
+        if hit is None or hit[0] is not frame:
+            hit = (frame, rows_valid_at(frame, name, self.as_of))
+            per[name] = hit
+        return hit[1]
 
     def parameter(self, dotted: str) -> float:
         """The numeric ``value`` of a parameter, by dotted key.

@@ -138,6 +138,19 @@ class Table:
     description: str = ""
     optional_file: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # dated values: (valid_from, valid_to) column names; rows of one ``series`` (default:
+    # the key) may repeat with validity periods that do not overlap, and the network as
+    # of a date uses the row valid then (instc.network.dated)
+    validity: tuple[str, str] | None = None
+    series: tuple[str, ...] = ()
+    # strict: no row valid at the date means the thing does not exist then (a service
+    # before its start); otherwise the nearest row in time is used, with a note
+    strict_validity: bool = False
+
+    @property
+    def series_key(self) -> tuple[str, ...]:
+        """The columns naming one thing whose dated rows may repeat (default: the key)."""
+        return self.series or self.key
 
     @property
     def file(self) -> str:
@@ -169,6 +182,33 @@ def _provenance() -> tuple[Column, ...]:
         ),
         Column("method", description="how the estimated values were computed"),
         Column("notes", description="free text"),
+    )
+
+
+def _dated(*, price_year: bool = True) -> tuple[Column, ...]:
+    """``price_year`` and the validity period of a dated row (last, so that files
+    written before they existed stay valid)."""
+    year = (
+        Column(
+            "price_year",
+            "int",
+            minimum=1990,
+            maximum=2100,
+            description="the year whose US dollars the money columns are in",
+        ),
+    )
+    return (
+        *(year if price_year else ()),
+        Column(
+            "valid_from",
+            "date",
+            description=_DATE_NOTE + "; first day the row's values hold (empty: always)",
+        ),
+        Column(
+            "valid_to",
+            "date",
+            description=_DATE_NOTE + "; the values hold until the day before (empty: still)",
+        ),
     )
 
 
@@ -308,7 +348,9 @@ BORDERS = Table(
         Column("capacity_per_day", "float", unit="unit/day", minimum=0.0),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
         *_provenance(),
+        *_dated(),
     ),
+    validity=("valid_from", "valid_to"),
 )
 
 TRANSFERS = Table(
@@ -346,7 +388,9 @@ TRANSFERS = Table(
         Column("capacity_per_year", "float", unit="unit/year", minimum=0.0),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
         *_provenance(),
+        *_dated(),
     ),
+    validity=("valid_from", "valid_to"),
 )
 
 TARIFFS = Table(
@@ -373,7 +417,12 @@ TARIFFS = Table(
         ),
         Column("price_year", "int", minimum=1990, maximum=2100),
         *_provenance(),
+        *_dated(price_year=False),
     ),
+    validity=("valid_from", "valid_to"),
+    # one rate for a selection: rows of one (link, mode, country, cargo) may follow each
+    # other in time under their own tariff ids
+    series=("link_id", "mode", "country", "cargo"),
 )
 
 SERVICES = Table(
@@ -393,6 +442,8 @@ SERVICES = Table(
         Column("end_date", "date", description=_DATE_NOTE),
         *_provenance(),
     ),
+    validity=("start_date", "end_date"),
+    strict_validity=True,
 )
 
 PROJECTS = Table(

@@ -23,7 +23,11 @@ references):
   ends'; ``from_node != to_node``; ``close_date > open_date``; pipelines carry only
   ``liquid``; ``vehicle_class`` is a key of ``[emissions]`` in ``parameters.toml``;
 - capacities carry a ``capacity_unit``; dates ranges are ordered (``date_latest >=
-  date``, ``end_date > start_date``);
+  date``);
+- dated tables (tariffs, transfers, borders: ``valid_from``/``valid_to``; services:
+  ``start_date``/``end_date``): the end is after the start, and two rows of one series
+  (the key; for tariffs link, mode, country and cargo) are never valid on the same day;
+  a key may repeat with another ``valid_from``;
 - transfers change layer; tariffs name a ``link_id`` or a ``mode`` and a rate;
   services run more than zero times a week; demand units fit the cargo (``t`` for any
   cargo, ``teu``/``container`` only for container or "all", ``truck`` for truck,
@@ -647,7 +651,8 @@ def read_directory(path: str | Path) -> ParsedDirectory:
         tables[table.name], lines[table.name] = _read_table(table, directory, problems)
     problems.extend(_stray_files(directory))
     parameters = _read_parameters(directory, problems)
-    problems.extend(check_tables(tables, lines, parameters))
+    reported = {(p.file, p.row, p.column) for p in problems}
+    problems.extend(check_tables(tables, lines, parameters, reported=reported))
     # report in reading order: file by file (schema order), line by line
     order = {t.file: i for i, t in enumerate(TABLES.values())}
     problems.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
@@ -663,16 +668,24 @@ class _Checker:
         tables: Mapping[str, pd.DataFrame],
         lines: Mapping[str, Sequence[int]],
         parameters: Mapping[str, Any] | None,
+        reported: set[tuple[str, int | None, str | None]] | None = None,
     ) -> None:
         self.tables = tables
         self.lines = lines
         self.parameters = parameters
+        self.reported = reported or set()
         self.problems: list[Problem] = []
         self._records: dict[str, list[dict[str, Any]]] = {}
 
     def line(self, table: str, i: int) -> int | None:
         rows = self.lines.get(table, ())
         return rows[i] if i < len(rows) else None
+
+    def unreadable(self, table: Table, i: int) -> bool:
+        """Whether a validity cell of row ``i`` was already reported unreadable."""
+        return table.validity is not None and any(
+            (table.file, self.line(table.name, i), c) in self.reported for c in table.validity
+        )
 
     def add(self, table: str, i: int, column: str | None, message: str, fix: str = "") -> None:
         self.problems.append(Problem(f"{table}.csv", self.line(table, i), column, message, fix))
@@ -706,6 +719,7 @@ class _Checker:
             if table.sourced:
                 self.provenance(table)
             self.capacity_unit(table)
+            self.validity(table)
         self.sources()
         self.nodes()
         self.links()
@@ -721,16 +735,16 @@ class _Checker:
 
     def keys(self, table: Table) -> None:
         seen: dict[tuple[Any, ...], int] = {}
+        # a dated table may repeat a key for another validity period
+        columns = (*table.key, table.validity[0]) if table.validity else table.key
         for i, row in self.rows(table.name):
-            key = tuple("" if _missing(row[k]) else row[k] for k in table.key)
+            key = tuple("" if _missing(row.get(k)) else row[k] for k in columns)
             if any(
-                k == "" for k, c in zip(key, table.key, strict=True) if table.column(c).required
-            ):
-                continue  # already reported as an empty required field
+                k == "" for k, c in zip(key, columns, strict=True) if table.column(c).required
+            ) or self.unreadable(table, i):
+                continue  # already reported as an empty required field or a bad date
             if key in seen:
-                shown = ", ".join(
-                    f"{c}={v}" for c, v in zip(table.key, key, strict=True) if v != ""
-                )
+                shown = ", ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True) if v != "")
                 self.add(
                     table.name,
                     i,
@@ -740,6 +754,58 @@ class _Checker:
                 )
             else:
                 seen[key] = i
+
+    def validity(self, table: Table) -> None:
+        """Dated rows: ``valid_to`` after ``valid_from``; no two rows of one series valid
+        on the same day."""
+        if table.validity is None:
+            return
+        from instc.network.dated import period_text
+
+        start_col, end_col = table.validity
+        series: dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...], dt.date, dt.date]]] = {}
+        for i, row in self.rows(table.name):
+            if self.unreadable(table, i):
+                continue
+            start, end = row.get(start_col), row.get(end_col)
+            start = start if isinstance(start, dt.date) else None
+            end = end if isinstance(end, dt.date) else None
+            if start and end and end <= start:
+                self.add(
+                    table.name,
+                    i,
+                    end_col,
+                    f"{end_col} {end} is not after {start_col} {start}",
+                    f"make {end_col} later than {start_col} (the row holds from {start_col} "
+                    f"until the day before {end_col})",
+                )
+                continue
+            key = tuple("" if _missing(row.get(c)) else row[c] for c in table.series_key)
+            ident = tuple("" if _missing(row.get(c)) else row[c] for c in table.key)
+            lo, hi = start or dt.date.min, end or dt.date.max
+            for j, other_ident, other_lo, other_hi in series.get(key, ()):
+                if (ident, lo) == (other_ident, other_lo):
+                    break  # the same key from the same day: reported as a duplicate key
+                if lo < other_hi and other_lo < hi:
+                    shown = ", ".join(
+                        f"{c}={v}" for c, v in zip(table.series_key, key, strict=True) if v != ""
+                    )
+                    other = period_text(
+                        None if other_lo == dt.date.min else other_lo,
+                        None if other_hi == dt.date.max else other_hi,
+                    )
+                    self.add(
+                        table.name,
+                        i,
+                        start_col,
+                        f"validity {period_text(start, end)} overlaps line "
+                        f"{self.line(table.name, j)} ({shown}, valid {other})",
+                        f"end one row ({end_col}) on or before the day the other starts "
+                        f"({start_col})",
+                    )
+                    break
+            else:
+                series.setdefault(key, []).append((i, ident, lo, hi))
 
     def references(self, table: Table) -> None:
         for col in table.columns:
@@ -1105,14 +1171,6 @@ class _Checker:
                     f"frequency_per_week is {freq:g}",
                     "a service runs more than 0 times a week; remove it or give its frequency",
                 )
-            if row["start_date"] and row["end_date"] and row["end_date"] <= row["start_date"]:
-                self.add(
-                    "services",
-                    i,
-                    "end_date",
-                    "end_date is not after start_date",
-                    "make end_date later than start_date",
-                )
 
     def project_status(self) -> None:
         for i, row in self.rows("project_status"):
@@ -1161,16 +1219,20 @@ def check_tables(
     tables: Mapping[str, pd.DataFrame],
     lines: Mapping[str, Sequence[int]] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    *,
+    reported: Iterable[tuple[str, int | None, str | None]] = (),
 ) -> list[Problem]:
     """Cross-row and cross-table checks on typed tables (keys, references, rules).
 
     ``lines`` maps each table to the CSV line of each row (default: row ``i`` is line
     ``i + 2``); ``parameters=None`` skips the checks that need ``parameters.toml``.
+    ``reported``: (file, line, column) cells already reported as unreadable, whose
+    consequences (an unreadable validity date) are not reported again.
     Used by :func:`read_directory`, by imports and by scenarios.
     """
     if lines is None:
         lines = {name: tuple(range(2, len(frame) + 2)) for name, frame in tables.items()}
-    return _Checker(tables, lines, parameters).run()
+    return _Checker(tables, lines, parameters, set(reported)).run()
 
 
 # ---------------------------------------------------------------------------- audit
