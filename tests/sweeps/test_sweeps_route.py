@@ -90,7 +90,7 @@ def test_scale_network_scales_whole_columns_and_rejects_unknown_keys() -> None:
     pd.testing.assert_series_equal(
         scaled.tariffs["usd_per_unit_km"], 0.5 * net.tariffs["usd_per_unit_km"]
     )
-    assert scaled.transfers is net.transfers
+    assert scaled.tables["transfers"] is net.tables["transfers"]  # untouched, not copied
     with pytest.raises(DataError, match="unknown network factor"):
         scale_network(net, {"speed_factor": 2.0})
 
