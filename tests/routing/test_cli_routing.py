@@ -88,7 +88,13 @@ def test_route_k_prints_a_list_and_compare_pareto_print_lists(tmp_path):
         app, ["compare", "Nhava Sheva", "Moscow", "--json", "--geojson", str(geo)]
     )
     assert result.exit_code == 0, result.output
-    options = json.loads(result.stdout)
+    comparison = json.loads(result.stdout)
+    assert set(comparison) >= {"by", "criterion", "options", "not_shown", "missing"}
+    assert comparison["by"] == "cost" and "cost" in comparison["criterion"]
+    for hidden in comparison["not_shown"]:
+        assert hidden["kind"] in ("detour", "u_turn") and hidden["reason"]
+    options = comparison["options"]
+    assert options[0]["family"] == "best"  # the unconstrained best comes first
     assert len(options) >= 5
     best = options[0]["totals"]
     for option in options:

@@ -134,6 +134,12 @@ def _reliability(
         float, typer.Option("--percentile", help="Rank the families by this percentile.")
     ] = 90.0,
     cargo: Annotated[str, typer.Option("--cargo", help="Cargo class.")] = "container",
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="Pick each family's route by cost, time, co2e... (as instc compare)."
+        ),
+    ] = "cost",
     scenario: Annotated[
         str | None,
         typer.Option("--scenario", help="Apply a scenario first: bundled name or TOML path."),
@@ -179,6 +185,7 @@ def _reliability(
         month=month,
         percentile=percentile,
         cargo=cargo,
+        by=by,
     )
     if plot is not None:
         from instc.reliability.plot import plot_distributions
@@ -222,6 +229,7 @@ def _reliability(
         cells += [f"{row['cost_usd']:,.0f}", f"{row['co2e_kg']:,.0f}"]
         table.add_row(*cells)
     console.print(table)
+    console.print(f"[dim]{result.criterion}[/]", highlight=False)
     best = result.best
     top = max(best.result.legs, key=lambda leg: leg.variance_share)
     console.print(
@@ -232,6 +240,8 @@ def _reliability(
     if legs:
         for fam in result.families:
             _print_legs(fam.label, fam.result)
+    for fid, why in result.not_shown:
+        console.print(f"not shown as {fid}: {why}", style="yellow", highlight=False)
     for fid, why in result.missing:
         console.print(f"no route for family {fid}: {why}", style="yellow", highlight=False)
     if plot is not None:

@@ -306,6 +306,12 @@ def register(app: typer.Typer) -> None:
         avoid_mode: list[str] | None = _AVOID_MODE,
         vessel_flag: str | None = _FLAG,
         families: Path | None = typer.Option(None, "--families", help="families TOML file"),
+        max_detour: float | None = typer.Option(
+            None,
+            "--max-detour",
+            help="hide a family option longer than this many times the best option's "
+            "distance (default compare.max_detour_factor in parameters.toml, 1.6)",
+        ),
         tonnes_per_unit: float | None = _TPU,
         legs: bool = typer.Option(
             True, "--legs/--no-legs", help="print each family's leg breakdown below the table"
@@ -324,7 +330,7 @@ def register(app: typer.Typer) -> None:
         geojson: Path | None = _GEOJSON,
         data: Path | None = _DATA,
     ) -> None:
-        """The best option of each corridor family side by side (INSTC vs Suez/Cape)."""
+        """The best option overall, then the best of each corridor family (INSTC vs Suez/Cape)."""
 
         def run() -> None:
             from instc.cli._common import print_json
@@ -341,6 +347,7 @@ def register(app: typer.Typer) -> None:
                 families=None if families is None else load_families(families),
                 vessel_flag=vessel_flag,
                 tonnes_per_unit=tonnes_per_unit,
+                max_detour=max_detour,
             )
             ranked_h: dict[str, float] = {}
             if percentile is not None:
@@ -349,8 +356,8 @@ def register(app: typer.Typer) -> None:
                 )
             _write_geojson(list(result.options), geojson)
             if as_json:
-                items = result.to_list()
-                for item in items:
+                out = result.to_dict()
+                for item in out["options"]:
                     if item["family"] in ranked_h:
                         item["reliability"] = {
                             "percentile": percentile,
@@ -358,11 +365,7 @@ def register(app: typer.Typer) -> None:
                             "samples": samples,
                             "seed": seed,
                         }
-                print_json(items)
-                from instc.cli._common import err_console
-
-                for fid, why in result.missing:
-                    err_console.print(f"no {fid} option: {why}", highlight=False)
+                print_json(out)
                 return
             print_comparison(result, legs=legs)
             if percentile is not None:
@@ -450,7 +453,8 @@ def _summary(option: RouteOption, width: int = 70) -> str:
 def _rank_by_percentile(
     network: Any, result: Any, *, percentile: float, samples: int, seed: int
 ) -> tuple[Any, dict[str, float]]:
-    """Simulate each family's option and re-sort the comparison by the percentile time."""
+    """Simulate each option and re-sort the families by the percentile time (the
+    unconstrained best stays first, as the yardstick)."""
     import dataclasses
 
     from instc._errors import DataError
@@ -463,7 +467,7 @@ def _rank_by_percentile(
         o.family: reliability(network, o, samples=samples, seed=seed).percentile_h(percentile)
         for o in result.options
     }
-    options = tuple(sorted(result.options, key=lambda o: times[o.family]))
+    options = (result.options[0], *sorted(result.options[1:], key=lambda o: times[o.family]))
     return dataclasses.replace(result, options=options, by=f"P{percentile:g} time"), times
 
 
@@ -496,10 +500,11 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
     best = result.options[0].totals
     first = result.options[0]
     table = Table(
-        title=f"{first.origin} → {first.destination}: best {first.cargo} option per family "
-        f"(sorted by {result.by}" + (f", as of {first.as_of})" if first.as_of else ")"),
+        title=f"{first.origin} → {first.destination}: best {first.cargo} option overall, then "
+        f"per family (sorted by {result.by}" + (f", as of {first.as_of})" if first.as_of else ")"),
         title_justify="left",
     )
+    same = result.same_as_best()
     # a narrow terminal gets the figures only; the leg tables below show the way
     wide = console.width >= 110
     names = ["family", "USD", "Δ USD", "days", "Δ days", "kg CO2e", "Δ kg"]
@@ -509,8 +514,11 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
         table.add_column(name, justify="left" if name in ("family", "route") else "right")
     for o in result.options:
         t = o.totals
+        label = result.short_labels.get(o.family, o.family or "")
+        if o is first and same:
+            label += " = " + ", ".join(result.short_labels.get(f, f) for f in same)
         cells = [
-            result.short_labels.get(o.family, o.family or "") + (" *" if o.expected else ""),
+            label + (" *" if o.expected else ""),
             _fmt(t.cost_usd),
             f"{t.cost_usd - best.cost_usd:+,.0f}",
             f"{t.time_days:.1f}",
@@ -524,6 +532,13 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
     console.print(table)
     if any(o.expected for o in result.options):
         console.print("  [dim]* relies on a project expected (not yet known) to be open[/]")
+    console.print(f"  [dim]{result.criterion}[/]", highlight=False)
+    for hidden in result.not_shown:
+        console.print(
+            f"  [yellow]not shown as {result.short_labels.get(hidden.family, hidden.family)}:[/] "
+            f"{hidden.reason}",
+            highlight=False,
+        )
     for fid, why in result.missing:
         console.print(f"  [yellow]no {fid} option:[/] {why}", highlight=False)
     if legs:

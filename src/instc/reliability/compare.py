@@ -1,7 +1,10 @@
 """Transit-time distributions of the corridor families side by side.
 
-:func:`reliability_by_family` plans the best route of each family (by time, through
-:func:`instc.routing.compare.compare`), runs the Monte Carlo of each, and ranks the
+:func:`reliability_by_family` takes the options of
+:func:`instc.routing.compare.compare` (the unconstrained best, then the best route of each
+family by the same criterion, cost by default, with the same detour and U-turn filters, so
+``instc compare`` and ``instc reliability`` simulate the same routes), runs the Monte
+Carlo of each, and ranks the
 families by a percentile of the door-to-door time (P90 by default): the family a
 shipper should pick to keep a promise most of the time. Each family draws from its own
 random stream, keyed by the family id, so adding or removing a family does not change
@@ -76,6 +79,16 @@ class ReliabilityComparison:
     percentile: float
     families: tuple[FamilyReliability, ...]
     missing: tuple[tuple[str, str], ...]
+    by: str = "cost"
+    not_shown: tuple[tuple[str, str], ...] = ()  # (family id, why not shown)
+
+    @property
+    def criterion(self) -> str:
+        """How each family's route was picked, in words."""
+        return (
+            f"each family's route is its best by {self.by}, as instc compare --by {self.by} "
+            "picks it"
+        )
 
     @property
     def best(self) -> FamilyReliability:
@@ -93,10 +106,13 @@ class ReliabilityComparison:
             "origin": self.origin,
             "destination": self.destination,
             "ranked_by_percentile": self.percentile,
+            "option_by": self.by,
+            "criterion": self.criterion,
             "families": [
                 {**f.row(self.percentile), "reliability": f.result.to_dict()} for f in self.families
             ],
             "missing": [{"family": fam, "reason": why} for fam, why in self.missing],
+            "not_shown": [{"family": fam, "reason": why} for fam, why in self.not_shown],
         }
 
 
@@ -127,8 +143,10 @@ def reliability_by_family(
     percentile: float = 90.0,
     cargo: str = "container",
     as_of: Any = None,
+    by: str = "cost",
 ) -> ReliabilityComparison:
-    """Plan the fastest route of each corridor family and simulate its transit time.
+    """Simulate the transit time of the options :func:`~instc.routing.compare.compare`
+    picks by ``by``: the unconstrained best (family ``best``) and each family's best.
 
     ``families`` selects family ids of the embedded ``families.toml`` (default: all) or
     gives :class:`~instc.routing.compare.Family` objects. Families are ranked by the
@@ -163,7 +181,7 @@ def reliability_by_family(
                     "family", fam, difflib.get_close_matches(fam, ids, n=3, cutoff=0.3)
                 )
     comparison = compare(
-        network, origin, destination, cargo=cargo, by="time", as_of=as_of, families=chosen
+        network, origin, destination, cargo=cargo, by=by, as_of=as_of, families=chosen
     )
     root = root_seed(seed)
     out = []
@@ -187,4 +205,6 @@ def reliability_by_family(
         percentile=percentile,
         families=tuple(out),
         missing=comparison.missing,
+        by=comparison.by,
+        not_shown=tuple((n.family, n.reason) for n in comparison.not_shown),
     )

@@ -5,6 +5,16 @@ groups (each a list of alternatives: a place, ``PLACE@layer``, ``border:ID``,
 ``link:ID``, ``mode:MODE``), and the countries, modes, places, links and borders it
 avoids. Adding a family is a data edit. Via groups are visited in any order unless the
 family says ``ordered = true`` (so one definition serves both directions).
+
+:func:`compare` puts the best option of the whole network first (family ``best``, no
+family constraint), then the best option of each family by the same criterion. A family
+option that only meets its definition by going out of its way is not shown as that
+family, with the reason: a *detour* (longer than ``compare.max_detour_factor`` times the
+best option's distance, parameters.toml) or a *U-turn* (the cargo changes layer at a
+place and comes back to its mode there without moving, e.g. rail → sea → rail at one port
+with no sea leg: a via ``PORT@sea`` met on paper only). A family that avoids the
+country of the origin or the destination has no option (a domestic pair has no corridor
+to compare).
 """
 
 from __future__ import annotations
@@ -27,7 +37,23 @@ if TYPE_CHECKING:
     from instc.routing.results import RouteOption
     from instc.routing.rules import FlagRule
 
-__all__ = ["Comparison", "Family", "compare", "load_families"]
+__all__ = [
+    "BEST",
+    "DEFAULT_MAX_DETOUR_FACTOR",
+    "Comparison",
+    "Family",
+    "NotShown",
+    "compare",
+    "load_families",
+    "max_detour_factor",
+    "u_turns",
+]
+
+BEST = "best"  # the family id of the unconstrained best option
+BEST_LABEL = "Best option (any route, no family constraint)"
+BEST_SHORT = "★ best (any route)"
+# used when a dataset has no compare.max_detour_factor (the embedded one has, with its method)
+DEFAULT_MAX_DETOUR_FACTOR = 1.6
 
 _DEFAULT = Path(__file__).resolve().parents[1] / "data" / "families.toml"
 _AVOID_KEYS = {
@@ -69,6 +95,10 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
         raise DataError(f"{file}: invalid TOML ({exc}) — fix the syntax") from exc
     families = []
     for fid, spec in data.items():
+        if fid == BEST:
+            raise DataError(
+                f"{file}: [{fid}] is reserved for the unconstrained best option — rename the family"
+            )
         if not isinstance(spec, dict) or "label" not in spec:
             raise DataError(f'{file}: [{fid}] needs a table with at least label = "..."')
         unknown = set(spec) - {"label", "short", "description", "via", "ordered", *_AVOID_KEYS}
@@ -101,17 +131,75 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
 
 
 @dataclass(frozen=True)
+class NotShown:
+    """A family whose best option was found but is not shown as that family, and why."""
+
+    family: str
+    label: str
+    kind: str  # "detour" or "u_turn"
+    reason: str  # one line
+    distance_km: float
+    cost_usd: float
+    time_h: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """The best option per family (sorted by ``by``) and the families with none."""
+    """The unconstrained best option first (family ``best``), then the best option of
+    each family by ``by`` (sorted by ``by``); the families not shown and those with none.
+    """
 
     by: str
     options: tuple[RouteOption, ...]
     missing: tuple[tuple[str, str], ...]  # (family id, why no option)
     short_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    not_shown: tuple[NotShown, ...] = ()
+    max_detour_factor: float = DEFAULT_MAX_DETOUR_FACTOR
 
     @property
     def best(self) -> RouteOption:
         return self.options[0]
+
+    @property
+    def families(self) -> tuple[RouteOption, ...]:
+        """The family options shown (without the unconstrained best)."""
+        return tuple(o for o in self.options if o.family != BEST)
+
+    @property
+    def criterion(self) -> str:
+        """How each family's option was picked, in words (printed by compare and reliability)."""
+        return (
+            f"each family's option is its best route by {self.by} "
+            "(instc compare and instc reliability pick the same)"
+        )
+
+    def same_as_best(self) -> tuple[str, ...]:
+        """The families whose option is the unconstrained best route itself."""
+        best = self.options[0]
+        return tuple(
+            o.family or ""
+            for o in self.options[1:]
+            if o.link_ids == best.link_ids and o.legs == best.legs
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the options (best first), the families not shown and those missing."""
+        first = self.options[0]
+        return {
+            "origin": first.origin,
+            "destination": first.destination,
+            "cargo": first.cargo,
+            "as_of": first.as_of,
+            "by": self.by,
+            "criterion": self.criterion,
+            "max_detour_factor": self.max_detour_factor,
+            "options": self.to_list(),
+            "not_shown": [n.to_dict() for n in self.not_shown],
+            "missing": [{"family": f, "reason": why} for f, why in self.missing],
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per family: totals and the difference to the best option."""
@@ -158,6 +246,78 @@ def _sort_key(option: RouteOption, by: str, vot_usd_per_h: float = 0.0) -> tuple
     return (main[by], t.cost_usd, t.time_h)
 
 
+def max_detour_factor(network: Network) -> float:
+    """``compare.max_detour_factor`` of the network's parameters (else the default 1.6)."""
+    try:
+        value = network.parameter("compare.max_detour_factor")
+    except (KeyError, TypeError):
+        return DEFAULT_MAX_DETOUR_FACTOR
+    if not value >= 1.0:
+        raise DataError(
+            f"parameters.toml:compare.max_detour_factor: {value:g} must be >= 1 — e.g. 1.6"
+        )
+    return value
+
+
+def _mode(layer: str) -> str:
+    return layer.rstrip("0123456789")  # rail1520 and rail1435 are both rail
+
+
+def u_turns(option: RouteOption) -> tuple[str, ...]:
+    """Where ``option`` changes layer at a place and comes back to its mode there without
+    moving (rail → sea → rail at one port with no sea leg), as one-line descriptions.
+
+    A run of consecutive transfers at one place is a U-turn when it ends in the mode it
+    started from and passes another mode on the way (a gauge change rail1435 → rail1520
+    alone is not one).
+    """
+    found: list[str] = []
+    legs = option.legs
+    i = 0
+    while i < len(legs):
+        if legs[i].kind != "transfer":
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(legs)
+            and legs[j + 1].kind == "transfer"
+            and legs[j + 1].from_node == legs[i].from_node
+        ):
+            j += 1
+        layers = [legs[i].from_layer, *(leg.to_layer for leg in legs[i : j + 1])]
+        start = _mode(layers[0])
+        middle = [x for x in layers[1:-1] if _mode(x) != start]
+        if len(layers) >= 3 and _mode(layers[-1]) == start and middle:
+            found.append(
+                f"U-turn at {legs[i].from_name or legs[i].from_node}: "
+                f"{' → '.join(layers)} without a {_mode(middle[0])} leg"
+            )
+        i = j + 1
+    return tuple(found)
+
+
+def _not_shown(
+    fam: Family, option: RouteOption, best: RouteOption, factor: float
+) -> NotShown | None:
+    """Why ``option`` (the best of ``fam``) is not a sensible member of its family, if so."""
+    turns = u_turns(option)
+    kind = reason = ""
+    if turns:
+        kind, reason = "u_turn", "; ".join(turns)
+    elif option.totals.distance_km > factor * best.totals.distance_km:
+        kind = "detour"
+        reason = (
+            f"a detour: {option.totals.distance_km:,.0f} km is "
+            f"{option.totals.distance_km / best.totals.distance_km:.2f}× the best option's "
+            f"{best.totals.distance_km:,.0f} km (limit {factor:g}×, compare.max_detour_factor)"
+        )
+    if not kind:
+        return None
+    t = option.totals
+    return NotShown(fam.family_id, fam.label, kind, reason, t.distance_km, t.cost_usd, t.time_h)
+
+
 def compare(
     network: Network,
     origin: str,
@@ -172,11 +332,17 @@ def compare(
     rules: Sequence[FlagRule] | None = None,
     value_of_time_usd_per_unit_day: float | None = None,
     tonnes_per_unit: float | None = None,
+    max_detour: float | None = None,
 ) -> Comparison:
-    """The best option of each family by ``by``, sorted best first.
+    """The unconstrained best option by ``by`` first, then the best option of each
+    family by ``by``, sorted best first.
 
-    ``avoid`` applies to every family on top of the family's own. A family with no
-    route is listed in ``Comparison.missing`` with the reason; when no family has one,
+    ``avoid`` applies to the best option and to every family on top of the family's
+    own. A family whose option is a detour (longer than ``max_detour`` times the best
+    option's distance; default ``compare.max_detour_factor`` of parameters.toml) or
+    makes a U-turn (:func:`u_turns`) is listed in ``Comparison.not_shown`` with the
+    reason; a family with no route, or one that avoids the origin's or destination's
+    country, in ``Comparison.missing``. When no route exists at all,
     :class:`~instc._errors.NoRouteError` is raised.
     """
     from instc.routing._search import make_request
@@ -197,6 +363,9 @@ def compare(
         rules=rules,
         tonnes_per_unit=tonnes_per_unit,
     )
+    factor = max_detour_factor(req.network) if max_detour is None else float(max_detour)
+    if not factor >= 1.0:
+        raise DataError(f"max detour factor {factor:g} must be >= 1 — e.g. 1.6")
     vot_usd_per_h = 0.0
     if key == "generalised":
         from instc.routing.costs import value_of_time
@@ -206,10 +375,40 @@ def compare(
             req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
         )
         vot_usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    common: dict[str, Any] = {
+        "cargo": cargo,
+        "by": key,
+        "as_of": as_of,
+        "vessel_flag": vessel_flag,
+        "rules": rules,
+        "value_of_time_usd_per_unit_day": value_of_time_usd_per_unit_day,
+        "tonnes_per_unit": tonnes_per_unit,
+    }
+    # the best of the whole network (under the caller's constraints): the yardstick
+    overall = route(network, origin, destination, avoid=avoid, via=(), **common)
+    overall = dataclasses.replace(overall, family=BEST, family_label=BEST_LABEL)
+    country = dict(zip(req.network.nodes["node_id"], req.network.nodes["country"], strict=True))
+    ends = {
+        "origin": str(country.get(req.origin, "")),
+        "destination": str(country.get(req.destination, "")),
+    }
+    where: dict[str, list[str]] = {}
+    for end, c in ends.items():
+        where.setdefault(c, []).append(end)
     user_avoid = {k: tuple(v) for k, v in (avoid or {}).items()}
     options: list[RouteOption] = []
     missing: list[tuple[str, str]] = []
+    not_shown: list[NotShown] = []
     for fam in fams:
+        avoided = [
+            f"the family avoids {c}, where the {' and '.join(e)} "
+            + ("lie" if len(e) > 1 else "lies")
+            for c, e in where.items()
+            if c and c in fam.avoid.get("country", ())
+        ]
+        if avoided:
+            missing.append((fam.family_id, "; ".join(avoided)))
+            continue
         merged: dict[str, tuple[str, ...]] = dict(fam.avoid)
         for kind, values in user_avoid.items():
             k = kind.rstrip("s") if kind != "countries" else "country"
@@ -218,20 +417,7 @@ def compare(
         reason = ""
         for order in fam.via_orders():
             try:
-                option = route(
-                    network,
-                    origin,
-                    destination,
-                    cargo=cargo,
-                    by=key,
-                    as_of=as_of,
-                    avoid=merged,
-                    via=order,
-                    vessel_flag=vessel_flag,
-                    rules=rules,
-                    value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day,
-                    tonnes_per_unit=tonnes_per_unit,
-                )
+                option = route(network, origin, destination, avoid=merged, via=order, **common)
             except NoRouteError as exc:
                 reason = exc.reason
                 continue
@@ -246,19 +432,17 @@ def compare(
         if best is None:
             missing.append((fam.family_id, reason))
             continue
+        hidden = _not_shown(fam, best, overall, factor)
+        if hidden is not None:
+            not_shown.append(hidden)
+            continue
         options.append(dataclasses.replace(best, family=fam.family_id, family_label=fam.label))
-    if not options:
-        from instc.routing._search import find_place, network_as_of
-
-        net = network_as_of(network, as_of)
-        why = "; ".join(f"{f}: {r}" for f, r in missing) or "no family is defined"
-        raise NoRouteError(
-            find_place(net, origin), find_place(net, destination), f"no family has a route ({why})"
-        )
     options.sort(key=lambda o: _sort_key(o, key, vot_usd_per_h))
     return Comparison(
         by=key,
-        options=tuple(options),
+        options=(overall, *options),
         missing=tuple(missing),
-        short_labels={f.family_id: f.short for f in fams},
+        short_labels={BEST: BEST_SHORT, **{f.family_id: f.short for f in fams}},
+        not_shown=tuple(not_shown),
+        max_detour_factor=factor,
     )
