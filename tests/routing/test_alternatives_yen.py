@@ -64,12 +64,14 @@ def test_compare_families_on_the_toy_corridor_by_hand():
     road = Family("road", "Road B-D", "road", "", (("link:R1",),), False, {})
     none = Family("none", "Avoids AZ", "none", "", (), False, {"country": ("AZ",)})
     result = compare(corridor(), "A", "E", families=[road, rail, none])
-    assert [o.family for o in result.options] == ["rail", "road"]
-    assert [o.totals.cost_usd for o in result.options] == pytest.approx([1302.0, 2410.0])
+    # the unconstrained best comes first: here it is the rail route
+    assert [o.family for o in result.options] == ["best", "rail", "road"]
+    assert result.same_as_best() == ("rail",)
+    assert [o.totals.cost_usd for o in result.options] == pytest.approx([1302.0, 1302.0, 2410.0])
     (missing,) = result.missing
     assert missing[0] == "none" and "avoid country AZ" in missing[1]
     deltas = result.to_frame().set_index("family")["delta_cost_usd"]
     assert deltas["road"] == pytest.approx(1108.0)
     by_time = compare(corridor(), "A", "E", by="time", families=[road, rail])
     # rail 166.25 h; road: 92 + 20 (port) + 20 + 40 (rests, border) + 8 + 20 = 200 h
-    assert [o.totals.time_h for o in by_time.options] == pytest.approx([166.25, 200.0])
+    assert [o.totals.time_h for o in by_time.options] == pytest.approx([166.25, 166.25, 200.0])
