@@ -11,6 +11,7 @@ import sys
 import typer
 
 from instc.cli import assign as _assign
+from instc.cli import backtest as _backtest
 from instc.cli import criticality as _criticality
 from instc.cli import network as _network
 from instc.cli import reliability as _reliability
@@ -26,7 +27,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for _module in (_network, _routing, _scenario, _assign, _reliability, _criticality, _report):
+for _module in (
+    _network,
+    _routing,
+    _scenario,
+    _assign,
+    _reliability,
+    _criticality,
+    _report,
+    _backtest,
+):
     _module.register(app)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "Family",
     "NotShown",
     "compare",
+    "family_route",
     "load_families",
     "max_detour_factor",
     "u_turns",
@@ -318,6 +319,84 @@ def _not_shown(
     return NotShown(fam.family_id, fam.label, kind, reason, t.distance_km, t.cost_usd, t.time_h)
 
 
+def _family_best(
+    network: Network,
+    origin: str,
+    destination: str,
+    fam: Family,
+    user_avoid: Mapping[str, tuple[str, ...]],
+    vot_usd_per_h: float,
+    common: Mapping[str, Any],
+) -> RouteOption:
+    """The best route of ``fam`` over its via orders; NoRouteError when it has none."""
+    from instc.routing.shortest import route
+
+    key = str(common["by"])
+    merged: dict[str, tuple[str, ...]] = dict(fam.avoid)
+    for kind, values in user_avoid.items():
+        k = kind.rstrip("s") if kind != "countries" else "country"
+        merged[k] = merged.get(k, ()) + tuple(values)
+    best: RouteOption | None = None
+    last: NoRouteError | None = None
+    for order in fam.via_orders():
+        try:
+            option = route(network, origin, destination, avoid=merged, via=order, **common)
+        except NoRouteError as exc:
+            last = exc
+            continue
+        except UnknownNameError as exc:
+            raise DataError(
+                f"families.toml: [{fam.family_id}] {exc} — fix the family definition"
+            ) from exc
+        if best is None or _sort_key(option, key, vot_usd_per_h) < _sort_key(
+            best, key, vot_usd_per_h
+        ):
+            best = option
+    if best is None:
+        assert last is not None  # a family has at least one via order
+        raise last
+    return dataclasses.replace(best, family=fam.family_id, family_label=fam.label)
+
+
+def family_route(
+    network: Network,
+    origin: str,
+    destination: str,
+    family: Family,
+    *,
+    cargo: str = "container",
+    by: str = "cost",
+    as_of: Any = None,
+    value_of_time_usd_per_unit_day: float | None = None,
+) -> RouteOption:
+    """The best route of ``family`` by ``by`` — the option :func:`compare` picks for it,
+    before the detour and U-turn display filters. Raises
+    :class:`~instc._errors.NoRouteError` when the family has none.
+    """
+    key = normalise_by(by)
+    vot_usd_per_h = 0.0
+    if key == "generalised":
+        from instc.routing._search import make_request
+        from instc.routing.costs import value_of_time
+        from instc.units import HOURS_PER_DAY
+
+        req = make_request(
+            network, origin, destination, cargo=cargo, as_of=as_of, avoid=None, via=(),
+            vessel_flag=None, rules=None,
+        )  # fmt: skip
+        vot = value_of_time(
+            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+        )
+        vot_usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    common = {
+        "cargo": cargo,
+        "by": key,
+        "as_of": as_of,
+        "value_of_time_usd_per_unit_day": value_of_time_usd_per_unit_day,
+    }
+    return _family_best(network, origin, destination, family, {}, vot_usd_per_h, common)
+
+
 def compare(
     network: Network,
     origin: str,
@@ -409,34 +488,18 @@ def compare(
         if avoided:
             missing.append((fam.family_id, "; ".join(avoided)))
             continue
-        merged: dict[str, tuple[str, ...]] = dict(fam.avoid)
-        for kind, values in user_avoid.items():
-            k = kind.rstrip("s") if kind != "countries" else "country"
-            merged[k] = merged.get(k, ()) + tuple(values)
-        best: RouteOption | None = None
-        reason = ""
-        for order in fam.via_orders():
-            try:
-                option = route(network, origin, destination, avoid=merged, via=order, **common)
-            except NoRouteError as exc:
-                reason = exc.reason
-                continue
-            except UnknownNameError as exc:
-                raise DataError(
-                    f"families.toml: [{fam.family_id}] {exc} — fix the family definition"
-                ) from exc
-            if best is None or _sort_key(option, key, vot_usd_per_h) < _sort_key(
-                best, key, vot_usd_per_h
-            ):
-                best = option
-        if best is None:
-            missing.append((fam.family_id, reason))
+        try:
+            best = _family_best(
+                network, origin, destination, fam, user_avoid, vot_usd_per_h, common
+            )
+        except NoRouteError as exc:
+            missing.append((fam.family_id, exc.reason))
             continue
         hidden = _not_shown(fam, best, overall, factor)
         if hidden is not None:
             not_shown.append(hidden)
             continue
-        options.append(dataclasses.replace(best, family=fam.family_id, family_label=fam.label))
+        options.append(best)
     options.sort(key=lambda o: _sort_key(o, key, vot_usd_per_h))
     return Comparison(
         by=key,
