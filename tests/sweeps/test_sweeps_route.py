@@ -70,7 +70,8 @@ def test_border_delays_hit_land_routes_only(frame) -> None:
     sea1, sea2 = (_row(frame, "baseline", f, "suez") for f in (1.0, 2.0))
     if sea1.planned_time_h == pytest.approx(sea2.planned_time_h):  # no border on the way
         assert sea2.p90_h == pytest.approx(sea1.p90_h, rel=1e-12)
-    assert set(frame["rank"].dropna()) <= {1, 2}
+    # two families and the unconstrained best route (reliability simulates it too)
+    assert set(frame["rank"].dropna()) <= {1, 2, 3}
 
 
 def test_red_sea_closure_takes_the_suez_option_away_or_slows_it(frame) -> None:

@@ -130,6 +130,7 @@ def route_reliability(
             month=month,
             percentile=percentile,
             cargo=cargo,
+            by="time",  # sweeps plan each family's fastest route, as before
         )
     except NoRouteError as exc:
         return pd.DataFrame([{"family": None, "rank": None, "reason": exc.reason}])
