@@ -231,7 +231,7 @@ def _transfer_row(
 def _build_network(
     network: Network, demand: CorridorDemand
 ) -> tuple[_Builder, dict[str, Graph], list[str]]:
-    from instc.network.graph import build_graph
+    from instc.network.graph import base_layer, build_graph
 
     b = _Builder(network)
     caps = _capacities(network)
@@ -250,7 +250,13 @@ def _build_network(
             time_h, cost_usd = float(g.time_h[e]), float(g.cost_usd[e])
             if g.kind[e] == "transfer":
                 r = _transfer_row(
-                    transfers, pf, lf, lt, spec.cargo, float(g.dwell_h[e]), g.transfer_kind[e]
+                    transfers,
+                    pf,
+                    base_layer(lf),
+                    base_layer(lt),
+                    spec.cargo,
+                    float(g.dwell_h[e]),
+                    g.transfer_kind[e],
                 )
                 row = _records(transfers.iloc[[r]])[0]
                 tid = b.transfer_ids.get(r)
@@ -310,20 +316,28 @@ def _build_network(
             b.add(k, spec.name, dwell_h, 0.0)
     zones = sorted({p for od in demand.ods for p in (od.origin, od.destination)})
     for place in zones:
-        layers = [
-            n
-            for n, p in b.node_place.items()
-            if p == place and "@" in n and not n.startswith("gate:")
-        ]
-        if not layers:
+        # demand enters at the place's door and leaves at it (Graph.origin_nodes /
+        # destination_nodes): its terminals are on every path, as in routing
+        starts = {
+            f"{place}@{g.node_layer[i]}" for g in graphs.values() for i in g.origin_nodes(place)
+        }
+        stops = {
+            f"{place}@{g.node_layer[i]}"
+            for g in graphs.values()
+            for i in g.destination_nodes(place)
+        }
+        starts &= set(b.node_place)
+        stops &= set(b.node_place)
+        if not starts or not stops:
             raise DataError(
                 f"corridor.toml: place {place} has no usable link at {network.as_of} — "
                 "choose another OD place"
             )
         zone = f"zone:{place}"
         conn = _Element("connector", "connector", "centroid connector", "connector")
-        for n in layers:
+        for n in sorted(starts):
             b.link(("conn", zone, n), zone, n, conn, False)
+        for n in sorted(stops):
             b.link(("conn", n, zone), n, zone, conn, False)
     return b, graphs, zones
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -56,9 +56,35 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["EDGE_KINDS", "Graph", "build_graph", "rest_count", "tonnes_per_unit"]
+__all__ = [
+    "DEPARTURE",
+    "DOOR_LAYER",
+    "EDGE_KINDS",
+    "Graph",
+    "base_layer",
+    "build_graph",
+    "rest_count",
+    "tonnes_per_unit",
+]
 
 EDGE_KINDS = ("link", "border", "transfer")
+# the layer of the shipper's door: an option starts and ends on it where the place has
+# it, so that terminals (transfers to and from road) are always charged
+DOOR_LAYER = "road"
+# suffix of the departure node of a layer split by a same-layer transfer (sea -> sea
+# transshipment at a hub): links arrive on "sea" and leave from "sea>"
+DEPARTURE = ">"
+
+
+def base_layer(layer: str) -> str:
+    """The layer a virtual node's layer name stands for (``sea>`` -> ``sea``).
+
+    >>> base_layer("sea>"), base_layer("rail1520")
+    ('sea', 'rail1520')
+    """
+    return layer.removesuffix(DEPARTURE)
+
+
 _PARAMS = "parameters.toml"
 
 
@@ -118,6 +144,13 @@ class Graph:
     driving_h_per_day: float | None = None
     daily_rest_h: float | None = None
     rest_source_ids: tuple[str, ...] = ()
+    # where an option starts and ends at a place (see :meth:`origin_nodes`); empty:
+    # every virtual node of the place
+    # per edge: the price years of the rows its money comes from (tariff, border,
+    # transfer); money is reported as the sources give it, not converted between years
+    price_years: tuple[tuple[int, ...], ...] = ()
+    origins: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    destinations: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def n_nodes(self) -> int:
@@ -137,6 +170,24 @@ class Graph:
     def nodes_of(self, place: str) -> tuple[int, ...]:
         """Virtual nodes of ``place`` (empty when it has none for this cargo class)."""
         return self.place_nodes.get(place, ())
+
+    def origin_nodes(self, place: str) -> tuple[int, ...]:
+        """The virtual nodes an option from ``place`` starts on: the road layer (the
+        shipper's door), so that any other layer is entered through the place's terminal
+        (a transfer from road with its dwell and handling), plus the layers no transfer
+        from road reaches (started on directly, no terminal). A place without a road
+        layer starts on any of its layers."""
+        return self.origins.get(place) or self.place_nodes.get(place, ())
+
+    def destination_nodes(self, place: str) -> tuple[int, ...]:
+        """The virtual nodes an option to ``place`` ends on (as :meth:`origin_nodes`,
+        with the transfers to road: the destination terminal)."""
+        return self.destinations.get(place) or self.place_nodes.get(place, ())
+
+    def layer(self, node: int) -> str:
+        """The layer of virtual node ``node`` (a departure node of a same-layer transfer
+        is on the same layer as its arrival node)."""
+        return base_layer(self.node_layer[node])
 
     def summary(self) -> dict[str, int]:
         """Counts: places, virtual nodes and edges by kind."""
@@ -229,6 +280,11 @@ def _dated_note(row: Mapping[str, Any]) -> tuple[str, ...]:
     """The note of a dated row taken from another period than the network's date."""
     note = row.get("as_of_note")
     return (note,) if isinstance(note, str) and note else ()
+
+
+def _price_year(row: Mapping[str, Any] | None) -> tuple[int, ...]:
+    year = None if row is None else row.get("price_year")
+    return () if year is None or _missing(year) else (int(year),)
 
 
 def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> float | None:
@@ -385,6 +441,7 @@ class _Builder:
         tariff = self.tariff(link)
         freight_usd = 0.0
         charges_usd = 0.0
+        years: list[int] = []
         if tariff is None:
             notes.append(f"no {self.cargo} tariff for {mode} link {link['link_id']}: freight 0")
         else:
@@ -395,6 +452,7 @@ class _Builder:
                 freight_usd += float(tariff["usd_per_unit"])
             sources.extend(tariff["source_ids"] or ())
             notes.extend(_dated_note(tariff))
+            years.extend(_price_year(tariff))
         fixed = _per_unit(link, "fixed_cost_usd_per", self.unit, self.tonnes)
         if fixed is not None:
             charges_usd += fixed
@@ -414,6 +472,8 @@ class _Builder:
                 charges_usd += charge
             sources.extend(row["source_ids"] or ())
             notes.extend(_dated_note(row))
+            if charge is not None:
+                years.extend(_price_year(row))
         vclass = link["vehicle_class"] or self.default_class(mode)
         intensity = self.intensity(vclass)
         wtw, ttw = vehicle_emissions_kg(
@@ -442,6 +502,7 @@ class _Builder:
             "expected": bool(link.get("expected", False)),
             "project_id": link["project_id"],
             "notes": tuple(notes),
+            "price_years": tuple(sorted(set(years))),
         }
 
     def transfer_edge(self, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -477,6 +538,7 @@ class _Builder:
             "expected": False,
             "project_id": None,
             "notes": notes,
+            "price_years": _price_year(row) if cost is not None else (),
         }
 
 
@@ -522,34 +584,55 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     rows: list[dict[str, Any]] = []
     ends: list[tuple[str, str]] = []
 
+    transfers = [
+        row
+        for row in _records(network.transfers)
+        if not (row["cargo"] or ()) or cargo in (row["cargo"] or ())
+    ]
+    # a transfer that keeps its layer (sea -> sea at a hub) splits the layer's node at
+    # that place: links arrive on (place, layer) and leave from (place, layer>), so every
+    # path through the place on that layer makes the transfer
+    split = {(r["node_id"], r["from_layer"]) for r in transfers if r["from_layer"] == r["to_layer"]}
+
+    def arrive(place: str, layer: str) -> int:
+        return vnode(place, layer)
+
+    def depart(place: str, layer: str) -> int:
+        return vnode(place, layer + DEPARTURE) if (place, layer) in split else vnode(place, layer)
+
     for link in _records(network.links):
         if cargo not in (link["cargo"] or ()):
             continue
         edge = b.link_edge(link)
         layer = edge["layer"]
-        u, v = vnode(link["from_node"], layer), vnode(link["to_node"], layer)
-        pairs = [(u, v, link["from_node"], link["to_node"])]
+        a, z = link["from_node"], link["to_node"]
+        pairs = [(depart(a, layer), arrive(z, layer), a, z)]
         if link["bidirectional"] is not False:
-            pairs.append((v, u, link["to_node"], link["from_node"]))
+            pairs.append((depart(z, layer), arrive(a, layer), z, a))
         for t, h, pf, pt in pairs:
             tails.append(t)
             heads.append(h)
             rows.append(edge)
             ends.append((pf, pt))
 
-    for row in _records(network.transfers):
-        allowed = row["cargo"] or ()
-        if allowed and cargo not in allowed:
-            continue
+    door_in: dict[str, set[str]] = {}  # place -> layers a transfer from road enters
+    door_out: dict[str, set[str]] = {}  # place -> layers with a transfer to road
+    for row in transfers:
         place = row["node_id"]
         edge = b.transfer_edge(row)
-        u, v = vnode(place, row["from_layer"]), vnode(place, row["to_layer"])
-        directions = [(u, v)] if row["bidirectional"] is False else [(u, v), (v, u)]
-        for t, h in directions:
-            tails.append(t)
-            heads.append(h)
+        frm, to = row["from_layer"], row["to_layer"]
+        directions = [(frm, to)]
+        if row["bidirectional"] is not False and frm != to:
+            directions.append((to, frm))
+        for lf, lt in directions:
+            tails.append(arrive(place, lf))
+            heads.append(depart(place, lt))
             rows.append(edge)
             ends.append((place, place))
+            if lf == DOOR_LAYER:
+                door_in.setdefault(place, set()).add(lt)
+            if lt == DOOR_LAYER:
+                door_out.setdefault(place, set()).add(lf)
 
     order = np.argsort(np.asarray(tails, dtype=np.int64), kind="stable")
     n = len(node_index)
@@ -584,6 +667,25 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     place_nodes: dict[str, list[int]] = {}
     for i, place in enumerate(node_place):
         place_nodes.setdefault(place, []).append(i)
+    origins: dict[str, tuple[int, ...]] = {}
+    destinations: dict[str, tuple[int, ...]] = {}
+    for place, nodes in place_nodes.items():
+        layers = {base_layer(node_layer[i]) for i in nodes}
+        if DOOR_LAYER not in layers:
+            continue  # no door: start and end on any layer (place_nodes)
+        entered, left = door_in.get(place, set()), door_out.get(place, set())
+        starts = {x for x in layers if x == DOOR_LAYER or x not in entered}
+        stops = {x for x in layers if x == DOOR_LAYER or x not in left}
+        origins[place] = tuple(
+            sorted(
+                node_index.get((place, x + DEPARTURE), node_index[(place, x)])
+                for x in starts
+                if (place, x) in node_index
+            )
+        )
+        destinations[place] = tuple(
+            sorted(node_index[(place, x)] for x in stops if (place, x) in node_index)
+        )
     expected = np.fromiter((r["expected"] for r in rows), dtype=bool, count=len(rows))
     expected.setflags(write=False)
     drive_leaf = b.param("road.driving_h_per_day")
@@ -634,4 +736,7 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         driving_h_per_day=drive_h,
         daily_rest_h=daily_rest_h,
         rest_source_ids=tuple(dict.fromkeys([*_sources(drive_leaf), *_sources(rest_leaf)])),
+        price_years=tuple(r["price_years"] for r in rows),
+        origins=origins,
+        destinations=destinations,
     )

@@ -28,7 +28,8 @@ references):
   ``start_date``/``end_date``): the end is after the start, and two rows of one series
   (the key; for tariffs link, mode, country and cargo) are never valid on the same day;
   a key may repeat with another ``valid_from``;
-- transfers change layer; tariffs name a ``link_id`` or a ``mode`` and a rate;
+- transfers change layer, except transshipment, port and handling transfers, which may
+  keep it (sea -> sea at a hub); tariffs name a ``link_id`` or a ``mode`` and a rate;
   services run more than zero times a week; demand units fit the cargo (``t`` for any
   cargo, ``teu``/``container`` only for container or "all", ``truck`` for truck,
   ``pax`` for passenger);
@@ -1111,13 +1112,20 @@ class _Checker:
 
     def transfers(self) -> None:
         for i, row in self.rows("transfers"):
-            if row["from_layer"] and row["from_layer"] == row["to_layer"]:
+            # a transshipment or handling may keep its layer (sea -> sea at a hub: every
+            # path through the place on that layer makes it); a gauge break may not
+            if (
+                row["from_layer"]
+                and row["from_layer"] == row["to_layer"]
+                and row["kind"] in ("gauge_break", "pipeline")
+            ):
                 self.add(
                     "transfers",
                     i,
                     "to_layer",
-                    "a transfer must change layer (from_layer == to_layer)",
-                    "use two different layers, e.g. rail1520 -> rail1435",
+                    f"a {row['kind']} transfer must change layer (from_layer == to_layer)",
+                    "use two different layers, e.g. rail1520 -> rail1435 (only a "
+                    "transshipment, port or handling transfer may keep its layer)",
                 )
 
     def borders(self) -> None:

@@ -399,8 +399,9 @@ def build_problem(
             dst.append(g.edge_to[e].astype(np.int64) + (s + 1) * n)
             base.append(e)
     source, target = (k + 1) * n, (k + 1) * n + 1
-    origin = np.asarray(g.nodes_of(req.origin), dtype=np.int64)
-    dest = np.asarray(g.nodes_of(req.destination), dtype=np.int64)
+    # an option starts at the door and ends at the door: the place's terminals are legs
+    origin = np.asarray(g.origin_nodes(req.origin), dtype=np.int64)
+    dest = np.asarray(g.destination_nodes(req.destination), dtype=np.int64)
     src += [np.full(len(origin), source, dtype=np.int64), dest + k * n]
     dst += [origin, np.full(len(dest), target, dtype=np.int64)]
     base += [np.full(len(origin), -1, dtype=np.int64), np.full(len(dest), -1, dtype=np.int64)]
@@ -800,8 +801,8 @@ def _leg(g: Graph, e: int) -> Leg:
         to_name=g.place_name.get(pv, pv),
         from_country=g.from_country[e],
         to_country=g.to_country[e],
-        from_layer=g.node_layer[u],
-        to_layer=g.node_layer[v],
+        from_layer=g.layer(u),
+        to_layer=g.layer(v),
         link_id=g.link_id[e],
         border_id=g.border_id[e],
         transfer_kind=g.transfer_kind[e],
@@ -842,6 +843,13 @@ def _assumptions(
         "transfers, borders and driver rests; CO2e per ISO 14083 (WTW headline, TTW beside; "
         "hub operations in WTW only)"
     )
+    years = sorted({y for e in edges for y in (g.price_years[e] if g.price_years else ())})
+    if years:
+        out.append(
+            "money in US dollars as the sources give them, not converted between years (no "
+            f"deflator is sourced): price years on this route {', '.join(map(str, years))}; "
+            "rates without a stated year are counted as given"
+        )
     out.extend(extra)
     for i, e in enumerate(edges):
         if g.expected[e] and g.project_id[e]:

@@ -259,7 +259,7 @@ def one_to_all(
 
     if engine not in ENGINES:
         raise UnknownNameError("engine", engine, ENGINES[1:])
-    sources = list(graph.nodes_of(source_place))
+    sources = list(graph.origin_nodes(source_place))
     if not sources:
         raise UnknownNameError("place in the graph", source_place, ())
     if engine == "auto":
@@ -278,8 +278,10 @@ def shortest_path_tree(graph: Graph, source_place: str, *, by: str = "time_h") -
     """One-to-all by place: the least ``by`` from ``source_place`` to every place it reaches."""
     dist = one_to_all(graph, source_place, by=by)
     out: dict[str, float] = {}
-    for i, place in enumerate(graph.node_place):
-        d = float(dist[i])
-        if np.isfinite(d) and d < out.get(place, np.inf):
-            out[place] = d
+    for place in graph.place_nodes:
+        # to the door of the place, through its terminal (Graph.destination_nodes)
+        for i in graph.destination_nodes(place):
+            d = float(dist[i])
+            if np.isfinite(d) and d < out.get(place, np.inf):
+                out[place] = d
     return out
