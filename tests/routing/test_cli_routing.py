@@ -54,6 +54,7 @@ LEG_KEYS = {
     "expected",
     "project_id",
     "rules",
+    "terminal",
 }
 
 
@@ -73,6 +74,11 @@ def test_route_json_shape_is_pinned():
     result = runner.invoke(app, ["route", "Nhava Sheva", "Moscow", "--as-of", "2026", "--json"])
     assert result.exit_code == 0, result.output
     option = json.loads(result.stdout)
+    # the terminals at both ends are legs, marked in the JSON
+    assert option["legs"][0]["terminal"] == "origin"
+    assert option["legs"][0]["from_layer"] == "road" and option["legs"][0]["dwell_h"] == 74.5
+    assert option["legs"][-1]["terminal"] == "destination"
+    assert [leg["terminal"] for leg in option["legs"][1:-1]] == [None] * (len(option["legs"]) - 2)
     _check_option(option)
     assert option["origin"] == "INNSA" and option["destination"] == "RU-MOSCOW"
     assert option["unit"] == "teu" and option["as_of"] == "2026-01-01"

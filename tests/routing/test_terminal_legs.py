@@ -61,6 +61,8 @@ def test_every_option_starts_and_ends_with_its_terminal(by: str) -> None:
         "road",
     )
     assert (last.dwell_h, last.cost_usd) == (12.0, 150.0)
+    assert (first.terminal, last.terminal) == ("origin", "destination")
+    assert all(leg.terminal is None for leg in option.legs[1:-1])
     assert option.totals.cost_usd == pytest.approx(KNOWN_COST + 110.0 + 150.0)
     assert option.totals.time_h == pytest.approx(KNOWN_TIME + 74.5 + 12.0)
 

@@ -75,7 +75,8 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
                 "kind": leg.kind,
                 "layer": leg.from_layer,
                 "mode": leg.mode,
-                "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}",
+                "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}"
+                + (f" ({leg.terminal} terminal)" if leg.terminal else ""),
                 "from": leg.from_node,
                 "to": leg.to_node,
                 "from_name": leg.from_name,

@@ -766,6 +766,10 @@ def make_option(
                     time_h=leg.moving_h + leg.waiting_h + leg.dwell_h + extra_h,
                     source_ids=tuple(dict.fromkeys([*leg.source_ids, *g.rest_source_ids])),
                 )
+    if legs_list and legs_list[0].kind == "transfer" and legs_list[0].from_node == req.origin:
+        legs_list[0] = dataclasses.replace(legs_list[0], terminal="origin")
+    if legs_list and legs_list[-1].kind == "transfer" and legs_list[-1].to_node == req.destination:
+        legs_list[-1] = dataclasses.replace(legs_list[-1], terminal="destination")
     legs = tuple(legs_list)
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(

@@ -62,6 +62,9 @@ class Leg:
     from_lonlat: tuple[float, float]
     to_lonlat: tuple[float, float]
     rules: tuple[str, ...] = ()  # ids of the carrier rules governing this leg
+    # "origin" / "destination": the terminal at the start or end of the option (a
+    # transfer between the door, the road layer, and the layer the option travels on)
+    terminal: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Leg:
             "expected": self.expected,
             "project_id": self.project_id,
             "rules": list(self.rules),
+            "terminal": self.terminal,
         }
 
 
