@@ -4,6 +4,7 @@ per family in `compare` and `reliability`."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -181,3 +182,48 @@ def test_cli_states_the_criterion_and_the_reasons():
     )  # fmt: skip
     assert rel.exit_code == 0, rel.output
     assert "best by cost, as instc compare --by cost picks it" in rel.stdout
+
+
+def _transfer_legs(place: str, *layers: str):
+    from instc.routing.results import Leg
+
+    def leg(a: str, b: str) -> Leg:
+        return Leg(
+            kind="transfer", mode="transfer", from_node=place, to_node=place,
+            from_name=place, to_name=place, from_country="IR", to_country="IR",
+            from_layer=a, to_layer=b, link_id=None, border_id=None, transfer_kind="handling",
+            vehicle_class=None, distance_km=0.0, moving_h=0.0, waiting_h=0.0, dwell_h=1.0,
+            time_h=1.0, freight_usd=0.0, charges_usd=1.0, cost_usd=1.0, co2e_kg=0.0,
+            co2e_kg_ttw=0.0, source_ids=("T",), expected=False, project_id=None,
+            from_lonlat=(0.0, 0.0), to_lonlat=(0.0, 0.0),
+        )  # fmt: skip
+
+    return tuple(leg(a, b) for a, b in itertools.pairwise(layers))
+
+
+@pytest.mark.parametrize(
+    ("layers", "u_turn"),
+    [
+        (("rail1435", "sea", "rail1435"), True),  # the port U-turn of the issue
+        (("rail1435", "sea", "rail1520"), True),  # back to rail through the sea layer
+        (("rail1520", "road", "rail1520"), True),  # out to road and back on the same layer
+        (("rail1435", "road", "rail1520"), False),  # a gauge change by transload
+        (("rail1435", "rail1520"), False),  # a gauge break
+        (("rail1435", "sea", "sea"), False),  # onto a ship, then transshipment
+        (("sea", "rail1520"), False),
+    ],
+)
+def test_u_turn_rule_on_transfer_runs(layers, u_turn):
+    import dataclasses
+
+    from instc.routing.results import RouteOption, Totals
+
+    legs = _transfer_legs("P", *layers)
+    option = RouteOption("A", "B", "container", "teu", "cost", None, legs,
+                         Totals(0.0, 0.0, 0.0, 0.0, 0.0), ())  # fmt: skip
+    assert bool(u_turns(option)) is u_turn
+    # a link leg between the transfers breaks the run: no U-turn
+    if len(legs) == 2:
+        moved = dataclasses.replace(legs[0], kind="link", from_layer=layers[1], to_layer=layers[1])
+        split = dataclasses.replace(option, legs=(legs[0], moved, legs[1]))
+        assert u_turns(split) == ()

@@ -541,7 +541,8 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
             highlight=False,
         )
     for fid, why in result.missing:
-        console.print(f"  [yellow]no {fid} option:[/] {why}", highlight=False)
+        label = result.short_labels.get(fid, fid)
+        console.print(f"  [yellow]no {label} option:[/] {why}", highlight=False)
     if legs:
         for o in result.options:
             _print_option(o, o.family_label or o.family or "", assumptions=False)

@@ -260,17 +260,22 @@ def max_detour_factor(network: Network) -> float:
     return value
 
 
+_WATER = ("sea", "ferry", "inland_waterway")
+
+
 def _mode(layer: str) -> str:
     return layer.rstrip("0123456789")  # rail1520 and rail1435 are both rail
 
 
 def u_turns(option: RouteOption) -> tuple[str, ...]:
-    """Where ``option`` changes layer at a place and comes back to its mode there without
-    moving (rail → sea → rail at one port with no sea leg), as one-line descriptions.
+    """Where ``option`` changes layer at a place and comes back there without moving
+    (rail → sea → rail at one port with no sea leg), as one-line descriptions.
 
-    A run of consecutive transfers at one place is a U-turn when it ends in the mode it
-    started from and passes another mode on the way (a gauge change rail1435 → rail1520
-    alone is not one).
+    A run of consecutive transfers at one place is a U-turn when it passes another layer
+    and ends on the layer it started from, or passes a water layer (sea, ferry) and ends
+    on the mode it started from (rail1435 → sea → rail1520 at a port). A gauge change,
+    even one made through another layer (rail1435 → road → rail1520, a transload), is
+    not one.
     """
     found: list[str] = []
     legs = option.legs
@@ -289,7 +294,10 @@ def u_turns(option: RouteOption) -> tuple[str, ...]:
         layers = [legs[i].from_layer, *(leg.to_layer for leg in legs[i : j + 1])]
         start = _mode(layers[0])
         middle = [x for x in layers[1:-1] if _mode(x) != start]
-        if len(layers) >= 3 and _mode(layers[-1]) == start and middle:
+        back = layers[-1] == layers[0] or (
+            _mode(layers[-1]) == start and any(_mode(x) in _WATER for x in middle)
+        )
+        if len(layers) >= 3 and middle and back:
             found.append(
                 f"U-turn at {legs[i].from_name or legs[i].from_node}: "
                 f"{' → '.join(layers)} without a {_mode(middle[0])} leg"
