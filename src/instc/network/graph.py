@@ -174,9 +174,9 @@ class Graph:
     def origin_nodes(self, place: str) -> tuple[int, ...]:
         """The virtual nodes an option from ``place`` starts on: the road layer (the
         shipper's door), so that any other layer is entered through the place's terminal
-        (a transfer from road with its dwell and handling), plus the layers no transfer
-        from road reaches (started on directly, no terminal). A place without a road
-        layer starts on any of its layers."""
+        (a transfer from road with its dwell and handling), plus the layers no chain of
+        the place's transfers reaches from road (started on directly, no terminal). A
+        place without a road layer starts on any of its layers."""
         return self.origins.get(place) or self.place_nodes.get(place, ())
 
     def destination_nodes(self, place: str) -> tuple[int, ...]:
@@ -274,6 +274,22 @@ def rest_count(driving_h: float, driving_h_per_day: float) -> int:
     if driving_h <= driving_h_per_day:
         return 0
     return math.ceil(driving_h / driving_h_per_day - 1e-9) - 1
+
+
+def _reach(start: str, moves: set[tuple[str, str]]) -> set[str]:
+    """Layers reachable from ``start`` through the directed layer changes ``moves``.
+
+    >>> sorted(_reach("road", {("road", "sea"), ("sea", "inland_waterway")}))
+    ['inland_waterway', 'road', 'sea']
+    """
+    seen, todo = {start}, [start]
+    while todo:
+        here = todo.pop()
+        for a, b in moves:
+            if a == here and b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
 
 
 def _dated_note(row: Mapping[str, Any]) -> tuple[str, ...]:
@@ -615,8 +631,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
             rows.append(edge)
             ends.append((pf, pt))
 
-    door_in: dict[str, set[str]] = {}  # place -> layers a transfer from road enters
-    door_out: dict[str, set[str]] = {}  # place -> layers with a transfer to road
+    # place -> directed layer changes its transfers allow (for the door rule below)
+    changes: dict[str, set[tuple[str, str]]] = {}
     for row in transfers:
         place = row["node_id"]
         edge = b.transfer_edge(row)
@@ -629,10 +645,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
             heads.append(depart(place, lt))
             rows.append(edge)
             ends.append((place, place))
-            if lf == DOOR_LAYER:
-                door_in.setdefault(place, set()).add(lt)
-            if lt == DOOR_LAYER:
-                door_out.setdefault(place, set()).add(lf)
+            if lf != lt:
+                changes.setdefault(place, set()).add((lf, lt))
 
     order = np.argsort(np.asarray(tails, dtype=np.int64), kind="stable")
     n = len(node_index)
@@ -673,9 +687,11 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         layers = {base_layer(node_layer[i]) for i in nodes}
         if DOOR_LAYER not in layers:
             continue  # no door: start and end on any layer (place_nodes)
-        entered, left = door_in.get(place, set()), door_out.get(place, set())
-        starts = {x for x in layers if x == DOOR_LAYER or x not in entered}
-        stops = {x for x in layers if x == DOOR_LAYER or x not in left}
+        moves = changes.get(place, set())
+        entered = _reach(DOOR_LAYER, moves)
+        left = _reach(DOOR_LAYER, {(b, a) for a, b in moves})
+        starts = {x for x in layers if x not in entered} | {DOOR_LAYER}
+        stops = {x for x in layers if x not in left} | {DOOR_LAYER}
         origins[place] = tuple(
             sorted(
                 node_index.get((place, x + DEPARTURE), node_index[(place, x)])
