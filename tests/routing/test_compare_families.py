@@ -227,3 +227,16 @@ def test_u_turn_rule_on_transfer_runs(layers, u_turn):
         moved = dataclasses.replace(legs[0], kind="link", from_layer=layers[1], to_layer=layers[1])
         split = dataclasses.replace(option, legs=(legs[0], moved, legs[1]))
         assert u_turns(split) == ()
+
+
+def test_reliability_of_the_best_route_is_that_of_the_family_it_equals(triangle):
+    import numpy as np
+
+    from instc.reliability.compare import reliability_by_family
+
+    fams = [_family("direct", "link:AB")]
+    result = reliability_by_family(triangle, "A", "B", families=fams, samples=500, seed=3)
+    by = {f.family: f for f in result.families}
+    assert set(by) == {"best", "direct"}
+    assert np.array_equal(by["best"].result.time_h, by["direct"].result.time_h)
+    assert by["best"].label.endswith("= direct")

@@ -157,7 +157,7 @@ def reliability_by_family(
     from instc._errors import DataError
     from instc.reliability.montecarlo import root_seed
     from instc.reliability.route import reliability
-    from instc.routing.compare import compare, load_families
+    from instc.routing.compare import BEST, compare, load_families
 
     if not 0.0 < percentile < 100.0:
         raise DataError(f"percentile={percentile} must lie in (0, 100) — e.g. 90")
@@ -185,18 +185,24 @@ def reliability_by_family(
     )
     root = root_seed(seed)
     out = []
+    same = comparison.same_as_best()
     for option in comparison.options:
         fid = option.family or "route"
+        # the best route, when it is a family's route, draws that family's numbers
+        stream = same[0] if fid == BEST and same else fid
         result = reliability(
             network,
             option,
             samples=samples,
-            seed=family_seed(root, fid),
+            seed=family_seed(root, stream),
             within_days=within_days,
             month=month,
             label=fid,
         )
-        out.append(FamilyReliability(fid, option.family_label or fid, option, result))
+        label = option.family_label or fid
+        if fid == BEST and same:
+            label += " = " + ", ".join(same)
+        out.append(FamilyReliability(fid, label, option, result))
     out.sort(key=lambda f: (f.result.percentile_h(percentile), f.result.mean_h))
     first = comparison.options[0]
     return ReliabilityComparison(
