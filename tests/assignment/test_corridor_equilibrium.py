@@ -57,6 +57,52 @@ def test_capacities_in_the_result(base: CorridorAssignment) -> None:
     assert base.capacitated == int(e["capacity_t_per_year"].notna().sum()) > 0
 
 
+def test_dated_capacities_raise_on_their_date() -> None:
+    """capacities.csv: the ADY Astara terminal 2 Mt/yr until 21 Mar 2026, 3.5 Mt/yr after;
+    Makhachkala 8.3 Mt/yr until 2030, 11 Mt/yr from 2030; they override transfers.csv."""
+    from instc.assignment.corridor import dated_capacities
+
+    before = dated_capacities(load_network(as_of="2026-03-20"))
+    after = dated_capacities(load_network(as_of="2026-03-21"))
+    gauge, truck = "transfer:IR-ASTARA/rail1520-rail1435", "transfer:IR-ASTARA/rail1520-road"
+    assert before[gauge][0] == 2_000_000 and before[truck][0] == 2_000_000
+    assert after[gauge][0] == 3_500_000 and after[truck][0] == 3_500_000
+    assert "ady-astara-gauge-phase2" in after[gauge][1] and "F200" in after[gauge][2]
+    assert dated_capacities(load_network(as_of=2029))["transfer:RUMCX/sea-rail1520"][0] == 8.3e6
+    assert dated_capacities(load_network(as_of=2030))["transfer:RUMCX/sea-rail1520"][0] == 11e6
+
+
+def test_dated_capacity_reaches_the_element(base: CorridorAssignment) -> None:
+    e = base.elements.set_index("element_id")
+    row = e.loc["transfer:IR-ASTARA/rail1520-road"]
+    assert row["capacity_t_per_year"] == 3_500_000  # was uncapacitated before capacities.csv
+    assert "capacities.csv" in row["capacity"]
+    unbounded = e.loc[e["capacity_t_per_year"].isna(), "capacity"]
+    assert (unbounded == "unbounded: no capacity figure").all()
+    listed = base.unbounded(len(e))
+    assert listed["capacity_t_per_year"].isna().all() and (listed["volume_t_per_year"] > 0).all()
+
+
+def test_unknown_capacity_element_is_one_line(net2030: Network) -> None:
+    import pandas as pd
+
+    from instc.assignment.corridor import dated_capacities
+    from instc.network.model import Network as Net
+
+    bad = dict(net2030.tables)
+    frame = net2030.tables["capacities"].copy()
+    frame.loc[0, "element"] = "transfer:NOWHERE/rail1520-road"
+    bad["capacities"] = pd.DataFrame(frame)
+    broken = Net(
+        tables=bad,
+        parameters=net2030.parameters,
+        as_of=net2030.as_of,
+        all_links=net2030.all_links,
+    )
+    with pytest.raises(DataError, match=r"capacities.csv: row ady-astara-gauge-phase1: element"):
+        dated_capacities(broken)
+
+
 def test_tiny_demand_is_free_flow(net2030: Network) -> None:
     tiny = assign_corridor(net2030, year=2030, demand_scale=1e-9, gap=GAP)
     assert float(np.nanmax(tiny.elements["volume_capacity"])) < 1e-6
@@ -132,6 +178,7 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "elements",
         "parameters",
         "saturated",
+        "unbounded_with_flow",
         "family_shares",
         "family_shares_by_od",
         "od_costs",

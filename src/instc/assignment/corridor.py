@@ -161,6 +161,53 @@ class _Builder:
         self.class_cost[e][cls] = cost_usd
 
 
+_UNBOUNDED = "unbounded: no capacity figure"
+
+
+def dated_capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+    """Capacity (t/year, description, sources) of each element with a ``capacities.csv``
+    row in force at the network's date (``link:ID``, ``transfer:NODE/FROM-TO``,
+    ``border:ID/MODE``). These rows override the figure of links/transfers/borders.
+
+    An element naming no known link, node or border is a :class:`DataError` (one line).
+    """
+    if "capacities" not in network.tables:
+        return {}
+    frame = network.dated("capacities")
+    known_links = set(network.all_links["link_id"]) if network.all_links is not None else set()
+    known_links |= set(network.links["link_id"])
+    known_nodes = set(network.nodes["node_id"])
+    known_borders = (
+        set(network.tables["borders"]["border_id"]) if "borders" in network.tables else set()
+    )
+    out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+    for row in _records(frame):
+        element = str(row["element"])
+        kind, _, rest = element.partition(":")
+        ok = (
+            (kind == "link" and rest in known_links)
+            or (kind == "transfer" and rest.partition("/")[0] in known_nodes and "-" in rest)
+            or (kind == "border" and rest.partition("/")[0] in known_borders and "/" in rest)
+        )
+        if not ok:
+            raise DataError(
+                f"capacities.csv: row {row['capacity_id']}: element {element!r} names no known "
+                "element — use link:LINK_ID, transfer:NODE_ID/FROM-TO or border:BORDER_ID/MODE"
+            )
+        value, unit, per = float(row["capacity"]), str(row["capacity_unit"]), str(row["per"])
+        t, conv = capacity_t_per_year(network, value, unit, per=per)
+        from instc.network.dated import period_text
+
+        text = (
+            f"{value:,.0f} {unit}/{per} (capacities.csv {row['capacity_id']}, "
+            f"{period_text(row.get('valid_from'), row.get('valid_to'))})"
+        )
+        if row.get("as_of_note"):
+            text += f"; {row['as_of_note']}"
+        out[element] = (t, text, tuple(dict.fromkeys([*(row["source_ids"] or ()), *conv])))
+    return out
+
+
 def _capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]]]:
     """Capacity (t/year, description, sources) of every link id with a figure."""
     out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
@@ -203,6 +250,9 @@ def _capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]
         srcs = tuple(dict.fromkeys(s for _, _, ss in items for s in ss))
         if lid not in out or total < out[lid][0]:
             out[lid] = (total, text, srcs)
+    for element, figure in dated_capacities(network).items():
+        if element.startswith("link:"):
+            out[element.removeprefix("link:")] = figure
     return out
 
 
@@ -235,6 +285,7 @@ def _build_network(
 
     b = _Builder(network)
     caps = _capacities(network)
+    dated = dated_capacities(network)
     borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
     transfers = network.transfers
     names = dict(zip(network.nodes["node_id"], network.nodes["name"], strict=True))
@@ -283,6 +334,9 @@ def _build_network(
                     el.capacity_source_ids = tuple(
                         dict.fromkeys([*(row["source_ids"] or ()), *conv])
                     )
+                figure = dated.get(f"transfer:{pf}/{row['from_layer']}-{row['to_layer']}")
+                if figure is not None:
+                    el.capacity_t, el.capacity_text, el.capacity_source_ids = figure
                 k = b.link(("transfer", r, a, z), a, z, el, False)
                 b.add(k, spec.name, time_h, cost_usd)
                 continue
@@ -312,6 +366,9 @@ def _build_network(
                     f"{row['capacity_per_day']:,.0f} {row['capacity_unit']}/day (borders.csv)"
                 )
                 bel.capacity_source_ids = tuple(dict.fromkeys([*(row["source_ids"] or ()), *conv]))
+            figure = dated.get(bel.element_id)
+            if figure is not None:
+                bel.capacity_t, bel.capacity_text, bel.capacity_source_ids = figure
             k = b.link(("gate", gate), gate, z, bel, mode == "rail")
             b.add(k, spec.name, dwell_h, 0.0)
     zones = sorted({p for od in demand.ods for p in (od.origin, od.destination)})
@@ -420,6 +477,15 @@ class CorridorAssignment:
         frame = frame.loc[frame["volume_t_per_year"] > 0]
         return frame.sort_values("volume_capacity", ascending=False).head(n).reset_index(drop=True)
 
+    def unbounded(self, n: int = 10) -> pd.DataFrame:
+        """The ``n`` busiest elements with no capacity figure: stated as unbounded (their
+        time does not rise with volume), so a reader sees which flows no capacity limits."""
+        frame = self.elements.loc[self.elements["capacity_t_per_year"].isna()]
+        frame = frame.loc[frame["volume_t_per_year"] > 0]
+        return (
+            frame.sort_values("volume_t_per_year", ascending=False).head(n).reset_index(drop=True)
+        )
+
     def family_totals(self) -> pd.DataFrame:
         """Share of all tonnes on each route family."""
         f = self.family_shares
@@ -455,6 +521,11 @@ class CorridorAssignment:
             "elements": {"capacitated": self.capacitated, "uncapacitated": self.uncapacitated},
             "parameters": {k: dict(v) for k, v in self.parameters.items()},
             "saturated": records(self.saturated(top)),
+            "unbounded_with_flow": records(
+                self.unbounded(len(self.elements))[
+                    ["element_id", "kind", "name", "mode", "volume_t_per_year", "capacity"]
+                ]
+            ),
             "family_shares": records(self.family_totals()),
             "family_shares_by_od": records(self.family_shares),
             "od_costs": records(self.od_costs),
@@ -611,7 +682,7 @@ def _element_frame(
                 "mode": el.mode,
                 "volume_t_per_year": 0.0,
                 "capacity_t_per_year": el.capacity_t if el.capacity_t else math.nan,
-                "capacity": el.capacity_text,
+                "capacity": el.capacity_text if el.capacity_t else _UNBOUNDED,
                 "capacity_source_ids": el.capacity_source_ids,
                 "busiest_direction": "",
                 "busiest_volume_t_per_year": -1.0,

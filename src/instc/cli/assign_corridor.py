@@ -169,6 +169,15 @@ def _print(result: Any, top: int) -> None:
     if sat.empty:
         console.print("no capacitated element carries flow", highlight=False)
 
+    unb = result.unbounded(top)
+    if not unb.empty:
+        ut = Table(title=f"The {len(unb)} busiest elements with no capacity figure (unbounded)")
+        for col in ("element", "name", "volume Mt/yr"):
+            ut.add_column(col, justify="right" if col.startswith("volume") else "left")
+        for _, row in unb.iterrows():
+            ut.add_row(row["element_id"], row["name"], _mt(row["volume_t_per_year"]))
+        console.print(ut)
+
     fam = result.family_totals()
     ft = Table(title="Route-family shares (tonnes)")
     ft.add_column("family")

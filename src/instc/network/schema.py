@@ -520,6 +520,35 @@ DEMAND = Table(
     ),
 )
 
+CAPACITIES = Table(
+    "capacities",
+    key=("capacity_id",),
+    description=(
+        "The capacity of one element that bounds flow (a link, a transfer: terminal, "
+        "transloading, port; a border for one mode), dated so that an expansion raises it "
+        "on its date. A row in force overrides the figure of links.csv, transfers.csv or "
+        "borders.csv for that element (instc.assignment.corridor)."
+    ),
+    ranges=(("capacity_low", "capacity", "capacity_high"),),
+    columns=(
+        Column("capacity_id", required=True),
+        Column(
+            "element",
+            required=True,
+            description=(
+                "link:LINK_ID, transfer:NODE_ID/FROM_LAYER-TO_LAYER or border:BORDER_ID/MODE"
+            ),
+        ),
+        *_range("capacity", "float", "unit/period", required=True),
+        Column("capacity_unit", required=True, allowed=CAPACITY_UNITS),
+        Column("per", required=True, allowed=("year", "week", "day")),
+        *_provenance(),
+        *_dated(price_year=False),
+    ),
+    validity=("valid_from", "valid_to"),
+    series=("element",),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -533,5 +562,6 @@ TABLES: dict[str, Table] = {
         PROJECTS,
         PROJECT_STATUS,
         DEMAND,
+        CAPACITIES,
     )
 }
