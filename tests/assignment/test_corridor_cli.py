@@ -29,6 +29,19 @@ def test_year_2030_names_bottlenecks_with_sources() -> None:
     assert top["element_id"] in table.output
     assert top["capacity_source_ids"][0] in table.output
     assert "uncapacitated" in table.output
+    assert "with no capacity figure (unbounded)" in table.output
+    assert data["unbounded_with_flow"][0]["capacity"] == "unbounded: no capacity figure"
+    # 2030 has no observed branch volumes for every branch: no observed share, years named
+    assert "years with a full check: 2023" in table.output
+
+
+def test_year_2023_prints_model_vs_observed_branch_shares() -> None:
+    out = invoke("assign", "corridor", "--year", "2023").output
+    assert "Branch shares 2023: model vs observed" in out
+    assert "73.3%" in out  # Caspian 10 / (3 + 10 + 0.65) Mt (F165)
+    data = json.loads(invoke("assign", "corridor", "--year", "2023", "--json").stdout)
+    shares = {r["branch"]: r["observed_share"] for r in data["branch_check"]}
+    assert abs(shares["eastern"] - 0.65 / 13.65) < 1e-9
 
 
 def test_scenario_and_top() -> None:

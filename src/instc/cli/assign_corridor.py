@@ -60,6 +60,7 @@ def corridor(
             from instc.cli._common import print_json
 
             data = result.to_dict(top=top)
+            data["branch_check"] = _branch_check(network, result).to_dict(orient="records")
             if scales is not None:
                 curve = _curve(network, options, scales)
                 data["volume_curve"] = curve.to_dict(orient="records")
@@ -67,6 +68,7 @@ def corridor(
             return
         result = _with_progress(network, options)
         _print(result, top)
+        _print_branches(network, result)
         if scales is not None:
             _print_curve(_curve(network, options, scales))
 
@@ -241,5 +243,43 @@ def _print(result: Any, top: int) -> None:
     if not a.converged:
         err_console.print(
             f"[yellow]warning:[/] target gap {a.target_gap:g} not reached — raise --max-iter",
+            highlight=False,
+        )
+
+
+def _branch_check(network: Any, result: Any) -> Any:
+    from instc.assignment.branches import branch_check
+
+    frame = branch_check(network, result)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _print_branches(network: Any, result: Any) -> None:
+    from rich.table import Table
+
+    from instc.assignment.branches import branch_check, observed_branch_years
+    from instc.cli._common import console
+
+    check = branch_check(network, result)
+    years = observed_branch_years(network)
+    table = Table(title=f"Branch shares {result.year}: model vs observed (among the branches)")
+    for col in ("branch", "model Mt/yr", "model share", "observed Mt/yr", "observed share"):
+        table.add_column(col, justify="left" if col == "branch" else "right")
+    table.add_column("observed row (sources)")
+    for _, r in check.iterrows():
+        share = r["observed_share"]
+        table.add_row(
+            r["label"],
+            _mt(r["model_t"]),
+            f"{r['model_share']:.1%}" if math.isfinite(r["model_share"]) else "-",
+            _mt(r["observed_t"]),
+            f"{share:.1%}" if math.isfinite(share) else "-",
+            f"{r['demand_id']} ({', '.join(r['source_ids'])})" if r["demand_id"] else "none",
+        )
+    console.print(table)
+    if check["observed_share"].isna().any():
+        console.print(
+            f"observed volumes for {result.year} do not cover every branch: no observed share; "
+            f"years with a full check: {', '.join(map(str, years)) or 'none'}",
             highlight=False,
         )
