@@ -66,6 +66,14 @@ def test_derived_class_shares_match_the_demand_rows(net2030: Network) -> None:
     assert share["container"] == pytest.approx(
         3 * 337_000 / _row(net2030, "instc-total-2022"), abs=1e-4
     )
+    # Russian grain to Iran 2.5–3 Mt/yr (W-tass-iran-grain-2024), mid 2.75 Mt over 17.6 Mt
+    assert share["grain"] == pytest.approx(2.75e6 / 17.6e6, abs=1e-4)
+    grain = next(c for c in classes if c.name == "grain")
+    assert grain.cargo == "bulk" and grain.ods == (("RUASF", "IR-TEHRAN", 1.0),)
+    assert "W-tass-iran-grain-2024" in grain.source_ids and grain.od_basis == "source"
+    assert share["bulk"] == pytest.approx(
+        1 - share["truck"] - share["container"] - share["liquid"] - share["grain"], abs=1e-9
+    )
     for c in classes:
         assert c.basis in ("source", "derived", "estimate") and c.method and c.od_method
         if c.basis != "estimate":
