@@ -164,3 +164,18 @@ def test_embedded_import_dwell_at_nhava_sheva_is_dated() -> None:
         y: ("sea", "road") for y in by_year
     }
     assert {y: leg.dwell_h for y, leg in by_year.items()} == {2017: 55.0, 2020: 37.0, 2026: 19.0}
+
+
+def test_reliability_counts_both_terminals() -> None:
+    from instc.network.load import load_network
+    from instc.reliability.route import legs_from_route
+
+    net = load_network(as_of="2026-01-01")
+    option = route(net, "INNSA", "RU-MOSCOW", by="cost")
+    legs = legs_from_route(net, option)
+    # the export terminal at Nhava Sheva (74–75 h, mode 74.5) and Moscow's terminal (12 h)
+    first, last = legs[0], legs[-1]
+    assert (first.kind, first.element_id) == ("transfer", "INNSA:road->sea")
+    assert first.components[0].mode_h == pytest.approx(74.5)
+    assert (last.kind, last.element_id) == ("transfer", "RU-MOSCOW:rail1520->road")
+    assert last.components[0].mode_h == pytest.approx(12.0)
