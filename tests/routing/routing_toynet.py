@@ -100,6 +100,7 @@ def make_network(
     borders: Sequence[Mapping[str, Any]] = (),
     tariffs: Sequence[Mapping[str, Any]] = (),
     services: Sequence[Mapping[str, Any]] = (),
+    surcharges: Sequence[Mapping[str, Any]] = (),
     parameters: Mapping[str, Any] | None = None,
     as_of: dt.date | None = None,
 ) -> Network:
@@ -114,6 +115,7 @@ def make_network(
     tables["borders"] = frame("borders", borders)
     tables["tariffs"] = frame("tariffs", tariffs)
     tables["services"] = frame("services", services)
+    tables["surcharges"] = frame("surcharges", surcharges)
     return Network(
         tables=tables,
         parameters=PARAMETERS if parameters is None else parameters,

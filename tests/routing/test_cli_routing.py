@@ -55,6 +55,8 @@ LEG_KEYS = {
     "project_id",
     "rules",
     "terminal",
+    "surcharges_usd",
+    "surcharges",
 }
 
 

@@ -54,9 +54,19 @@ def _fmt(x: float, digits: int = 0) -> str:
 
 
 def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
-    """Legs for display: consecutive plain links on one layer shown as one row."""
+    """Legs for display: consecutive plain links on one layer shown as one row; each
+    surcharge met on a leg (repositioning, insurance, customs) follows it as its own row."""
     rows: list[dict[str, Any]] = []
     for leg in option.legs:
+        # the leg's own part; its surcharges get rows of their own below
+        own = {
+            "distance_km": leg.distance_km,
+            "moving_h": leg.moving_h,
+            "waiting_h": leg.waiting_h,
+            "dwell_h": leg.dwell_h - sum(s.dwell_h for s in leg.surcharges),
+            "cost_usd": leg.cost_usd - leg.surcharges_usd,
+            "co2e_kg": leg.co2e_kg,
+        }
         last = rows[-1] if rows else None
         if (
             last is not None
@@ -65,32 +75,48 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
             and last["layer"] == leg.from_layer
         ):
             last["to"], last["to_name"] = leg.to_node, leg.to_name
-            for key in ("distance_km", "moving_h", "waiting_h", "dwell_h", "cost_usd", "co2e_kg"):
-                last[key] += getattr(leg, key)
+            for key, value in own.items():
+                last[key] += value
             last["sources"].update(dict.fromkeys(leg.source_ids))
             last["expected"] |= leg.expected
-            continue
-        rows.append(
-            {
-                "kind": leg.kind,
-                "layer": leg.from_layer,
-                "mode": leg.mode,
-                "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}"
-                + (f" ({leg.terminal} terminal)" if leg.terminal else ""),
-                "from": leg.from_node,
-                "to": leg.to_node,
-                "from_name": leg.from_name,
-                "to_name": leg.to_name,
-                "distance_km": leg.distance_km,
-                "moving_h": leg.moving_h,
-                "waiting_h": leg.waiting_h,
-                "dwell_h": leg.dwell_h,
-                "cost_usd": leg.cost_usd,
-                "co2e_kg": leg.co2e_kg,
-                "sources": dict.fromkeys(leg.source_ids),
-                "expected": leg.expected,
-            }
-        )
+        else:
+            rows.append(
+                {
+                    "kind": leg.kind,
+                    "layer": leg.from_layer,
+                    "mode": leg.mode,
+                    "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}"
+                    + (f" ({leg.terminal} terminal)" if leg.terminal else ""),
+                    "from": leg.from_node,
+                    "to": leg.to_node,
+                    "from_name": leg.from_name,
+                    "to_name": leg.to_name,
+                    **own,
+                    "sources": dict.fromkeys(leg.source_ids),
+                    "expected": leg.expected,
+                }
+            )
+        for item in leg.surcharges:
+            rows.append(
+                {
+                    "kind": "surcharge",
+                    "layer": "",
+                    "mode": item.kind,
+                    "transfer": "",
+                    "from": item.surcharge_id,
+                    "to": "",
+                    "from_name": item.name,
+                    "to_name": "",
+                    "distance_km": 0.0,
+                    "moving_h": 0.0,
+                    "waiting_h": 0.0,
+                    "dwell_h": item.dwell_h,
+                    "cost_usd": item.usd,
+                    "co2e_kg": 0.0,
+                    "sources": dict.fromkeys(item.source_ids),
+                    "expected": False,
+                }
+            )
     return rows
 
 
@@ -113,6 +139,9 @@ def _option_table(option: RouteOption, title: str) -> Any:
     for i, row in enumerate(_display_rows(option), 1):
         if row["kind"] == "transfer":
             mode = ("⇄ " + row["transfer"]) if split else "⇄ " + row["transfer"].split()[0]
+            where = row["from_name"] if wide else row["from"]
+        elif row["kind"] == "surcharge":
+            mode = "+ " + row["mode"]
             where = row["from_name"] if wide else row["from"]
         else:
             mode = row["mode"] + (" ⊢border" if row["kind"] == "border" else "")

@@ -26,6 +26,11 @@ is counted once per boarding); links without a service wait ``waiting.<mode>_h``
 that parameter exists, else nothing. Freight cost comes from the most specific tariff
 (``link_id``, then mode + country of the link's ``from_node``, then of its ``to_node``, then
 mode), plus fixed link charges (Suez dues), transfer handling and border charges.
+Surcharges (``surcharges.csv``: empty-container repositioning, transit insurance,
+customs and documentation at a port or ferry) are charged on the edges that enter or
+leave their country by one of their modes, per direction, with their clearance hours in
+``dwell_h``; they are kept apart (``surcharge_usd``, ``surcharges``) so that a route lists
+each as its own item and pays it once (:func:`instc.routing._search.make_option`).
 Emissions follow :mod:`instc.emissions.iso14083`.
 
 The graph is cached per (network object, cargo class); a network is immutable.
@@ -61,6 +66,7 @@ __all__ = [
     "DOOR_LAYER",
     "EDGE_KINDS",
     "Graph",
+    "Surcharge",
     "base_layer",
     "build_graph",
     "rest_count",
@@ -86,6 +92,18 @@ def base_layer(layer: str) -> str:
 
 
 _PARAMS = "parameters.toml"
+
+
+@dataclass(frozen=True)
+class Surcharge:
+    """One surcharge on an edge: ``usd`` per cargo unit and ``dwell_h`` of clearance."""
+
+    surcharge_id: str
+    kind: str
+    name: str
+    usd: float
+    dwell_h: float
+    source_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,6 +169,11 @@ class Graph:
     price_years: tuple[tuple[int, ...], ...] = ()
     origins: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     destinations: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # surcharges per edge, inside cost_usd (and their clearance hours inside dwell_h):
+    # the amount and the items (surcharge_id, kind, usd, dwell_h); defaults keep Graphs
+    # built elsewhere without surcharges valid
+    surcharge_usd: np.ndarray | None = None
+    surcharges: tuple[tuple[Surcharge, ...], ...] = ()
 
     @property
     def n_nodes(self) -> int:
@@ -206,6 +229,7 @@ _WEIGHTS = (
     "time_h",
     "freight_usd",
     "charges_usd",
+    "surcharge_usd",
     "cost_usd",
     "co2e_kg",
     "co2e_kg_ttw",
@@ -335,6 +359,7 @@ class _Builder:
         self._tariffs = self._index_tariffs()
         self._waiting = self._index_services()
         self._borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
+        self._surcharges = self._index_surcharges()
 
     # --- parameters ---------------------------------------------------------------
     def param(self, dotted: str) -> Mapping[str, Any] | None:
@@ -397,6 +422,52 @@ class _Builder:
             if key in self._tariffs:
                 return self._tariffs[key]
         return None
+
+    def _index_surcharges(self) -> list[dict[str, Any]]:
+        """Surcharge rows for this cargo class valid at the network's date."""
+        frame = self.network.tables.get("surcharges")
+        if frame is None:
+            return []
+        as_of = self.network.as_of
+        rows = []
+        for row in _records(frame):
+            if row["cargo"] and self.cargo not in row["cargo"]:
+                continue
+            if as_of is not None:
+                start, end = row["valid_from"], row["valid_to"]
+                if start is not None and start > as_of:
+                    continue
+                if end is not None and end <= as_of:
+                    continue
+            rows.append(row)
+        return rows
+
+    def surcharges(self, mode: str, frm: str, to: str) -> tuple[Surcharge, ...]:
+        """The surcharges met by a ``mode`` edge from place ``frm`` to place ``to`` when
+        the two lie in different countries (entry into ``to``'s, exit from ``frm``'s)."""
+        frm_country, to_country = self.country[frm], self.country[to]
+        if frm_country == to_country or not self._surcharges:
+            return ()
+        out = []
+        for row in self._surcharges:
+            if mode not in row["modes"]:
+                continue
+            place, country = (to, to_country) if row["at"] == "entry" else (frm, frm_country)
+            if row["country"] != country or (row["node_id"] and row["node_id"] != place):
+                continue
+            usd = 0.0 if _missing(row["usd_per_unit"]) else float(row["usd_per_unit"])
+            dwell = 0.0 if _missing(row["dwell_h"]) else float(row["dwell_h"])
+            out.append(
+                Surcharge(
+                    surcharge_id=row["surcharge_id"],
+                    kind=row["kind"],
+                    name=row["name"],
+                    usd=usd,
+                    dwell_h=dwell,
+                    source_ids=tuple(row["source_ids"] or ()),
+                )
+            )
+        return tuple(out)
 
     def _index_services(self) -> dict[str, tuple[float, tuple[str, ...]]]:
         as_of = self.network.as_of
@@ -512,6 +583,8 @@ class _Builder:
             "rest_h": rest_h,
             "freight_usd": freight_usd,
             "charges_usd": charges_usd,
+            "surcharge_usd": 0.0,
+            "surcharges": (),
             "co2e_kg": wtw,
             "co2e_kg_ttw": ttw,
             "source_ids": tuple(dict.fromkeys(sources)),
@@ -544,6 +617,8 @@ class _Builder:
             "rest_h": 0.0,
             "freight_usd": 0.0,
             "charges_usd": cost or 0.0,
+            "surcharge_usd": 0.0,
+            "surcharges": (),
             "co2e_kg": co2e,
             "co2e_kg_ttw": 0.0,
             "source_ids": tuple(
@@ -583,6 +658,20 @@ def build_graph(
     if key not in per_network:
         per_network[key] = _build(network, cargo, tonnes_per_unit)
     return per_network[key]
+
+
+def _with_surcharges(edge: dict[str, Any], items: tuple[Surcharge, ...]) -> dict[str, Any]:
+    """``edge`` (one direction of a link) charged with ``items``; itself when none."""
+    if not items:
+        return edge
+    sources = [*edge["source_ids"], *(s for item in items for s in item.source_ids)]
+    return {
+        **edge,
+        "dwell_h": edge["dwell_h"] + math.fsum(item.dwell_h for item in items),
+        "surcharge_usd": math.fsum(item.usd for item in items),
+        "surcharges": items,
+        "source_ids": tuple(dict.fromkeys(sources)),
+    }
 
 
 def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
@@ -628,7 +717,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         for t, h, pf, pt in pairs:
             tails.append(t)
             heads.append(h)
-            rows.append(edge)
+            met = b.surcharges(link["mode"], pf, pt)
+            rows.append(_with_surcharges(edge, met))
             ends.append((pf, pt))
 
     # place -> directed layer changes its transfers allow (for the door rule below)
@@ -669,8 +759,9 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         arr("dwell_h"),
     )
     freight_usd, charges_usd = arr("freight_usd"), arr("charges_usd")
+    surcharge_usd = arr("surcharge_usd")
     time_h = moving_h + waiting_h + dwell_h
-    cost_usd = freight_usd + charges_usd
+    cost_usd = freight_usd + charges_usd + surcharge_usd
     for a in (edge_from, edge_to, indptr, time_h, cost_usd):
         a.setflags(write=False)
     node_place = [""] * n
@@ -734,6 +825,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         freight_usd=freight_usd,
         charges_usd=charges_usd,
         cost_usd=cost_usd,
+        surcharge_usd=surcharge_usd,
+        surcharges=tuple(r["surcharges"] for r in rows),
         co2e_kg=arr("co2e_kg"),
         co2e_kg_ttw=arr("co2e_kg_ttw"),
         kind=tuple(r["kind"] for r in rows),

@@ -425,6 +425,50 @@ TARIFFS = Table(
     series=("link_id", "mode", "country", "cargo"),
 )
 
+SURCHARGES = Table(
+    "surcharges",
+    key=("surcharge_id",),
+    optional_file=True,
+    description=(
+        "A charge or a clearance time a shipper meets when its cargo enters or leaves a "
+        "country: empty-container repositioning, transit insurance, customs and "
+        "documentation at a port or ferry terminal. It applies to every link of one of "
+        "`modes` whose far end (`at` = entry) or near end (`at` = exit) lies in `country` "
+        "and whose other end does not, for the listed cargo classes (empty: all), while "
+        "the as-of date lies in [valid_from, valid_to); a route pays each surcharge once."
+    ),
+    ranges=(
+        ("usd_per_unit_low", "usd_per_unit", "usd_per_unit_high"),
+        ("dwell_h_low", "dwell_h", "dwell_h_high"),
+    ),
+    columns=(
+        Column("surcharge_id", required=True),
+        Column(
+            "kind",
+            required=True,
+            allowed=("repositioning", "insurance", "customs"),
+            description="what the shipper pays for",
+        ),
+        Column("name", required=True),
+        Column("country", required=True, allowed=tuple(COUNTRIES)),
+        Column("at", required=True, allowed=("entry", "exit")),
+        Column(
+            "node_id",
+            ref=("nodes", "node_id"),
+            description="only at this place (the far end on entry, the near end on exit); "
+            "empty: wherever the link crosses into or out of the country",
+        ),
+        Column("modes", "list", required=True, allowed=MODES),
+        Column("cargo", "list", allowed=CARGO_CLASSES, description="empty: all classes"),
+        *_range("usd_per_unit", "float", "usd/unit", description="per TEU, t, truck or pax"),
+        *_range("dwell_h", "float", "h", description="clearance time added to dwell"),
+        Column("price_year", "int", minimum=1990, maximum=2100),
+        Column("valid_from", "date", description=_DATE_NOTE + " (inclusive; empty: always)"),
+        Column("valid_to", "date", description=_DATE_NOTE + " (exclusive; empty: open)"),
+        *_provenance(),
+    ),
+)
+
 SERVICES = Table(
     "services",
     key=("service_id",),
@@ -558,6 +602,7 @@ TABLES: dict[str, Table] = {
         BORDERS,
         TRANSFERS,
         TARIFFS,
+        SURCHARGES,
         SERVICES,
         PROJECTS,
         PROJECT_STATUS,

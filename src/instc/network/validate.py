@@ -30,6 +30,8 @@ references):
   a key may repeat with another ``valid_from``;
 - transfers change layer, except transshipment, port and handling transfers, which may
   keep it (sea -> sea at a hub); tariffs name a ``link_id`` or a ``mode`` and a rate;
+  surcharges carry a charge or a clearance time, a charge per one cargo unit (the
+  classes listed share it), and ``valid_to > valid_from``;
   services run more than zero times a week; demand units fit the cargo (``t`` for any
   cargo, ``teu``/``container`` only for container or "all", ``truck`` for truck,
   ``pax`` for passenger);
@@ -727,6 +729,7 @@ class _Checker:
         self.transfers()
         self.borders()
         self.tariffs()
+        self.surcharges()
         self.services()
         self.project_status()
         self.demand()
@@ -1166,6 +1169,37 @@ class _Checker:
                     "usd_per_unit_km",
                     "the tariff has no rate",
                     "fill in usd_per_unit_km or usd_per_unit",
+                )
+
+    def surcharges(self) -> None:
+        for i, row in self.rows("surcharges"):
+            if _missing(row["usd_per_unit"]) and _missing(row["dwell_h"]):
+                self.add(
+                    "surcharges",
+                    i,
+                    "usd_per_unit",
+                    "the surcharge has neither a charge nor a clearance time",
+                    "fill in usd_per_unit or dwell_h (or both)",
+                )
+            units = sorted({CARGO_UNITS[c] for c in row["cargo"] or () if c in CARGO_UNITS})
+            if not _missing(row["usd_per_unit"]) and len(units) != 1:
+                listed = f"classes counted in {_joined(units)}" if units else "no cargo class"
+                self.add(
+                    "surcharges",
+                    i,
+                    "cargo",
+                    f"usd_per_unit is per cargo unit, but the row lists {listed}",
+                    "list cargo classes counted in one unit (e.g. container, or bulk;liquid), "
+                    "one row per unit",
+                )
+            start, end = row["valid_from"], row["valid_to"]
+            if start and end and end <= start:
+                self.add(
+                    "surcharges",
+                    i,
+                    "valid_to",
+                    "valid_to is not after valid_from",
+                    "make valid_to later than valid_from (valid_to is exclusive)",
                 )
 
     def services(self) -> None:

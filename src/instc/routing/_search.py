@@ -770,10 +770,11 @@ def make_option(
         legs_list[0] = dataclasses.replace(legs_list[0], terminal="origin")
     if legs_list and legs_list[-1].kind == "transfer" and legs_list[-1].to_node == req.destination:
         legs_list[-1] = dataclasses.replace(legs_list[-1], terminal="destination")
+    repeated_usd = _pay_surcharges_once(legs_list)
     legs = tuple(legs_list)
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(
-        cost_usd=float(g.cost_usd[ids].sum()),
+        cost_usd=float(g.cost_usd[ids].sum()) - repeated_usd,
         time_h=math.fsum(leg.time_h for leg in legs),
         co2e_kg=float(g.co2e_kg[ids].sum()),
         co2e_kg_ttw=float(g.co2e_kg_ttw[ids].sum()),
@@ -791,6 +792,33 @@ def make_option(
         assumptions=_assumptions(req, edges, extra_assumptions, rests.notes),
         tonnes_per_unit=g.tonnes_per_unit,
     )
+
+
+def _pay_surcharges_once(legs: list[Leg]) -> float:
+    """Drop, in place, every surcharge a leg repeats from an earlier leg of the route (a
+    route entering a country twice pays its repositioning or insurance once); returns
+    the USD dropped."""
+    seen: set[str] = set()
+    dropped_usd = 0.0
+    for i, leg in enumerate(legs):
+        if not leg.surcharges:
+            continue
+        keep = tuple(s for s in leg.surcharges if s.surcharge_id not in seen)
+        seen.update(s.surcharge_id for s in leg.surcharges)
+        if len(keep) == len(leg.surcharges):
+            continue
+        usd = leg.surcharges_usd - math.fsum(s.usd for s in keep)
+        hours = math.fsum(s.dwell_h for s in leg.surcharges) - math.fsum(s.dwell_h for s in keep)
+        dropped_usd += usd
+        legs[i] = dataclasses.replace(
+            leg,
+            surcharges=keep,
+            surcharges_usd=leg.surcharges_usd - usd,
+            cost_usd=leg.cost_usd - usd,
+            dwell_h=leg.dwell_h - hours,
+            time_h=leg.time_h - hours,
+        )
+    return dropped_usd
 
 
 def _leg(g: Graph, e: int) -> Leg:
@@ -826,6 +854,8 @@ def _leg(g: Graph, e: int) -> Leg:
         project_id=g.project_id[e],
         from_lonlat=g.place_lonlat.get(pu, (0.0, 0.0)),
         to_lonlat=g.place_lonlat.get(pv, (0.0, 0.0)),
+        surcharges_usd=0.0 if g.surcharge_usd is None else float(g.surcharge_usd[e]),
+        surcharges=g.surcharges[e] if g.surcharges else (),
     )
 
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from instc.network.graph import Surcharge
+
 __all__ = ["Leg", "RouteOption", "Totals", "options_to_geojson", "write_geojson"]
 
 
@@ -28,8 +30,10 @@ class Leg:
     """One step of a route: a link (``kind`` link or border) or a transfer at a place.
 
     Figures are per cargo unit of the option (TEU, t, truck or pax). ``time_h`` is
-    ``moving_h + waiting_h + dwell_h``; ``co2e_kg`` is well-to-wheel, ``co2e_kg_ttw``
-    tank-to-wheel.
+    ``moving_h + waiting_h + dwell_h``; ``cost_usd`` is ``freight_usd + charges_usd +
+    surcharges_usd``; ``surcharges`` lists the surcharges met entering or leaving a
+    country on this leg (each paid once per route); ``co2e_kg`` is well-to-wheel,
+    ``co2e_kg_ttw`` tank-to-wheel.
     """
 
     kind: str
@@ -65,6 +69,9 @@ class Leg:
     # "origin" / "destination": the terminal at the start or end of the option (a
     # transfer between the door, the road layer, and the layer the option travels on)
     terminal: str | None = None
+    # surcharges met on this leg (inside cost_usd; their clearance hours inside dwell_h)
+    surcharges_usd: float = 0.0
+    surcharges: tuple[Surcharge, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +103,18 @@ class Leg:
             "project_id": self.project_id,
             "rules": list(self.rules),
             "terminal": self.terminal,
+            "surcharges_usd": self.surcharges_usd,
+            "surcharges": [
+                {
+                    "surcharge_id": s.surcharge_id,
+                    "kind": s.kind,
+                    "name": s.name,
+                    "usd": s.usd,
+                    "dwell_h": s.dwell_h,
+                    "source_ids": list(s.source_ids),
+                }
+                for s in self.surcharges
+            ],
         }
 
 

@@ -1,0 +1,139 @@
+"""Costs a shipper pays: country rail tariffs, border charges and times, surcharges.
+
+Each expectation is computed here by hand from the published figures the data rows
+cite (not by calling the code under test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from routing_toynet import make_network
+
+from instc.network import load_network
+from instc.network.graph import build_graph
+from instc.routing import route
+
+
+@pytest.fixture(scope="module")
+def net():
+    return load_network(as_of="2026-01-01")
+
+
+def test_russian_rail_leg_is_priced_by_rzd_price_list_10_01(net):
+    # Price list 10-01, scheme 88 (20-foot general-fleet container), base roubles:
+    # 3,196.5 at 91-100 km and 4,288.2 at 361-390 km -> movement slope per km;
+    # x 3.831 (2017 index to section 2 base rates) / (42,000 RUB / 745 USD, 2017)
+    slope_rub = (4288.2 - 3196.5) / (375.5 - 95.5)
+    usd_per_teu_km = slope_rub * 3.831 / (42000 / 745)
+    assert usd_per_teu_km == pytest.approx(0.26495, abs=1e-5)
+    option = route(net, "RUNVS", "RU-MOSCOW", by="cost")
+    legs = [leg for leg in option.legs if leg.link_id == "r-moscow-novorossiysk"]
+    assert len(legs) == 1
+    # the data row holds the rate to 6 significant digits
+    assert legs[0].freight_usd == pytest.approx(usd_per_teu_km * 1531.8, rel=1e-5)
+    assert legs[0].surcharges == ()  # a domestic leg meets no surcharge
+
+
+def test_eastern_special_rate_is_not_every_iranian_rail_leg(net):
+    # Bandar Abbas - Tehran is western and eastern alike: the RAI rate applies there,
+    # 35 CHF/t x 10 t per TEU over the 1591 km Sarakhs-Bandar Abbas haul, not 0.15
+    g = build_graph(net, cargo="container")
+    rates = [
+        g.freight_usd[e] / g.distance_km[e]
+        for e in range(g.n_edges)
+        if g.link_id[e] == "r-bafq-bandarabbas"
+    ]
+    assert rates  # both directions
+    assert rates == pytest.approx([350 / 1591] * len(rates), rel=1e-5)
+
+
+def test_border_charge_and_time_follow_carec_per_20_t_and_the_customs_union(net):
+    g = build_graph(net, cargo="container")
+    bulk = build_graph(net, cargo="bulk")
+
+    def edge(graph, border_id):
+        found = [e for e in range(graph.n_edges) if graph.border_id[e] == border_id]
+        assert found
+        return found[0]
+
+    # CAREC CPMM rail TFI2 USD 215 per crossing on a 20-ton consignment: per t 215/20,
+    # per TEU at 10 t
+    e = edge(g, "AZ-RU-SAMUR")
+    assert g.charges_usd[e] == pytest.approx(215 / 20 * 10)
+    assert g.dwell_h[e] == pytest.approx(40.6)
+    assert bulk.charges_usd[edge(bulk, "AZ-RU-SAMUR")] == pytest.approx(215 / 20)
+    # Russia-Kazakhstan: no customs control since 1 July 2011; train interchange only
+    e = edge(g, "KZ-RU-ASTRAKHAN")
+    assert g.charges_usd[e] == 0.0
+    assert g.dwell_h[e] == pytest.approx(4.0)
+
+
+def test_a_shipment_into_russia_pays_the_repositioning_surcharge_once(net):
+    # mode: USD 2,131 (container in India, Jan 2023) - USD 580 (resale in Moscow)
+    expected_usd = 2131 - 580
+    for family_route in (
+        route(net, "INNSA", "RU-MOSCOW", by="cost"),
+        route(net, "INNSA", "RU-MOSCOW", by="cost", via=["AZ-BAKU"]),
+        route(net, "INNSA", "RU-MOSCOW", by="cost", via=["TM-ASHGABAT"]),
+    ):
+        items = [s for leg in family_route.legs for s in leg.surcharges]
+        assert [s.surcharge_id for s in items] == ["repositioning-ru-container"]
+        assert items[0].usd == pytest.approx(expected_usd)
+        # the total is the legs' sum, the surcharge included once
+        assert family_route.totals.cost_usd == pytest.approx(
+            sum(leg.cost_usd for leg in family_route.legs)
+        )
+        as_json = [leg.to_dict() for leg in family_route.legs]
+        assert sum(len(leg["surcharges"]) for leg in as_json) == 1
+
+
+def test_no_surcharge_where_it_does_not_apply(net):
+    # no Russian entry on a shipment to Iran; and before March 2022 none into Russia
+    option = route(net, "INNSA", "IRBND", by="cost")
+    assert all(leg.surcharges == () and leg.surcharges_usd == 0.0 for leg in option.legs)
+    old = route(load_network(as_of="2021-06-01"), "INNSA", "RU-MOSCOW", by="cost")
+    assert not [s for leg in old.legs for s in leg.surcharges]
+
+
+def _line(countries: list[str], surcharges: list[dict]) -> object:
+    nodes = [{"node_id": f"N{i}", "country": c} for i, c in enumerate(countries)]
+    links = [
+        {"link_id": f"l{i}", "from_node": f"N{i}", "to_node": f"N{i + 1}", "mode": "rail",
+         "gauge_mm": 1520, "length_km": 100.0, "source_ids": ("S",)}
+        for i in range(len(countries) - 1)
+    ]  # fmt: skip
+    tariffs = [{"tariff_id": "t", "mode": "rail", "cargo": "container", "usd_per_unit_km": 1.0}]
+    return make_network(
+        nodes=nodes, links=links, tariffs=tariffs, surcharges=surcharges,
+        as_of=dt.date(2024, 1, 1),
+    )  # fmt: skip
+
+
+SURCHARGE = {
+    "surcharge_id": "rep", "kind": "repositioning", "name": "one-way box", "country": "RU",
+    "at": "entry", "modes": ("rail",), "cargo": ("container",), "usd_per_unit": 100.0,
+    "dwell_h": 5.0, "source_ids": ("S",),
+}  # fmt: skip
+
+
+def test_a_route_entering_the_country_twice_pays_once():
+    net = _line(["KZ", "RU", "KZ", "RU"], [SURCHARGE])
+    option = route(net, "N0", "N3", by="cost")
+    # 3 links x 100 km x USD 1 + one surcharge of USD 100 (not two)
+    assert option.totals.cost_usd == pytest.approx(300.0 + 100.0)
+    items = [s.surcharge_id for leg in option.legs for s in leg.surcharges]
+    assert items == ["rep"]
+    # its 5 h of clearance counted once: 300 km at 40 km/h + 5 h
+    assert option.totals.time_h == pytest.approx(300 / 40 + 5.0)
+
+
+def test_surcharge_validity_and_exit_side():
+    expired = {**SURCHARGE, "valid_to": dt.date(2023, 1, 1)}
+    option = route(_line(["KZ", "RU"], [expired]), "N0", "N1", by="cost")
+    assert option.totals.cost_usd == pytest.approx(100.0)
+    leaving = {**SURCHARGE, "at": "exit", "country": "KZ", "usd_per_unit": 7.0}
+    there = route(_line(["KZ", "RU"], [leaving]), "N0", "N1", by="cost")
+    back = route(_line(["RU", "KZ"], [leaving]), "N0", "N1", by="cost")
+    assert there.totals.cost_usd == pytest.approx(107.0)
+    assert back.totals.cost_usd == pytest.approx(100.0)
