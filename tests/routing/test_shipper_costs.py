@@ -137,3 +137,28 @@ def test_surcharge_validity_and_exit_side():
     back = route(_line(["RU", "KZ"], [leaving]), "N0", "N1", by="cost")
     assert there.totals.cost_usd == pytest.approx(107.0)
     assert back.totals.cost_usd == pytest.approx(100.0)
+
+
+def test_the_eastern_special_rate_holds_in_2023_only():
+    # 2023: USD 0.15/TEU-km (F152); before and after: CAREC CPMM Kazakhstan rail cost,
+    # $883 per 500 km per 20 t (2022) at 10 t per TEU
+    def kz_rate(as_of: str) -> float:
+        g = build_graph(load_network(as_of=as_of), cargo="container")
+        rates = [
+            g.freight_usd[e] / g.distance_km[e]
+            for e in range(g.n_edges)
+            if g.link_id[e] == "r-atyrau-beyneu"
+        ]
+        assert rates
+        return rates[0]
+
+    assert kz_rate("2023-06-01") == pytest.approx(0.15)
+    assert kz_rate("2026-01-01") == pytest.approx(883 / 500 / 20 * 10)
+    assert kz_rate("2019-01-01") == pytest.approx(883 / 500 / 20 * 10)
+
+
+def test_the_russia_kazakhstan_border_before_the_customs_union_is_a_carec_average():
+    g = build_graph(load_network(as_of="2010-01-01"), cargo="container")
+    e = next(e for e in range(g.n_edges) if g.border_id[e] == "KZ-RU-ASTRAKHAN")
+    assert g.dwell_h[e] == pytest.approx(40.6)
+    assert g.charges_usd[e] == pytest.approx(215 / 20 * 10)
