@@ -7,10 +7,10 @@ links with a different transfer at one place (rail-to-road at Astara instead of 
 Rasht...); such a path is *not* reported as an alternative: two options are different
 only when the sequences of links they use differ, and — by default — when at most 90 %
 of the new option's distance runs on links an earlier option already uses
-(``max_overlap``). A path that enters a place twice (possible between via stages) is
-not reported either. Yen's search continues past the
-duplicates (up to ``max_candidates`` paths) so that k distinct options come out when
-they exist.
+(``max_overlap``). The first option is the best route itself (:func:`route`); a later
+path that enters a place twice (or returns to a layer during one stay) is not reported.
+Yen's search continues past the duplicates (up to ``max_candidates`` paths) so that k
+distinct options come out when they exist.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from instc.routing._search import (
     build_problem,
     make_option,
     make_request,
-    no_route,
-    place_simple,
     shortest_edges,
 )
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
@@ -67,11 +65,15 @@ def alternatives(
     (1.0: any other sequence of links will do). Fewer than ``k`` come back when the
     network has no more such loopless routes among the ``max_candidates`` examined.
 
-    By ``time`` or ``generalised`` the options are ordered on driver rests counted per
-    road run; when those make the lightest path by the per-link rests slower, the first
-    option is the exact best of :func:`instc.routing.route` (the others follow from
-    Yen's ranking and must differ from it).
+    The first option is always :func:`instc.routing.route`'s best (same path, same
+    assumptions); the others follow from Yen's ranking, enter each place once (and each
+    layer once per stay) and differ from it. By ``time`` or ``generalised`` they are
+    ordered on driver rests counted per road run.
     """
+    from instc.routing.fastest import enters_places_once
+    from instc.routing.pareto import place_layers
+    from instc.routing.shortest import best_path
+
     if k < 1:
         raise DataError(f"k = {k}: ask for at least one route (k >= 1)")
     if not 0.0 <= max_overlap <= 1.0:
@@ -92,8 +94,23 @@ def alternatives(
     graph_w = criterion_weights(
         req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
     )
+    # the first option is route()'s best, whatever Yen's ranking on per-link rests says
+    first_path, first_problem, first_notes = best_path(
+        req, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
+    )
+    first = make_option(req, first_problem, first_path, by=key, extra_assumptions=first_notes)
     problem = build_problem(req)
+    place_of, layer_of = place_layers(req, problem)
     link_of = req.graph.link_id
+    dist_km = req.graph.distance_km
+
+    def link_km(prob: Problem, path: Sequence[int]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for e in path:
+            b = int(prob.base[e])
+            if b >= 0 and link_of[b] is not None:
+                out[str(link_of[b])] = float(dist_km[b])
+        return out
 
     def signature(path: Sequence[int]) -> tuple[str, ...]:
         return tuple(
@@ -102,21 +119,15 @@ def alternatives(
             if problem.base[e] >= 0 and (link := link_of[int(problem.base[e])]) is not None
         )
 
-    dist_km = req.graph.distance_km
-    kept: list[dict[str, float]] = []
-
-    def link_km(path: Sequence[int]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for e in path:
-            b = int(problem.base[e])
-            if b >= 0 and link_of[b] is not None:
-                out[str(link_of[b])] = float(dist_km[b])
-        return out
+    taken = first.link_ids
+    kept: list[dict[str, float]] = [link_km(first_problem, first_path)]
 
     def accept(path: Sequence[int]) -> bool:
-        if not place_simple(req, problem, path):
+        if signature(path) == taken or not enters_places_once(
+            problem, list(path), place_of, layer_of
+        ):
             return False
-        mine = link_km(path)
+        mine = link_km(problem, path)
         total = sum(mine.values())
         for other in kept:
             shared = sum(km for link, km in mine.items() if link in other)
@@ -125,66 +136,35 @@ def alternatives(
         kept.append(mine)
         return True
 
-    weights = problem.weights(graph_w)
-    usd_per_h = 0.0
-    if key == "generalised":
-        vot = value_of_time(
-            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
-        )
-        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
-    first: list[list[int]] = []
-    if key in ("time", "generalised"):
-        first = _exact_first(req, problem, weights, 1.0 if key == "time" else usd_per_h)
-        first = [p for p in first if accept(p)]
-    if first and k == 1:
-        paths = first
-    elif first:
-        taken = signature(first[0])
-        paths = first + yen_paths(
+    others: list[list[int]] = []
+    if k > 1:
+        others = yen_paths(
             problem,
-            weights,
+            problem.weights(graph_w),
             k=k - 1,
-            signature=signature,
-            max_candidates=max_candidates or 25 * k,
-            accept=lambda p: signature(p) != taken and accept(p),
-        )
-    else:
-        paths = yen_paths(
-            problem,
-            weights,
-            k=k,
             signature=signature,
             max_candidates=max_candidates or 25 * k,
             accept=accept,
         )
-    if not paths:
-        raise no_route(req)
-    options = [make_option(req, problem, p, by=key) for p in paths]
+    options = [make_option(req, problem, p, by=key) for p in others]
     if key in ("time", "generalised"):
         # the search counts driver rests per link (a lower bound); the options' totals
         # count them per road run, so order the options on those exact totals
+        usd_per_h = 0.0
+        if key == "generalised":
+            vot = value_of_time(
+                req.network,
+                req.graph,
+                override_usd_per_unit_day=value_of_time_usd_per_unit_day,
+            )
+            usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
 
         def objective(o: RouteOption) -> float:
             t = o.totals
             return t.time_h if key == "time" else t.cost_usd + usd_per_h * t.time_h
 
         options.sort(key=objective)
-    return tuple(options)
-
-
-def _exact_first(
-    req: Any, problem: Problem, weights: np.ndarray, value_per_h: float
-) -> list[list[int]]:
-    """[the best path on driver rests per road run] when the lightest path by the
-    per-link rests takes more rests over its road runs (else [], Yen's first is best)."""
-    from instc.routing._search import extra_rest_h
-    from instc.routing.fastest import exact_best_path
-
-    lightest = shortest_edges(problem, weights)
-    if lightest is None or extra_rest_h(req, problem, lightest[1]) <= 1e-9:
-        return []
-    best = exact_best_path(req, problem, weights, value_per_h=value_per_h)
-    return [best[0]] if best is not None and best[1] else []
+    return (first, *options)
 
 
 def yen_paths(

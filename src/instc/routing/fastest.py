@@ -30,7 +30,13 @@ from instc.routing.pareto import enter
 if TYPE_CHECKING:
     from instc.routing.pareto import RoadClock
 
-__all__ = ["enters_places_once", "exact_best_path", "fastest_path", "lower_bounds_to_target"]
+__all__ = [
+    "best_entering_places_once",
+    "enters_places_once",
+    "exact_best_path",
+    "fastest_path",
+    "lower_bounds_to_target",
+]
 
 
 def lower_bounds_to_target(problem: Problem, weights: np.ndarray) -> np.ndarray:
@@ -198,3 +204,33 @@ def exact_best_path(
     if simple is None:
         return walk[1], False
     return simple[1], True
+
+
+def best_entering_places_once(
+    req: Any, problem: Problem, weights: np.ndarray, *, value_per_h: float | None
+) -> list[int] | None:
+    """The lightest path of ``problem`` that enters each place once (and each layer once
+    per stay), or None when no such path exists.
+
+    ``value_per_h``: None when ``weights`` count no driver rests (cost, CO2e, distance);
+    otherwise the rests are counted per road run, each hour worth ``value_per_h``, as in
+    :func:`exact_best_path`.
+    """
+    from instc.routing.pareto import KEEP, RoadClock, place_layers, road_clock
+
+    clock = road_clock(req, problem) if value_per_h is not None else None
+    if clock is None:
+        # no driver's clock to carry: every edge keeps it at zero, labels differ by value
+        n_edges = len(problem.src)
+        zeros = np.zeros(n_edges)
+        clock = RoadClock(np.full(n_edges, KEEP, dtype=np.int8), zeros, zeros, 1.0, 0.0)
+    place_of, layer_of = place_layers(req, problem)
+    found = fastest_path(
+        problem,
+        weights,
+        clock,
+        value_per_h=1.0 if value_per_h is None else value_per_h,
+        place_of=place_of,
+        layer_of=layer_of,
+    )
+    return None if found is None else found[1]

@@ -110,6 +110,75 @@ def _without_revisits(
     return best
 
 
+def best_path(
+    req: Any, key: str, *, value_of_time_usd_per_unit_day: float | None = None
+) -> tuple[list[int], Any, list[str]]:
+    """The best path of ``req`` by criterion ``key`` (already normalised), its problem
+    and the assumption lines it needs; the first option of both :func:`route` and
+    :func:`instc.routing.alternatives`.
+
+    The lightest path is taken when it enters each place once (and each layer once per
+    stay, as :func:`instc.routing.pareto` requires); otherwise the best such path, by the
+    same label search that carries the driver's clock. When no such path exists the
+    lightest walk is kept and an assumption line says so. Raises
+    :class:`~instc._errors.NoRouteError` when nothing connects the two places.
+    """
+    from instc.routing.fastest import best_entering_places_once, enters_places_once
+    from instc.routing.pareto import place_layers
+
+    weights = criterion_weights(
+        req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
+    )
+    problem = full_problem = build_problem(req)
+    found = shortest_edges(problem, problem.weights(weights))
+    if found is None:
+        raise no_route(req)
+    path = found[1]
+    extra: list[str] = []
+    if req.via and not place_simple(req, problem, path):
+        path, problem = _without_revisits(req, problem, path, weights)
+        if not place_simple(req, problem, path):
+            extra.append(
+                "this route passes a place twice between via points (no route found "
+                "that avoids it): check the via points"
+            )
+    usd_per_h = None
+    if key == "generalised":
+        vot = value_of_time(
+            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
+        )
+        extra.append(
+            f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
+            f"({vot.source})"
+        )
+        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    if key in ("time", "generalised") and extra_rest_h(req, problem, path) > 1e-9:
+        # the per-link rests are a lower bound: when the lightest path takes more rests
+        # over its road runs, search again on the exact rests (on the unhidden problem)
+        path, problem, note = _exact_on_road_rests(
+            req, full_problem, problem, path, weights, usd_per_h
+        )
+        if note is not None:
+            extra.append(note)
+            if place_simple(req, problem, path):
+                extra = [x for x in extra if not x.startswith("this route passes a place")]
+    if not req.via and not any("may exist" in x for x in extra):
+        place_of, layer_of = place_layers(req, problem)
+        if not enters_places_once(problem, path, place_of, layer_of):
+            per_h = 1.0 if key == "time" else usd_per_h if key == "generalised" else None
+            simple = best_entering_places_once(
+                req, problem, problem.weights(weights), value_per_h=per_h
+            )
+            if simple is not None:
+                path = simple
+            else:
+                extra.append(
+                    "this route enters a place twice (or returns to a mode during one "
+                    "stay): no route between these places avoids it"
+                )
+    return path, problem, extra
+
+
 def route(
     network: Network,
     origin: str,
@@ -169,42 +238,9 @@ def route(
         tonnes_per_unit=tonnes_per_unit,
     )
     key = normalise_by(by)
-    weights = criterion_weights(
-        req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
+    path, problem, extra = best_path(
+        req, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
     )
-    problem = full_problem = build_problem(req)
-    found = shortest_edges(problem, problem.weights(weights))
-    if found is None:
-        raise no_route(req)
-    path = found[1]
-    extra: list[str] = []
-    if req.via and not place_simple(req, problem, path):
-        path, problem = _without_revisits(req, problem, path, weights)
-        if not place_simple(req, problem, path):
-            extra.append(
-                "this route passes a place twice between via points (no route found "
-                "that avoids it): check the via points"
-            )
-    usd_per_h = None
-    if key == "generalised":
-        vot = value_of_time(
-            req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
-        )
-        extra.append(
-            f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
-            f"({vot.source})"
-        )
-        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
-    if key in ("time", "generalised") and extra_rest_h(req, problem, path) > 1e-9:
-        # the per-link rests are a lower bound: when the lightest path takes more rests
-        # over its road runs, search again on the exact rests (on the unhidden problem)
-        path, problem, note = _exact_on_road_rests(
-            req, full_problem, problem, path, weights, usd_per_h
-        )
-        if note is not None:
-            extra.append(note)
-            if place_simple(req, problem, path):
-                extra = [x for x in extra if not x.startswith("this route passes a place")]
     return make_option(req, problem, path, by=key, extra_assumptions=extra)
 
 
