@@ -105,7 +105,9 @@ def test_cli_reliability_under_a_scenario(tmp_path: Path) -> None:
     from instc.cli import app
 
     args = ["reliability", "Nhava Sheva", "Moscow", "--samples", "2000", "--seed", "3", "--json"]
-    args += ["--family", "suez", "--family", "cape"]
+    # 2019: western liners still served Russia (Rotterdam–St Petersburg feeder until 2022),
+    # so a Red Sea closure leaves the Cape diversion; in 2026 no Cape service reaches Russia
+    args += ["--family", "suez", "--family", "cape", "--as-of", "2019-06-01"]
     base = json.loads(CliRunner().invoke(app, args).stdout)
     closed = CliRunner().invoke(app, [*args, "--scenario", "red-sea-closed"])
     assert closed.exit_code == 0, closed.output

@@ -27,6 +27,7 @@ OPTION_KEYS = {
 }
 TOTAL_KEYS = {"cost_usd", "time_h", "co2e_kg", "co2e_kg_ttw", "distance_km"}
 LEG_KEYS = {
+    "service_id",
     "mode",
     "from",
     "to",

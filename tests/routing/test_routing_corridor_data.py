@@ -30,16 +30,26 @@ def test_graph_changes_layer_only_through_declared_transfers(network):
     g = build_graph(network)
     layers = np.asarray(g.node_layer)
     kinds = np.asarray(g.kind)
-    plain = kinds != "transfer"
+    aboard = np.asarray([s is not None for s in g.service_id])
+    plain = (kinds != "transfer") & ~aboard
     assert (layers[g.edge_from][plain] == layers[g.edge_to][plain]).all()
     declared = set()
     for row in network.transfers.itertuples():
         declared.add((row.node_id, row.from_layer, row.to_layer))
         if row.bidirectional is not False:
             declared.add((row.node_id, row.to_layer, row.from_layer))
-    for e in np.flatnonzero(~plain):
+    for e in np.flatnonzero(kinds == "transfer"):
         place = g.node_place[g.edge_from[e]]
-        assert (place, layers[g.edge_from[e]], layers[g.edge_to[e]]) in declared
+        # alighting from a liner is the port's declared transfer from its sea layer
+        start = "sea" if layers[g.edge_from[e]].startswith("svc:") else layers[g.edge_from[e]]
+        assert (place, start, layers[g.edge_to[e]]) in declared
+    # a liner's own edges: boarding from the sea layer at a port, lanes on one layer,
+    # port stays from one call's layer to the next call's, all at one service
+    for e in np.flatnonzero(aboard):
+        a, b = layers[g.edge_from[e]], layers[g.edge_to[e]]
+        sid = g.service_id[e]
+        assert b.startswith(f"svc:{sid}#")
+        assert a == "sea" or a.startswith(f"svc:{sid}#")
 
 
 def test_compare_nhava_sheva_moscow_has_five_sourced_families(network):

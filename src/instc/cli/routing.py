@@ -53,9 +53,15 @@ def _fmt(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _layer_label(layer: str) -> str:
+    """A liner's layer ('svc:ID#N') reads as the sea it is on."""
+    return "sea" if layer.startswith("svc:") else layer
+
+
 def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
-    """Legs for display: consecutive plain links on one layer shown as one row; each
-    surcharge met on a leg (repositioning, insurance, customs) follows it as its own row."""
+    """Legs for display: consecutive plain links on one layer shown as one row; a liner
+    shows one row per sailing between two calls (boarding wait or the port stay at the
+    call it leaves, then the lanes to the next call)."""
     rows: list[dict[str, Any]] = []
     for leg in option.legs:
         # the leg's own part; its surcharges get rows of their own below
@@ -68,11 +74,12 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
             "co2e_kg": leg.co2e_kg,
         }
         last = rows[-1] if rows else None
+        group = f"{leg.service_id}:{leg.to_layer}" if leg.service_id else leg.from_layer
         if (
             last is not None
             and leg.kind == "link"
             and last["kind"] == "link"
-            and last["layer"] == leg.from_layer
+            and last["layer"] == group
         ):
             last["to"], last["to_name"] = leg.to_node, leg.to_name
             for key, value in own.items():
@@ -83,9 +90,10 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "kind": leg.kind,
-                    "layer": leg.from_layer,
-                    "mode": leg.mode,
-                    "transfer": f"{leg.transfer_kind} {leg.from_layer}→{leg.to_layer}"
+                    "layer": group,
+                    "mode": f"{leg.mode} {leg.service_id}" if leg.service_id else leg.mode,
+                    "transfer": f"{leg.transfer_kind} {_layer_label(leg.from_layer)}→"
+                    f"{_layer_label(leg.to_layer)}"
                     + (f" ({leg.terminal} terminal)" if leg.terminal else ""),
                     "from": leg.from_node,
                     "to": leg.to_node,

@@ -69,7 +69,9 @@ __all__ = [
     "Surcharge",
     "base_layer",
     "build_graph",
+    "is_service_layer",
     "rest_count",
+    "service_layer",
     "tonnes_per_unit",
 ]
 
@@ -92,6 +94,24 @@ def base_layer(layer: str) -> str:
 
 
 _PARAMS = "parameters.toml"
+_SERVICE_PREFIX = "svc:"
+# modes whose links exist for cargo only while a service sails them: nobody drives a ship
+# of their own; freight rail has the wagonload alternative to a block train
+_SCHEDULED_MODES = ("sea", "ferry")
+
+
+def service_layer(service_id: str, sequence: int) -> str:
+    """The layer of a liner between call ``sequence`` and the next one (aboard).
+
+    >>> service_layer("fesco-fil-w", 2)
+    'svc:fesco-fil-w#2'
+    """
+    return f"{_SERVICE_PREFIX}{service_id}#{sequence}"
+
+
+def is_service_layer(layer: str) -> bool:
+    """True for the layer of a liner (cargo aboard), False for a mode's layer."""
+    return layer.startswith(_SERVICE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -174,6 +194,9 @@ class Graph:
     # built elsewhere without surcharges valid
     surcharge_usd: np.ndarray | None = None
     surcharges: tuple[tuple[Surcharge, ...], ...] = ()
+    # the liner service an edge belongs to (boarding, lanes, port stays); empty tuple on
+    # Graphs built elsewhere
+    service_id: tuple[str | None, ...] = ()
 
     @property
     def n_nodes(self) -> int:
@@ -234,6 +257,31 @@ _WEIGHTS = (
     "co2e_kg",
     "co2e_kg_ttw",
 )
+
+# an edge with nothing on it, for the parts of a liner that carry one figure
+_ZERO_EDGE: dict[str, Any] = {
+    "border_id": None,
+    "link_id": None,
+    "transfer_kind": None,
+    "vehicle_class": None,
+    "distance_km": 0.0,
+    "moving_h": 0.0,
+    "waiting_h": 0.0,
+    "dwell_h": 0.0,
+    "rest_h": 0.0,
+    "freight_usd": 0.0,
+    "charges_usd": 0.0,
+    "co2e_kg": 0.0,
+    "co2e_kg_ttw": 0.0,
+    "source_ids": (),
+    "expected": False,
+    "project_id": None,
+    "notes": (),
+    "service_id": None,
+    "price_years": (),
+    "surcharge_usd": 0.0,
+    "surcharges": (),
+}
 
 _CACHE: weakref.WeakKeyDictionary[Any, dict[str, Graph]] = weakref.WeakKeyDictionary()
 
@@ -469,29 +517,80 @@ class _Builder:
             )
         return tuple(out)
 
-    def _index_services(self) -> dict[str, tuple[float, tuple[str, ...]]]:
+    def _active(self, row: Mapping[str, Any]) -> bool:
+        """The service carries this cargo class and runs at the network's date: a service
+        before its start date or from its end date does not exist."""
+        cargo = row["cargo"] or ()
+        if cargo and self.cargo not in cargo:
+            return False
         as_of = self.network.as_of
+        if as_of is not None:
+            if row["start_date"] is not None and row["start_date"] > as_of:
+                return False
+            if row["end_date"] is not None and row["end_date"] <= as_of:
+                return False
+        f = row["frequency_per_week"]
+        return not (_missing(f) or f <= 0)
+
+    def _index_services(self) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """Per link where cargo boards a service (``link_ids``): half the combined headway
+        of the services running at ``as_of``. Freight block trains put no wait on a rail
+        link: a container not on the block train goes wagonload, whose formation wait is
+        counted where it boards the rail (``waiting.wagonload_formation_h``)."""
         freq: dict[str, float] = {}
         srcs: dict[str, list[str]] = {}
+        self.scheduled: set[str] = set()  # sea/ferry/passenger links a service sails
+        self.running: set[str] = set()  # ... of which a service runs at as_of
+        links = self.network.all_links if self.network.all_links is not None else None
+        modes = {} if links is None else dict(zip(links["link_id"], links["mode"], strict=True))
+        if not modes:
+            modes = dict(
+                zip(self.network.links["link_id"], self.network.links["mode"], strict=True)
+            )
+        self._service_rows: dict[str, Mapping[str, Any]] = {}
         for row in _records(self.network.services):
-            cargo = row["cargo"] or ()
-            if cargo and self.cargo not in cargo:
+            self._service_rows[row["service_id"]] = row
+            freight_rail = (
+                self.cargo != "passenger"
+                and bool(row["link_ids"])
+                and all(modes.get(lid) == "rail" for lid in row["link_ids"] or ())
+            )
+            if freight_rail:
                 continue
-            if as_of is not None:
-                if row["start_date"] is not None and row["start_date"] > as_of:
-                    continue
-                if row["end_date"] is not None and row["end_date"] <= as_of:
-                    continue
-            f = row["frequency_per_week"]
-            if _missing(f) or f <= 0:
+            for lid in row["link_ids"] or ():
+                if modes.get(lid) in _SCHEDULED_MODES or self.cargo == "passenger":
+                    self.scheduled.add(lid)
+            if not self._active(row):
                 continue
-            for lid in row["link_ids"]:
-                freq[lid] = freq.get(lid, 0.0) + float(f)
+            f = float(row["frequency_per_week"])
+            for lid in row["link_ids"] or ():
+                self.running.add(lid)
+                freq[lid] = freq.get(lid, 0.0) + f
                 srcs.setdefault(lid, []).extend(row["source_ids"] or ())
         return {
             lid: (waiting_h_for_frequency(f), tuple(dict.fromkeys(srcs[lid])))
             for lid, f in freq.items()
         }
+
+    def rotation(
+        self,
+        service_id: str,
+        calls: list[Mapping[str, Any]],
+        lanes: Mapping[str, Mapping[str, Any]],
+    ) -> Mapping[str, Any] | None:
+        """The services.csv row of a liner that runs at ``as_of`` for this cargo and whose
+        lanes are all open, else None (the service does not exist then)."""
+        row = self._service_rows.get(service_id)
+        if row is None or not self._active(row):
+            return None
+        if any(lid not in lanes for c in calls for lid in c["lane_link_ids"]):
+            return None  # a lane closed (or not for this cargo): the rotation cannot sail
+        return row
+
+    def usable(self, link: Mapping[str, Any]) -> bool:
+        """A sea or ferry link some service sails exists only while one of them runs."""
+        lid = link["link_id"]
+        return lid not in self.scheduled or lid in self.running
 
     # --- edges --------------------------------------------------------------------
     def link_edge(self, link: Mapping[str, Any]) -> dict[str, Any]:
@@ -591,11 +690,31 @@ class _Builder:
             "expected": bool(link.get("expected", False)),
             "project_id": link["project_id"],
             "notes": tuple(notes),
+            "service_id": None,
             "price_years": tuple(sorted(set(years))),
         }
 
-    def transfer_edge(self, row: Mapping[str, Any]) -> dict[str, Any]:
+    def transfer_edge(
+        self, row: Mapping[str, Any], from_layer: str | None = None, to_layer: str | None = None
+    ) -> dict[str, Any]:
+        """A transfer from ``from_layer`` to ``to_layer`` (default: the row's direction).
+
+        Freight entering a rail layer from another mode waits for its wagons to be formed
+        into a train (``waiting.wagonload_formation_h``); a gauge break keeps the train."""
+        from_layer = from_layer or row["from_layer"]
+        to_layer = to_layer or row["to_layer"]
         cost = _per_unit(row, "cost_usd_per", self.unit, self.tonnes)
+        waiting_h = 0.0
+        wait_sources: tuple[str, ...] = ()
+        if (
+            self.cargo != "passenger"
+            and to_layer.startswith("rail")
+            and not from_layer.startswith("rail")
+        ):
+            leaf = self.param("waiting.wagonload_formation_h")
+            if leaf is not None:
+                waiting_h = float(leaf["value"])
+                wait_sources = _sources(leaf)
         co2e = 0.0
         if not _missing(row["co2e_kg_per_t"]):
             co2e = hub_emissions_kg(tonnes=self.tonnes, co2e_kg_per_t=float(row["co2e_kg_per_t"]))
@@ -612,7 +731,7 @@ class _Builder:
             "vehicle_class": None,
             "distance_km": 0.0,
             "moving_h": 0.0,
-            "waiting_h": 0.0,
+            "waiting_h": waiting_h,
             "dwell_h": float(row["dwell_h"]),
             "rest_h": 0.0,
             "freight_usd": 0.0,
@@ -623,13 +742,41 @@ class _Builder:
             "co2e_kg_ttw": 0.0,
             "source_ids": tuple(
                 dict.fromkeys(
-                    [*(row["source_ids"] or ()), *(self.tonnes_sources if co2e > 0 else ())]
+                    [
+                        *(row["source_ids"] or ()),
+                        *(self.tonnes_sources if co2e > 0 else ()),
+                        *wait_sources,
+                    ]
                 )
             ),
             "expected": False,
             "project_id": None,
             "notes": notes,
             "price_years": _price_year(row) if cost is not None else (),
+            "service_id": None,
+        }
+
+    def board_edge(self, service: Mapping[str, Any]) -> dict[str, Any]:
+        """Boarding a liner at a call: the wait is half the headway of THAT service."""
+        return {
+            **_ZERO_EDGE,
+            "kind": "link",
+            "mode": "sea",
+            "waiting_h": waiting_h_for_frequency(float(service["frequency_per_week"])),
+            "source_ids": tuple(service["source_ids"] or ()),
+            "service_id": service["service_id"],
+        }
+
+    def stay_edge(self, service_id: str, call: Mapping[str, Any]) -> dict[str, Any]:
+        """Cargo staying aboard through an intermediate call: the ship's port stay."""
+        stay = call["port_stay_h"]
+        return {
+            **_ZERO_EDGE,
+            "kind": "link",
+            "mode": "sea",
+            "dwell_h": 0.0 if _missing(stay) else float(stay),
+            "source_ids": tuple(call["source_ids"] or ()),
+            "service_id": service_id,
         }
 
 
@@ -705,8 +852,23 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     def depart(place: str, layer: str) -> int:
         return vnode(place, layer + DEPARTURE) if (place, layer) in split else vnode(place, layer)
 
+    def add(t: int, h: int, edge: dict[str, Any], pf: str, pt: str) -> None:
+        tails.append(t)
+        heads.append(h)
+        rows.append(edge)
+        ends.append((pf, pt))
+
+    rotations = _rotations(network)
+    lanes = {lid for calls in rotations.values() for c in calls for lid in c["lane_link_ids"]}
+    lane_rows: dict[str, Mapping[str, Any]] = {}
+
     for link in _records(network.links):
         if cargo not in (link["cargo"] or ()):
+            continue
+        if link["link_id"] in lanes:  # sailed only as part of a liner's rotation
+            lane_rows[link["link_id"]] = link
+            continue
+        if not b.usable(link):
             continue
         edge = b.link_edge(link)
         layer = edge["layer"]
@@ -723,20 +885,66 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
 
     # place -> directed layer changes its transfers allow (for the door rule below)
     changes: dict[str, set[tuple[str, str]]] = {}
+    from_sea: dict[str, list[tuple[Mapping[str, Any], str]]] = {}  # port -> landside rows
     for row in transfers:
         place = row["node_id"]
-        edge = b.transfer_edge(row)
         frm, to = row["from_layer"], row["to_layer"]
         directions = [(frm, to)]
         if row["bidirectional"] is not False and frm != to:
             directions.append((to, frm))
         for lf, lt in directions:
-            tails.append(arrive(place, lf))
-            heads.append(depart(place, lt))
-            rows.append(edge)
-            ends.append((place, place))
+            add(arrive(place, lf), depart(place, lt), b.transfer_edge(row, lf, lt), place, place)
             if lf != lt:
                 changes.setdefault(place, set()).add((lf, lt))
+            if lf == "sea" and lt != "sea":
+                from_sea.setdefault(place, []).append((row, lt))
+
+    # liners: cargo boards where the sea layer departs (from land, or after the hub's
+    # transshipment), sails the lanes aboard, stays aboard through a call (port stay), and
+    # alights at a hub onto the sea layer's arrival node (so another liner is reached only
+    # through the transshipment) or, elsewhere, straight through the port's landside
+    # transfers (a port without a hub has no liner-to-liner path)
+    for sid, calls in rotations.items():
+        service = b.rotation(sid, calls, lane_rows)
+        if service is None:
+            continue
+        layers = [service_layer(sid, int(c["sequence"])) for c in calls]
+        lane_edges: dict[str, dict[str, Any]] = {}
+        for k, call in enumerate(calls):
+            place = call["node_id"]
+            if k < len(calls) - 1:  # board here and sail to the next call
+                add(
+                    depart(place, "sea"),
+                    vnode(place, layers[k]),
+                    b.board_edge(service),
+                    place,
+                    place,
+                )
+                at = place
+                for lid in call["lane_link_ids"]:
+                    lane = lane_rows[lid]
+                    if lid not in lane_edges:
+                        lane_edges[lid] = {**b.link_edge(lane), "waiting_h": 0.0, "service_id": sid}
+                    nxt = lane["to_node"] if lane["from_node"] == at else lane["from_node"]
+                    add(vnode(at, layers[k]), vnode(nxt, layers[k]), lane_edges[lid], at, nxt)
+                    at = nxt
+            if k == 0:
+                continue
+            arrived = vnode(place, layers[k - 1])
+            if k < len(calls) - 1:  # stay aboard through this call
+                add(arrived, vnode(place, layers[k]), b.stay_edge(sid, call), place, place)
+            if (place, "sea") in split:  # a hub: onto the quay, transshipment next
+                add(
+                    arrived,
+                    arrive(place, "sea"),
+                    {**_ZERO_EDGE, "kind": "link", "mode": "sea", "service_id": sid},
+                    place,
+                    place,
+                )
+                continue
+            for land, to_layer in from_sea.get(place, ()):  # alight and go inland
+                alight = b.transfer_edge(land, "sea", to_layer)
+                add(arrived, depart(place, to_layer), alight, place, place)
 
     order = np.argsort(np.asarray(tails, dtype=np.int64), kind="stable")
     n = len(node_index)
@@ -775,9 +983,12 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     origins: dict[str, tuple[int, ...]] = {}
     destinations: dict[str, tuple[int, ...]] = {}
     for place, nodes in place_nodes.items():
-        layers = {base_layer(node_layer[i]) for i in nodes}
+        layers = {base_layer(node_layer[i]) for i in nodes if not is_service_layer(node_layer[i])}
         if DOOR_LAYER not in layers:
-            continue  # no door: start and end on any layer (place_nodes)
+            # no door: start on any layer but aboard a liner (boarding carries the wait),
+            # end on any (alighting at a port without landside transfers ends aboard)
+            origins[place] = tuple(i for i in nodes if not is_service_layer(node_layer[i]))
+            continue
         moves = changes.get(place, set())
         entered = _reach(DOOR_LAYER, moves)
         left = _reach(DOOR_LAYER, {(b, a) for a, b in moves})
@@ -845,7 +1056,22 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         driving_h_per_day=drive_h,
         daily_rest_h=daily_rest_h,
         rest_source_ids=tuple(dict.fromkeys([*_sources(drive_leaf), *_sources(rest_leaf)])),
+        service_id=tuple(r["service_id"] for r in rows),
         price_years=tuple(r["price_years"] for r in rows),
         origins=origins,
         destinations=destinations,
     )
+
+
+def _rotations(network: Network) -> dict[str, list[Mapping[str, Any]]]:
+    """The calls of each liner service, in sailing order (``service_calls.csv``)."""
+    frame = network.tables.get("service_calls")
+    if frame is None or len(frame) == 0:
+        return {}
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for row in _records(frame):
+        row["lane_link_ids"] = tuple(row["lane_link_ids"] or ())
+        out.setdefault(row["service_id"], []).append(row)
+    for calls in out.values():
+        calls.sort(key=lambda c: int(c["sequence"]))
+    return out

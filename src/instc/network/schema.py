@@ -64,6 +64,7 @@ COUNTRIES = {
     "AM": "Armenia",
     "AZ": "Azerbaijan",
     "BG": "Bulgaria",
+    "CY": "Cyprus",
     "CN": "China",
     "DE": "Germany",
     "DJ": "Djibouti",
@@ -477,7 +478,13 @@ SERVICES = Table(
         Column("service_id", required=True),
         Column("name", required=True),
         Column("operator"),
-        Column("link_ids", "list", required=True, ref=("links", "link_id")),
+        Column(
+            "link_ids",
+            "list",
+            ref=("links", "link_id"),
+            description="links where cargo boards the service (its wait is counted there); "
+            "empty for a liner whose port rotation is in service_calls.csv",
+        ),
         *_range("frequency_per_week", "float", "1/week", required=True),
         Column("capacity_per_departure", "float", minimum=0.0),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
@@ -488,6 +495,41 @@ SERVICES = Table(
     ),
     validity=("start_date", "end_date"),
     strict_validity=True,
+)
+
+SERVICE_CALLS = Table(
+    "service_calls",
+    key=("service_id", "sequence"),
+    optional_file=True,
+    description=(
+        "The port rotation of a liner service: one row per call, in sailing order. Cargo "
+        "boards at a call (waiting half the service's headway), stays aboard through the "
+        "next calls (each intermediate call's port stay counted) and alights at a later "
+        "call. The ship sails from a call to the next over the sea links listed in "
+        "lane_link_ids (the deep-sea waypoint chain), so distance, moving time, canal dues "
+        "and emissions come from those links. A sea link listed as a lane is sailed only "
+        "by the services whose rotations list it."
+    ),
+    ranges=(("port_stay_h_low", "port_stay_h", "port_stay_h_high"),),
+    columns=(
+        Column("service_id", required=True, ref=("services", "service_id")),
+        Column("sequence", "int", required=True, minimum=1, description="1, 2, ... in order"),
+        Column("node_id", required=True, ref=("nodes", "node_id")),
+        *_range(
+            "port_stay_h",
+            "float",
+            "h",
+            description="time the ship spends at this call (counted for cargo staying aboard)",
+        ),
+        Column(
+            "lane_link_ids",
+            "list",
+            ref=("links", "link_id"),
+            description="sea links sailed from this call to the next, in order (empty on "
+            "the last call)",
+        ),
+        *_provenance(),
+    ),
 )
 
 PROJECTS = Table(
@@ -604,6 +646,7 @@ TABLES: dict[str, Table] = {
         TARIFFS,
         SURCHARGES,
         SERVICES,
+        SERVICE_CALLS,
         PROJECTS,
         PROJECT_STATUS,
         DEMAND,

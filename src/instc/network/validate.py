@@ -32,7 +32,10 @@ references):
   keep it (sea -> sea at a hub); tariffs name a ``link_id`` or a ``mode`` and a rate;
   surcharges carry a charge or a clearance time, a charge per one cargo unit (the
   classes listed share it), and ``valid_to > valid_from``;
-  services run more than zero times a week; demand units fit the cargo (``t`` for any
+  services run more than zero times a week and run somewhere (``link_ids`` or a
+  rotation); a rotation in ``service_calls.csv`` has calls numbered 1, 2, ... whose
+  lanes chain from each call's port to the next one's, and a port stay at every
+  intermediate call; demand units fit the cargo (``t`` for any
   cargo, ``teu``/``container`` only for container or "all", ``truck`` for truck,
   ``pax`` for passenger);
 - sources: ids are short tokens (:data:`SOURCE_ID_PATTERN`), urls are http(s);
@@ -731,6 +734,7 @@ class _Checker:
         self.tariffs()
         self.surcharges()
         self.services()
+        self.service_calls()
         self.project_status()
         self.demand()
         return self.problems
@@ -1203,7 +1207,17 @@ class _Checker:
                 )
 
     def services(self) -> None:
+        rotations = {r["service_id"] for _, r in self.rows("service_calls")}
         for i, row in self.rows("services"):
+            if not row["link_ids"] and row["service_id"] not in rotations:
+                self.add(
+                    "services",
+                    i,
+                    "link_ids",
+                    "the service runs nowhere: no link_ids and no calls in service_calls.csv",
+                    "list the links where cargo boards it, or its port rotation in "
+                    "service_calls.csv",
+                )
             freq = row["frequency_per_week"]
             if not _missing(freq) and freq <= 0:
                 self.add(
@@ -1213,6 +1227,111 @@ class _Checker:
                     f"frequency_per_week is {freq:g}",
                     "a service runs more than 0 times a week; remove it or give its frequency",
                 )
+
+    def service_calls(self) -> None:
+        """A rotation has two calls or more, numbered without gaps; each call but the last
+        lists the sea lanes to the next call, a chain from this port to the next one;
+        every intermediate call has a port stay."""
+        links = {r["link_id"]: r for _, r in self.rows("links")}
+        services = {r["service_id"] for _, r in self.rows("services")}
+        calls: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for i, row in self.rows("service_calls"):
+            calls.setdefault(row["service_id"], []).append((i, row))
+        for sid, rows in calls.items():
+            rows.sort(key=lambda x: x[1]["sequence"] if x[1]["sequence"] is not None else 0)
+            if sid in services and len(rows) < 2:
+                self.add(
+                    "service_calls",
+                    rows[0][0],
+                    "service_id",
+                    f"service {sid} has one call",
+                    "a rotation needs two calls or more (board at one, alight at another)",
+                )
+            for k, (i, row) in enumerate(rows):
+                if row["sequence"] is not None and row["sequence"] != k + 1:
+                    self.add(
+                        "service_calls",
+                        i,
+                        "sequence",
+                        f"service {sid}: call {row['sequence']} found where {k + 1} was expected",
+                        "number the calls of a service 1, 2, 3 ... without gaps or repeats",
+                    )
+                    break
+                last = k == len(rows) - 1
+                lanes = row["lane_link_ids"] or ()
+                if last:
+                    if lanes:
+                        self.add(
+                            "service_calls",
+                            i,
+                            "lane_link_ids",
+                            f"service {sid}: the last call lists lanes",
+                            "leave lane_link_ids empty on the last call",
+                        )
+                    continue
+                if k > 0 and _missing(row["port_stay_h"]):
+                    self.add(
+                        "service_calls",
+                        i,
+                        "port_stay_h",
+                        f"service {sid}: intermediate call at {row['node_id']} has no port stay",
+                        "give port_stay_h (hours the ship stays), with its source or method",
+                    )
+                self._lane_chain(sid, i, row, rows[k + 1][1]["node_id"], lanes, links)
+
+    def _lane_chain(
+        self,
+        sid: str,
+        i: int,
+        row: Mapping[str, Any],
+        next_node: str,
+        lanes: Sequence[str],
+        links: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        at = row["node_id"]
+        if not lanes:
+            self.add(
+                "service_calls",
+                i,
+                "lane_link_ids",
+                f"service {sid}: no lanes from {at} to the next call {next_node}",
+                "list the sea links the ship sails to the next call, separated by ';'",
+            )
+            return
+        for lid in lanes:
+            link = links.get(lid)
+            if link is None:
+                return  # the reference check reports it
+            if link["mode"] != "sea":
+                self.add(
+                    "service_calls",
+                    i,
+                    "lane_link_ids",
+                    f"service {sid}: lane {lid} is a {link['mode']} link",
+                    "a liner sails sea links only",
+                )
+                return
+            if link["from_node"] == at:
+                at = link["to_node"]
+            elif link["to_node"] == at and link["bidirectional"] is not False:
+                at = link["from_node"]
+            else:
+                self.add(
+                    "service_calls",
+                    i,
+                    "lane_link_ids",
+                    f"service {sid}: lane {lid} does not start at {at}",
+                    "list the lanes in sailing order, each starting where the previous ends",
+                )
+                return
+        if at != next_node:
+            self.add(
+                "service_calls",
+                i,
+                "lane_link_ids",
+                f"service {sid}: the lanes end at {at}, not at the next call {next_node}",
+                "extend the lanes to the next call's port",
+            )
 
     def project_status(self) -> None:
         for i, row in self.rows("project_status"):

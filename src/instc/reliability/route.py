@@ -19,11 +19,13 @@ spread (and with spread factors of 1) gives back exactly the planner's time.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from instc._errors import DataError
+from instc.network.graph import is_service_layer
 from instc.reliability.distributions import (
     AnyDistribution,
     Closure,
@@ -48,6 +50,7 @@ __all__ = ["CASPIAN_BOX", "legs_from_route", "reliability"]
 # (lon < 42) and the Persian Gulf (lat < 30).
 CASPIAN_BOX = (36.5, 47.5, 46.5, 55.5)
 _WEATHER_LAYERS = ("sea", "ferry")
+_SERVICE_KEY = "service:"
 
 
 class RouteLegLike(Protocol):
@@ -144,6 +147,8 @@ class _Builder:
                 continue
             low = _num(row.get("frequency_per_week_low")) or mode
             high = _num(row.get("frequency_per_week_high")) or mode
+            # a liner's boarding leg carries its service id: the wait is THAT service's
+            out[_SERVICE_KEY + str(row["service_id"])] = (min(low, mode), mode, max(high, mode))
             for link_id in row.get("link_ids") or ():
                 a, b, c = out.get(link_id, (0.0, 0.0, 0.0))
                 out[link_id] = (a + min(low, mode), b + mode, c + max(high, mode))
@@ -152,7 +157,11 @@ class _Builder:
     def _wait(self, leg: RouteLegLike) -> AnyDistribution:
         """The wait for a departure: from the services' frequency range where the data
         give one (and it matches the planner's wait), else uniform on 2 × waiting_h."""
-        freq = self.services.get(leg.link_id or "")
+        service_id = getattr(leg, "service_id", None)
+        if service_id:
+            freq = self.services.get(_SERVICE_KEY + service_id)
+        else:
+            freq = self.services.get(leg.link_id or "")
         if freq is not None:
             low, mode, high = freq
             planned_h = HOURS_PER_WEEK / 2.0 / mode
@@ -181,12 +190,19 @@ class _Builder:
         return Leg(name, (dist,), kind=kind, element_id=element_id, basis=basis)
 
     def transfer(self, leg: RouteLegLike) -> Leg:
-        row = self.transfers.get((leg.from_node, leg.from_layer, leg.to_layer))
+        # alighting from a liner is the port's transfer from its sea layer
+        from_layer = "sea" if is_service_layer(leg.from_layer) else leg.from_layer
+        row = self.transfers.get((leg.from_node, from_layer, leg.to_layer))
         if row is None:  # a bidirectional transfer used backwards
-            row = self.transfers.get((leg.from_node, leg.to_layer, leg.from_layer))
-        element = f"{leg.from_node}:{leg.from_layer}->{leg.to_layer}"
-        name = f"{leg.from_name} {leg.from_layer}→{leg.to_layer}"
-        return self._dwell(name, "transfer", element, float(leg.dwell_h), row)
+            row = self.transfers.get((leg.from_node, leg.to_layer, from_layer))
+        element = f"{leg.from_node}:{from_layer}->{leg.to_layer}"
+        name = f"{leg.from_name} {from_layer}→{leg.to_layer}"
+        out = self._dwell(name, "transfer", element, float(leg.dwell_h), row)
+        if leg.waiting_h > 0.0:  # wagonload formation: uniform, mean as planned
+            out = dataclasses.replace(
+                out, components=(*out.components, UniformWait(2.0 * float(leg.waiting_h)))
+            )
+        return out
 
     def link(self, leg: RouteLegLike) -> list[Leg]:
         row = self.links.get((leg.link_id,)) if leg.link_id else None
@@ -215,7 +231,7 @@ class _Builder:
                 columns = ("length_km_low", "length_km_high")
             if ratios is not None:
                 basis = _basis(row, columns)
-        layer = leg.from_layer
+        layer = "sea" if is_service_layer(leg.from_layer) else leg.from_layer
         if ratios is None:
             ratios = self.params.moving_factor(layer, leg.mode)
         components: list[AnyDistribution] = [

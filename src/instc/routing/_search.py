@@ -856,6 +856,7 @@ def _leg(g: Graph, e: int) -> Leg:
         to_lonlat=g.place_lonlat.get(pv, (0.0, 0.0)),
         surcharges_usd=0.0 if g.surcharge_usd is None else float(g.surcharge_usd[e]),
         surcharges=g.surcharges[e] if g.surcharges else (),
+        service_id=g.service_id[e] if g.service_id else None,
     )
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from instc.network.graph import rest_count
+from instc.network.graph import is_service_layer, rest_count
 from instc.routing._search import (
     Problem,
     build_problem,
@@ -174,7 +174,12 @@ def place_layers(req: Any, problem: Problem) -> tuple[list[int], list[int]]:
     source and sink): the ``place_of`` and ``layer_of`` of :func:`pareto_paths`."""
     g = req.graph
     index = {p: i for i, p in enumerate(sorted(g.place_nodes))}
-    real = [index[p] for p in g.node_place]
+    # aboard a liner the ship may pass a sea area twice (out to a hub and back) and its
+    # layers run forward only: a service node is no place (-1), so the no-revisit rule
+    # binds on the ground
+    real = [
+        -1 if is_service_layer(g.node_layer[i]) else index[p] for i, p in enumerate(g.node_place)
+    ]
     layers = {x: i for i, x in enumerate(sorted(set(g.node_layer)))}
     layer = [layers[x] for x in g.node_layer]
     staged = (len(req.via) + 1) * g.n_nodes

@@ -72,6 +72,7 @@ class Leg:
     # surcharges met on this leg (inside cost_usd; their clearance hours inside dwell_h)
     surcharges_usd: float = 0.0
     surcharges: tuple[Surcharge, ...] = ()
+    service_id: str | None = None  # the liner service of a boarding, lane or port-stay leg
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +116,7 @@ class Leg:
                 }
                 for s in self.surcharges
             ],
+            "service_id": self.service_id,
         }
 
 
