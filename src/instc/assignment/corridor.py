@@ -281,7 +281,7 @@ def _transfer_row(
 def _build_network(
     network: Network, demand: CorridorDemand
 ) -> tuple[_Builder, dict[str, Graph], list[str]]:
-    from instc.network.graph import base_layer, build_graph
+    from instc.network.graph import base_layer, build_graph, is_service_layer
 
     b = _Builder(network)
     caps = _capacities(network)
@@ -300,10 +300,11 @@ def _build_network(
             b.node_place[a], b.node_place[z] = pf, pt
             time_h, cost_usd = float(g.time_h[e]), float(g.cost_usd[e])
             if g.kind[e] == "transfer":
+                # alighting a liner is the port's transfer from its sea layer
                 r = _transfer_row(
                     transfers,
                     pf,
-                    base_layer(lf),
+                    "sea" if is_service_layer(lf) else base_layer(lf),
                     base_layer(lt),
                     spec.cargo,
                     float(g.dwell_h[e]),
@@ -343,6 +344,12 @@ def _build_network(
             lid = str(g.link_id[e])
             mode = g.mode[e]
             el = _Element(f"link:{lid}", "link", f"{names.get(pf, pf)} - {names.get(pt, pt)}", mode)
+            sid = g.service_id[e] if g.service_id else None
+            if g.link_id[e] is None and sid:  # boarding a liner or a port stay aboard
+                el = _Element(f"service:{sid}", "link", f"liner {sid}", mode)
+                k = b.link(("service", sid, a, z), a, z, el, False)
+                b.add(k, spec.name, time_h, cost_usd)
+                continue
             if lid in caps:
                 el.capacity_t, el.capacity_text, el.capacity_source_ids = caps[lid]
             border_id = g.border_id[e]
