@@ -547,9 +547,12 @@ class _Builder:
             modes = dict(
                 zip(self.network.links["link_id"], self.network.links["mode"], strict=True)
             )
-        self._service_rows: dict[str, Mapping[str, Any]] = {}
-        for row in _records(self.network.services):
-            self._service_rows[row["service_id"]] = row
+        self._service_rows: dict[str, list[Mapping[str, Any]]] = {}
+        # every row, not only those valid at as_of: a link whose services have not
+        # started (or have ended) must be known as scheduled to be left out
+        every = self.network.tables.get("services")
+        for row in _records(every if every is not None else self.network.services):
+            self._service_rows.setdefault(row["service_id"], []).append(row)
             freight_rail = (
                 self.cargo != "passenger"
                 and bool(row["link_ids"])
@@ -580,8 +583,8 @@ class _Builder:
     ) -> Mapping[str, Any] | None:
         """The services.csv row of a liner that runs at ``as_of`` for this cargo and whose
         lanes are all open, else None (the service does not exist then)."""
-        row = self._service_rows.get(service_id)
-        if row is None or not self._active(row):
+        row = next((r for r in self._service_rows.get(service_id, ()) if self._active(r)), None)
+        if row is None:
             return None
         if any(lid not in lanes for c in calls for lid in c["lane_link_ids"]):
             return None  # a lane closed (or not for this cargo): the rotation cannot sail

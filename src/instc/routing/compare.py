@@ -78,6 +78,9 @@ class Family:
     via: tuple[tuple[str, ...], ...]
     ordered: bool
     avoid: Mapping[str, tuple[str, ...]]
+    # the family's own detour limit (a deep-sea family is the long way round by
+    # definition); None: compare.max_detour_factor
+    max_detour_factor: float | None = None
 
     def via_orders(self) -> list[tuple[tuple[str, ...], ...]]:
         if self.ordered or len(self.via) < 2:
@@ -102,11 +105,21 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
             )
         if not isinstance(spec, dict) or "label" not in spec:
             raise DataError(f'{file}: [{fid}] needs a table with at least label = "..."')
-        unknown = set(spec) - {"label", "short", "description", "via", "ordered", *_AVOID_KEYS}
+        known = {"label", "short", "description", "via", "ordered", "max_detour_factor"}
+        unknown = set(spec) - known - set(_AVOID_KEYS)
         if unknown:
             raise DataError(
                 f"{file}: [{fid}] unknown key(s) {sorted(unknown)} — allowed: label, short, "
-                f"description, via, ordered, {', '.join(_AVOID_KEYS)}"
+                f"description, via, ordered, max_detour_factor, {', '.join(_AVOID_KEYS)}"
+            )
+        own_factor = spec.get("max_detour_factor")
+        if own_factor is not None and (
+            isinstance(own_factor, bool)
+            or not isinstance(own_factor, int | float)
+            or not own_factor >= 1
+        ):
+            raise DataError(
+                f"{file}: [{fid}] max_detour_factor = {own_factor!r} — give a number >= 1"
             )
         via = tuple(
             (group,) if isinstance(group, str) else tuple(group) for group in spec.get("via", ())
@@ -126,6 +139,7 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
                 via=via,
                 ordered=bool(spec.get("ordered", False)),
                 avoid={k: v for k, v in avoid.items() if v},
+                max_detour_factor=None if own_factor is None else float(own_factor),
             )
         )
     return tuple(families)
@@ -310,6 +324,8 @@ def _not_shown(
     fam: Family, option: RouteOption, best: RouteOption, factor: float
 ) -> NotShown | None:
     """Why ``option`` (the best of ``fam``) is not a sensible member of its family, if so."""
+    if fam.max_detour_factor is not None:
+        factor = fam.max_detour_factor
     turns = u_turns(option)
     kind = reason = ""
     if turns:
@@ -319,7 +335,12 @@ def _not_shown(
         reason = (
             f"a detour: {option.totals.distance_km:,.0f} km is "
             f"{option.totals.distance_km / best.totals.distance_km:.2f}× the best option's "
-            f"{best.totals.distance_km:,.0f} km (limit {factor:g}×, compare.max_detour_factor)"
+            f"{best.totals.distance_km:,.0f} km (limit {factor:g}×, "
+            + (
+                "the family's max_detour_factor)"
+                if fam.max_detour_factor
+                else "compare.max_detour_factor)"
+            )
         )
     if not kind:
         return None
