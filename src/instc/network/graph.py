@@ -986,8 +986,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     origins: dict[str, tuple[int, ...]] = {}
     destinations: dict[str, tuple[int, ...]] = {}
     for place, nodes in place_nodes.items():
-        layers = {base_layer(node_layer[i]) for i in nodes if not is_service_layer(node_layer[i])}
-        if DOOR_LAYER not in layers:
+        ground = {base_layer(node_layer[i]) for i in nodes if not is_service_layer(node_layer[i])}
+        if DOOR_LAYER not in ground:
             # no door: start on any layer but aboard a liner (boarding carries the wait),
             # end on any (alighting at a port without landside transfers ends aboard)
             origins[place] = tuple(i for i in nodes if not is_service_layer(node_layer[i]))
@@ -995,8 +995,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         moves = changes.get(place, set())
         entered = _reach(DOOR_LAYER, moves)
         left = _reach(DOOR_LAYER, {(b, a) for a, b in moves})
-        starts = {x for x in layers if x not in entered} | {DOOR_LAYER}
-        stops = {x for x in layers if x not in left} | {DOOR_LAYER}
+        starts = {x for x in ground if x not in entered} | {DOOR_LAYER}
+        stops = {x for x in ground if x not in left} | {DOOR_LAYER}
         origins[place] = tuple(
             sorted(
                 node_index.get((place, x + DEPARTURE), node_index[(place, x)])
