@@ -929,7 +929,8 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
                     if lid not in lane_edges:
                         lane_edges[lid] = {**b.link_edge(lane), "waiting_h": 0.0, "service_id": sid}
                     nxt = lane["to_node"] if lane["from_node"] == at else lane["from_node"]
-                    add(vnode(at, layers[k]), vnode(nxt, layers[k]), lane_edges[lid], at, nxt)
+                    sailed = _with_surcharges(lane_edges[lid], b.surcharges("sea", at, nxt))
+                    add(vnode(at, layers[k]), vnode(nxt, layers[k]), sailed, at, nxt)
                     at = nxt
             if k == 0:
                 continue
