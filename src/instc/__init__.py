@@ -1,7 +1,9 @@
 """instc: a sourced model of the International North–South Transport Corridor.
 
 Importing instc loads no data and starts nothing; the embedded dataset is read on first
-use (:func:`instc.load_network`) and cached.
+use (:func:`instc.load_network`) and cached. The everyday questions are one call each:
+``instc.route("Nhava Sheva", "Moscow")``, ``instc.compare(...)``, ``instc.pareto(...)``,
+``instc.reliability(...)``, ``instc.places("bandar")`` (see :mod:`instc.service`).
 """
 
 from __future__ import annotations
@@ -21,22 +23,68 @@ from instc._errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CompareQuery",
+    "Constraints",
     "DataError",
     "InstcError",
     "NoRouteError",
+    "ReliabilityQuery",
+    "RouteQuery",
     "ScenarioError",
     "TNTPFormatError",
     "UnknownNameError",
     "ValidationError",
     "__version__",
     "build_graph",
+    "compare",
+    "get_network",
     "load_network",
+    "network_geojson",
+    "pareto",
+    "places",
+    "reliability",
+    "route",
+    "scenarios",
 ]
 
 if TYPE_CHECKING:
     from instc.network import build_graph, load_network
+    from instc.service import (
+        CompareQuery,
+        Constraints,
+        ReliabilityQuery,
+        RouteQuery,
+        compare,
+        get_network,
+        network_geojson,
+        pareto,
+        places,
+        reliability,
+        route,
+        scenarios,
+    )
 
-_LAZY = {"load_network": "instc.network", "build_graph": "instc.network"}
+_LAZY = {
+    "load_network": "instc.network",
+    "build_graph": "instc.network",
+    **dict.fromkeys(
+        (
+            "CompareQuery",
+            "Constraints",
+            "ReliabilityQuery",
+            "RouteQuery",
+            "compare",
+            "get_network",
+            "network_geojson",
+            "pareto",
+            "places",
+            "reliability",
+            "route",
+            "scenarios",
+        ),
+        "instc.service",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -35,17 +35,12 @@ def corridor(
 
     with _errors_as_red_line():
         from instc._errors import DataError
-        from instc.assignment.corridor import assign_corridor
-        from instc.network.load import load_network
+        from instc.service import assign_corridor, get_network
 
         if top < 1:
             raise DataError(f"--top {top}: give at least 1")
         scales = _scales(sweep) if sweep is not None else None
-        network = load_network(as_of=year)
-        if scenario is not None:
-            from instc.scenarios import apply_scenario, find_scenario
-
-            network = apply_scenario(network, find_scenario(scenario))
+        network = get_network(as_of=str(year), scenario=scenario)
         options: dict[str, Any] = {
             "year": year,
             "demand_level": demand_level,
@@ -56,7 +51,14 @@ def corridor(
         }
         curve = None
         if json_out:
-            result = assign_corridor(network, **options)
+            result = assign_corridor(
+                year=year,
+                scenario=scenario,
+                demand_level=demand_level,
+                algorithm=algorithm,
+                gap=gap,
+                max_iter=max_iter,
+            )
             from instc.cli._common import print_json
 
             data = result.to_dict(top=top)

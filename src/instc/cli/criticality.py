@@ -84,26 +84,24 @@ def _criticality(
     from rich.table import Table
 
     from instc.cli._common import console, count_progress, print_json
-    from instc.network.load import load_network
-    from instc.resilience.criticality import criticality
+    from instc.service import CriticalityQuery
+    from instc.service import criticality as service_criticality
 
-    network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
-    if scenario is not None:
-        from instc.scenarios import apply_scenario, find_scenario
-
-        network = apply_scenario(network, find_scenario(scenario))
+    query = CriticalityQuery(
+        elements=elements,
+        top=top,
+        by=by,
+        ods=None if ods is None else str(ods),
+        as_of=as_of,
+        scenario=scenario,
+        value_of_time=value_of_time,
+        transit_only=transit_only,
+        workers=workers,
+        scheduler=scheduler,
+        data=None if data is None else str(data),
+    )
     with count_progress(f"removing {elements}") as progress:
-        result = criticality(
-            network,
-            ods=ods,
-            elements=elements,
-            by=by,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            value_of_time_usd_per_unit_day=value_of_time,
-            transit_only=transit_only,
-        )
+        result = service_criticality(query, progress=progress)
     if geojson is not None:
         result.write_geojson(geojson, top=None)
     if as_json:

@@ -160,33 +160,31 @@ def _reliability(
 ) -> None:
     """Door-to-door transit-time distribution (P50/P80/P90/P95) per corridor family."""
     from instc.cli._common import console, print_json
-    from instc.network.load import load_network
-    from instc.reliability.compare import reliability_by_family
-    from instc.reliability.montecarlo import root_seed
+    from instc.service import ReliabilityQuery
+    from instc.service import reliability as service_reliability
 
     if plot is not None and plot.suffix.lower() != ".png":
         from instc._errors import DataError
 
         raise DataError(f"{plot}: the plot is written as PNG — give a file name ending in .png")
-    network = load_network(data) if as_of is None else load_network(data, as_of=as_of)
-    if scenario is not None:
-        from instc.scenarios import apply_scenario, find_scenario
-
-        network = apply_scenario(network, find_scenario(scenario))
-    root = root_seed(seed)
-    result = reliability_by_family(
-        network,
-        origin,
-        destination,
-        families=family,
-        samples=samples,
-        seed=root,
-        within_days=within_days,
-        month=month,
-        percentile=percentile,
-        cargo=cargo,
-        by=by,
+    answer = service_reliability(
+        ReliabilityQuery(
+            origin,
+            destination,
+            families=tuple(family or ()),
+            samples=samples,
+            seed=seed,
+            within_days=within_days,
+            month=month,
+            percentile=percentile,
+            cargo=cargo,
+            by=by,
+            as_of=as_of,
+            scenario=scenario,
+            data=None if data is None else str(data),
+        )
     )
+    result = answer.result
     if plot is not None:
         from instc.reliability.plot import plot_distributions
 
@@ -197,9 +195,7 @@ def _reliability(
             within_days=within_days,
         )
     if as_json:
-        print_json(
-            {**result.to_dict(), "seed": root.entropy, "samples": samples, "scenario": scenario}
-        )
+        print_json(answer.to_json())
         return
     from rich.table import Table
 
@@ -207,7 +203,7 @@ def _reliability(
         title=f"{result.origin} → {result.destination}"
         + (f" under scenario {scenario}" if scenario else "")
         + ": transit time in days "
-        f"({samples:,} samples, seed {root.entropy}), ranked by P{percentile:g}",
+        f"({samples:,} samples, seed {answer.seed}), ranked by P{percentile:g}",
         title_justify="left",
     )
     columns = ["family", "planned", "mean", "P50", "P80", "P90", "P95"]

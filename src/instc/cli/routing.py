@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from instc.network.model import Network
     from instc.routing.results import RouteOption
 
 _CARGO = typer.Option("container", "--cargo", help="container, bulk, liquid, truck, passenger")
@@ -35,18 +34,6 @@ _TPU = typer.Option(
 _JSON = typer.Option(False, "--json", help="print JSON instead of tables")
 _GEOJSON = typer.Option(None, "--geojson", help="also write the options as GeoJSON here")
 _DATA = typer.Option(None, "--data", help="dataset directory (default: the embedded one)")
-
-
-def _avoid(**kinds: list[str] | None) -> dict[str, list[str]]:
-    return {k: v for k, v in kinds.items() if v}
-
-
-def _network(data: Path | None, as_of: str | None) -> Network:
-    from instc.network.load import load_network
-
-    if as_of is None:
-        return load_network(data)
-    return load_network(data, as_of=as_of)
 
 
 def _fmt(x: float, digits: int = 0) -> str:
@@ -287,42 +274,36 @@ def register(app: typer.Typer) -> None:
 
         def run() -> None:
             from instc.cli._common import print_json
-            from instc.routing.alternatives import alternatives
-            from instc.routing.shortest import route
+            from instc.service import Constraints, RouteQuery
+            from instc.service import route as service_route
 
-            network = _network(data, as_of)
-            common: dict[str, Any] = {
-                "cargo": cargo,
-                "by": by,
-                "avoid": _avoid(
-                    country=avoid_country,
-                    mode=avoid_mode,
-                    node=avoid_node,
-                    link=avoid_link,
-                    border=avoid_border,
+            query = RouteQuery(
+                origin,
+                destination,
+                cargo=cargo,
+                by=by,
+                as_of=as_of,
+                constraints=Constraints(
+                    avoid_country=tuple(avoid_country or ()),
+                    avoid_mode=tuple(avoid_mode or ()),
+                    avoid_node=tuple(avoid_node or ()),
+                    avoid_link=tuple(avoid_link or ()),
+                    avoid_border=tuple(avoid_border or ()),
+                    via=tuple(via or ()),
+                    vessel_flag=vessel_flag,
                 ),
-                "via": via or (),
-                "vessel_flag": vessel_flag,
-                "value_of_time_usd_per_unit_day": value_of_time,
-                "tonnes_per_unit": tonnes_per_unit,
-            }
-            if k > 1:
-                options = list(
-                    alternatives(
-                        network, origin, destination, k=k, max_overlap=max_overlap, **common
-                    )
-                )
-            else:
-                options = [route(network, origin, destination, **common)]
+                k=k,
+                max_overlap=max_overlap,
+                units=units,
+                value_of_time=value_of_time,
+                tonnes_per_unit=tonnes_per_unit,
+                data=None if data is None else str(data),
+            )
+            answer = service_route(query)
+            options = list(answer.options)
             _write_geojson(options, geojson)
             if as_json:
-                dicts = [o.to_dict() for o in options]
-                if units is not None:
-                    from instc.emissions.accounting import account
-
-                    for d, o in zip(dicts, options, strict=True):
-                        d["emissions_account"] = account(o, units=units).to_dict()
-                print_json(dicts[0] if k == 1 else dicts)
+                print_json(answer.to_json())
                 return
             for i, option in enumerate(options, 1):
                 head = f"{option.origin} → {option.destination}, {cargo} by {option.by}"
@@ -372,38 +353,34 @@ def register(app: typer.Typer) -> None:
 
         def run() -> None:
             from instc.cli._common import print_json
-            from instc.routing.compare import compare, load_families
+            from instc.service import CompareQuery, Constraints
+            from instc.service import compare as service_compare
 
-            network = _network(data, as_of)
-            result = compare(
-                network,
-                origin,
-                destination,
-                cargo=cargo,
-                by=by,
-                avoid=_avoid(country=avoid_country, mode=avoid_mode),
-                families=None if families is None else load_families(families),
-                vessel_flag=vessel_flag,
-                tonnes_per_unit=tonnes_per_unit,
-                max_detour=max_detour,
-            )
-            ranked_h: dict[str, float] = {}
-            if percentile is not None:
-                result, ranked_h = _rank_by_percentile(
-                    network, result, percentile=percentile, samples=samples, seed=seed
+            answer = service_compare(
+                CompareQuery(
+                    origin,
+                    destination,
+                    cargo=cargo,
+                    by=by,
+                    as_of=as_of,
+                    constraints=Constraints(
+                        avoid_country=tuple(avoid_country or ()),
+                        avoid_mode=tuple(avoid_mode or ()),
+                        vessel_flag=vessel_flag,
+                    ),
+                    families=None if families is None else str(families),
+                    max_detour=max_detour,
+                    tonnes_per_unit=tonnes_per_unit,
+                    percentile=percentile,
+                    samples=samples,
+                    seed=seed,
+                    data=None if data is None else str(data),
                 )
+            )
+            result, ranked_h = answer.result, dict(answer.ranked_h)
             _write_geojson(list(result.options), geojson)
             if as_json:
-                out = result.to_dict()
-                for item in out["options"]:
-                    if item["family"] in ranked_h:
-                        item["reliability"] = {
-                            "percentile": percentile,
-                            "time_h": ranked_h[item["family"]],
-                            "samples": samples,
-                            "seed": seed,
-                        }
-                print_json(out)
+                print_json(answer.to_json())
                 return
             print_comparison(result, legs=legs)
             if percentile is not None:
@@ -434,22 +411,30 @@ def register(app: typer.Typer) -> None:
             from rich.table import Table
 
             from instc.cli._common import console, print_json
-            from instc.routing.pareto import pareto
+            from instc.service import Constraints, RouteQuery
+            from instc.service import pareto as service_pareto
 
-            network = _network(data, as_of)
-            options = pareto(
-                network,
-                origin,
-                destination,
-                cargo=cargo,
-                avoid=_avoid(country=avoid_country, mode=avoid_mode, node=avoid_node),
-                via=via or (),
-                vessel_flag=vessel_flag,
-                tonnes_per_unit=tonnes_per_unit,
+            answer = service_pareto(
+                RouteQuery(
+                    origin,
+                    destination,
+                    cargo=cargo,
+                    as_of=as_of,
+                    constraints=Constraints(
+                        avoid_country=tuple(avoid_country or ()),
+                        avoid_mode=tuple(avoid_mode or ()),
+                        avoid_node=tuple(avoid_node or ()),
+                        via=tuple(via or ()),
+                        vessel_flag=vessel_flag,
+                    ),
+                    tonnes_per_unit=tonnes_per_unit,
+                    data=None if data is None else str(data),
+                )
             )
+            options = answer.options
             _write_geojson(list(options), geojson)
             if as_json:
-                print_json([o.to_dict() for o in options])
+                print_json(answer.to_json())
                 return
             table = Table(title=f"Pareto set {options[0].origin} → {options[0].destination}")
             for name in ("#", "USD", "days", "kg CO2e", "km", "route"):
@@ -486,27 +471,6 @@ def _summary(option: RouteOption, width: int = 70) -> str:
         parts.append(option.legs[-1].to_node)
     text = " › ".join(parts)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _rank_by_percentile(
-    network: Any, result: Any, *, percentile: float, samples: int, seed: int
-) -> tuple[Any, dict[str, float]]:
-    """Simulate each option and re-sort the families by the percentile time (the
-    unconstrained best stays first, as the yardstick)."""
-    import dataclasses
-
-    from instc._errors import DataError
-    from instc.reliability import reliability
-
-    if not 0.0 < percentile < 100.0:
-        raise DataError(f"--percentile {percentile:g} must lie between 0 and 100, e.g. 90")
-    # the same seed for every family: common random numbers make the ranking less noisy
-    times = {
-        o.family: reliability(network, o, samples=samples, seed=seed).percentile_h(percentile)
-        for o in result.options
-    }
-    options = (result.options[0], *sorted(result.options[1:], key=lambda o: times[o.family]))
-    return dataclasses.replace(result, options=options, by=f"P{percentile:g} time"), times
 
 
 def _print_percentiles(

@@ -22,30 +22,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the bundled scenarios."""
         from instc.cli._common import console, print_json
-        from instc.scenarios import bundled_names, load_bundled
+        from instc.service import scenarios as service_scenarios
 
-        scenarios = [load_bundled(name) for name in bundled_names()]
+        listed = service_scenarios()
         if json_out:
-            print_json(
-                [
-                    {
-                        "name": s.name,
-                        "title": s.title,
-                        "as_of": s.as_of,
-                        "parent": s.parent,
-                        "edits": len(s.edits),
-                    }
-                    for s in scenarios
-                ]
-            )
+            print_json(listed)
             return
         from rich.table import Table
 
         table = Table(title="Bundled scenarios", title_justify="left")
         for column in ("name", "title", "as of", "edits"):
             table.add_column(column, justify="right" if column == "edits" else "left")
-        for s in scenarios:
-            table.add_row(s.name, s.title, str(s.as_of or ""), str(len(s.edits)))
+        for s in listed:
+            table.add_row(s["name"], s["title"], str(s["as_of"] or ""), str(s["edits"]))
         console.print(table)
 
     @scenario_app.command("show")
@@ -64,22 +53,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show a scenario: description, sources, assumptions and edits."""
         from instc.cli._common import console, print_json
-        from instc.scenarios import find_scenario
+        from instc.service import scenario_show, source_titles
 
-        scenario = find_scenario(name)
-        titles = _source_titles()
-        found = None
-        if changes:
-            from instc.network.load import load_network
-            from instc.scenarios import apply_scenario
-            from instc.scenarios.changes import table_changes
-
-            network = load_network(as_of=as_of if as_of is not None else "today")
-            found = table_changes(network, apply_scenario(network, scenario))
+        scenario, data, found = scenario_show(name, changes=changes, as_of=as_of)
+        titles = source_titles()
         if json_out:
-            data = _scenario_dict(scenario, titles)
-            if found is not None:
-                data["changes"] = found.to_dict()
             print_json(data)
             return
         from rich.markup import escape
@@ -207,36 +185,25 @@ def _run_command(scenario_app: typer.Typer) -> None:
     ) -> None:
         """Run scenarios: the best option per OD pair before and after, and the deltas."""
         from instc.cli._common import print_json
-        from instc.network.load import load_network
-        from instc.scenarios import find_scenario
-        from instc.scenarios.diff import default_pairs, read_pairs, route_planner, run_scenario
+        from instc.service import ScenarioRunQuery, scenario_run, scenario_run_json
 
-        network = load_network(data, as_of=as_of if as_of is not None else "today")
-        base = find_scenario(baseline) if baseline else None
-        od = read_pairs(pairs) if pairs else default_pairs()
-        if group:
-            from instc._errors import ScenarioError
-            from instc.scenarios.parse import closest
-
-            groups = sorted({p.group for p in od})
-            for name in group:
-                if name not in groups:
-                    raise ScenarioError(f"unknown pair group {name!r} — {closest(name, groups)}")
-            od = tuple(p for p in od if p.group in group)
-        planner = route_planner(by=by, vessel_flag=vessel_flag)
-        diffs = [
-            run_scenario(
-                network,
-                find_scenario(name),
-                pairs=od,
-                baseline=base,
-                planner=planner,
-                same_date=same_date,
+        diffs = list(
+            scenario_run(
+                ScenarioRunQuery(
+                    tuple(names),
+                    baseline=baseline,
+                    pairs=None if pairs is None else str(pairs),
+                    groups=tuple(group or ()),
+                    by=by,
+                    as_of=as_of,
+                    vessel_flag=vessel_flag,
+                    same_date=same_date,
+                    data=None if data is None else str(data),
+                )
             )
-            for name in names
-        ]
+        )
         if json_out:
-            print_json(diffs[0].to_dict() if len(diffs) == 1 else [d.to_dict() for d in diffs])
+            print_json(scenario_run_json(tuple(diffs)))
             return
         _print_diffs(diffs, show_all=show_all, by=by)
 
@@ -319,31 +286,3 @@ def _print_changes(found: Any) -> None:
             f"  {cell.table} {escape(cell.key)}: {cell.column} "
             f"{escape(repr(cell.before))} -> {escape(repr(cell.after))}"
         )
-
-
-def _source_titles() -> dict[str, str]:
-    """Titles of the embedded sources by id (empty when the dataset cannot be read)."""
-    import csv
-
-    from instc.network.load import embedded_data_dir
-
-    path = embedded_data_dir() / "sources.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["source_id"]: row.get("title") or "" for row in csv.DictReader(handle)}
-
-
-def _scenario_dict(scenario: Any, titles: dict[str, str]) -> dict[str, Any]:
-    return {
-        "name": scenario.name,
-        "title": scenario.title,
-        "description": scenario.description,
-        "parent": scenario.parent,
-        "as_of": scenario.as_of,
-        "assumptions": list(scenario.assumptions),
-        "sources": [{"source_id": s, "title": titles.get(s)} for s in scenario.sources],
-        "edits": [
-            {"action": e.action, "describe": e.describe(), "note": e.note} for e in scenario.edits
-        ],
-    }

@@ -1,0 +1,864 @@
+"""The service layer: one set of functions that the CLI, the HTTP API and Python call.
+
+Each question is a frozen query object (:class:`RouteQuery` with its
+:class:`Constraints`, :class:`CompareQuery`, :class:`ReliabilityQuery`, ...); each
+function takes one and returns a frozen answer whose ``to_json()`` is exactly what
+``instc ... --json`` prints and what the HTTP API sends. The CLI and the API add only
+parsing and presentation.
+
+Networks are cached by content: the SHA-256 of the dataset's files, the as-of date and
+the hash of the scenario's resolved edits, so that two requests for the same network
+share one (and its compiled graph) whatever path or name they used; answers to
+deterministic queries are cached by (network key, query). Both caches are safe under
+threads.
+
+>>> import instc
+>>> answer = instc.route("Nhava Sheva", "Bandar Abbas", as_of="2026-01-01")
+>>> answer.options[0].legs[0].mode
+'sea'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from instc.network.model import Network
+    from instc.routing.compare import Comparison
+    from instc.routing.results import RouteOption
+
+__all__ = [
+    "CompareAnswer",
+    "CompareQuery",
+    "Constraints",
+    "CriticalityQuery",
+    "NetworkKey",
+    "ParetoAnswer",
+    "ReliabilityAnswer",
+    "ReliabilityQuery",
+    "RouteAnswer",
+    "RouteQuery",
+    "ScenarioRunQuery",
+    "assign_corridor",
+    "clear_caches",
+    "compare",
+    "criticality",
+    "dumps",
+    "get_network",
+    "network_geojson",
+    "network_key",
+    "pareto",
+    "places",
+    "reliability",
+    "report_html",
+    "route",
+    "scenario_run",
+    "scenario_show",
+    "scenarios",
+    "source_titles",
+]
+
+T = TypeVar("T")
+
+
+def dumps(data: Any, *, indent: int | None = 2) -> str:
+    """The JSON text of ``data`` as the CLI prints it (and the API sends it)."""
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+
+
+# ------------------------------------------------------------------ query objects
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a route must avoid or pass, and the carrier's flag.
+
+    ``via`` items are places, ``PLACE@layer``, ``border:ID`` or ``link:ID``, in order.
+    """
+
+    avoid_country: tuple[str, ...] = ()
+    avoid_mode: tuple[str, ...] = ()
+    avoid_node: tuple[str, ...] = ()
+    avoid_link: tuple[str, ...] = ()
+    avoid_border: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    vessel_flag: str | None = None
+
+    def avoid(self) -> dict[str, list[str]]:
+        """The ``avoid`` mapping the routing engine takes (empty kinds left out)."""
+        kinds = {
+            "country": self.avoid_country,
+            "mode": self.avoid_mode,
+            "node": self.avoid_node,
+            "link": self.avoid_link,
+            "border": self.avoid_border,
+        }
+        return {k: list(v) for k, v in kinds.items() if v}
+
+
+@dataclass(frozen=True)
+class RouteQuery:
+    """A door-to-door question: ``k`` really different routes by ``by``.
+
+    ``as_of`` is a date (``YYYY[-MM[-DD]]``; ``None``: today); ``scenario`` a bundled
+    scenario name or a TOML path applied first; ``data`` a dataset folder (``None``:
+    the embedded dataset). ``units`` adds an ISO 14083 account of a shipment.
+    """
+
+    origin: str
+    destination: str
+    cargo: str = "container"
+    by: str = "cost"
+    as_of: str | None = None
+    scenario: str | None = None
+    constraints: Constraints = field(default_factory=Constraints)
+    k: int = 1
+    max_overlap: float = 0.9
+    units: float | None = None
+    value_of_time: float | None = None
+    tonnes_per_unit: float | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class CompareQuery:
+    """The best option of each corridor family; ``percentile`` ranks by simulated time."""
+
+    origin: str
+    destination: str
+    cargo: str = "container"
+    by: str = "cost"
+    as_of: str | None = None
+    scenario: str | None = None
+    constraints: Constraints = field(default_factory=Constraints)
+    families: str | None = None
+    max_detour: float | None = None
+    tonnes_per_unit: float | None = None
+    percentile: float | None = None
+    samples: int = 20_000
+    seed: int = 0
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class ReliabilityQuery:
+    """Door-to-door transit-time distribution per corridor family (Monte Carlo)."""
+
+    origin: str
+    destination: str
+    families: tuple[str, ...] = ()
+    samples: int = 100_000
+    seed: int | None = None
+    within_days: float | None = None
+    month: int | None = None
+    percentile: float = 90.0
+    cargo: str = "container"
+    by: str = "cost"
+    as_of: str | None = None
+    scenario: str | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioRunQuery:
+    """Scenarios' best option per OD pair before and after (``instc scenario run``)."""
+
+    names: tuple[str, ...]
+    baseline: str | None = None
+    pairs: str | None = None
+    groups: tuple[str, ...] = ()
+    by: str = "cost"
+    as_of: str | None = None
+    vessel_flag: str | None = None
+    same_date: bool = False
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class CriticalityQuery:
+    """Remove each element in turn and rank by what the OD set loses."""
+
+    elements: str = "links"
+    top: int = 20
+    by: str = "generalised"
+    ods: str | None = None
+    as_of: str | None = None
+    scenario: str | None = None
+    value_of_time: float | None = None
+    transit_only: bool = False
+    workers: int = 0
+    scheduler: str | None = None
+    data: str | None = None
+
+
+# ------------------------------------------------------------------ caches
+
+
+class _LRU:
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_NETWORKS = _LRU(16)
+_ANSWERS = _LRU(512)
+_DIGESTS: dict[tuple[Any, ...], str] = {}
+# one network built at a time: a second request for the same key waits and reuses it
+_BUILD_LOCK = threading.RLock()
+
+
+def clear_caches() -> None:
+    """Forget every cached network and answer (tests; a dataset edited in place)."""
+    _NETWORKS.clear()
+    _ANSWERS.clear()
+    with _BUILD_LOCK:
+        _DIGESTS.clear()
+
+
+@dataclass(frozen=True)
+class NetworkKey:
+    """What a network is made of: dataset content, date and scenario content."""
+
+    data_sha256: str
+    as_of: dt.date | None
+    scenario_sha256: str | None
+
+
+def _data_digest(data: str | None) -> tuple[str, Path]:
+    from instc.network.load import _fingerprint, embedded_data_dir
+
+    directory = (embedded_data_dir() if data is None else Path(data)).resolve()
+    if not directory.is_dir():
+        # load_network words the error; the key is never used
+        return f"missing:{directory}", directory
+    stamp = (str(directory), _fingerprint(directory))
+    with _BUILD_LOCK:
+        digest = _DIGESTS.get(stamp)
+        if digest is None:
+            sha = hashlib.sha256()
+            for path in sorted(directory.glob("*")):
+                if path.suffix in (".csv", ".toml") and path.is_file():
+                    sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest = sha.hexdigest()
+            _DIGESTS[stamp] = digest
+    return digest, directory
+
+
+def _when(as_of: str | None) -> dt.date:
+    from instc.network.timeline import parse_as_of
+
+    if as_of is None or as_of == "today":
+        return dt.date.today()
+    return parse_as_of(as_of)
+
+
+def _scenario_digest(scenario: Any) -> str:
+    from instc.scenarios import scenario_chain
+
+    text = repr([(s.name, s.as_of, s.edits) for s in scenario_chain(scenario)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def network_key(
+    *, as_of: str | None = None, scenario: str | None = None, data: str | None = None
+) -> NetworkKey:
+    """The content key of the network these options give (see :func:`get_network`)."""
+    digest, _ = _data_digest(data)
+    scen = None
+    if scenario is not None:
+        from instc.scenarios import find_scenario
+
+        scen = _scenario_digest(find_scenario(scenario))
+    return NetworkKey(digest, _when(as_of), scen)
+
+
+def get_network(
+    *, as_of: str | None = None, scenario: str | None = None, data: str | None = None
+) -> Network:
+    """The network as of ``as_of`` (``None``: today) with ``scenario`` applied; cached.
+
+    Treat it as read-only: the same object is handed to every caller with the same key.
+    """
+    key = network_key(as_of=as_of, scenario=scenario, data=data)
+    cached = _NETWORKS.get(key)
+    if cached is not None:
+        return cached
+    with _BUILD_LOCK:
+        cached = _NETWORKS.get(key)
+        if cached is not None:
+            return cached
+        from instc.network.load import load_network
+
+        network = load_network(data, as_of=key.as_of)
+        if scenario is not None:
+            from instc.scenarios import apply_scenario, find_scenario
+
+            network = apply_scenario(network, find_scenario(scenario))
+        _NETWORKS.put(key, network)
+        return network
+
+
+def _cached(key: Hashable, compute: Callable[[], T]) -> T:
+    hit = _ANSWERS.get(key)
+    if hit is not None:
+        return hit
+    value = compute()
+    _ANSWERS.put(key, value)
+    return value
+
+
+def _net_key(q: Any) -> NetworkKey:
+    return network_key(as_of=q.as_of, scenario=getattr(q, "scenario", None), data=q.data)
+
+
+def _query(cls: type[T], query: T | str, destination: str | None, options: Mapping[str, Any]) -> T:
+    """A query object from ``query`` itself or from ``(origin, destination, **options)``."""
+    if isinstance(query, cls):
+        if destination is not None or options:
+            raise TypeError(f"give either a {cls.__name__} or origin, destination and options")
+        return query
+    if destination is None:
+        raise TypeError("give the destination after the origin")
+    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = {f.name for f in dataclasses.fields(Constraints)}
+    constraints = {k: v for k, v in options.items() if k in names and k not in fields}
+    rest = {k: v for k, v in options.items() if k not in constraints}
+    for k, v in list(constraints.items()):
+        constraints[k] = v if k == "vessel_flag" or v is None else tuple(v)
+    if constraints:
+        rest["constraints"] = Constraints(**constraints)
+    return cls(origin=query, destination=destination, **rest)  # type: ignore[call-arg]
+
+
+# ------------------------------------------------------------------ routing
+
+
+@dataclass(frozen=True)
+class RouteAnswer:
+    """The options of a :class:`RouteQuery` (one unless ``k > 1``)."""
+
+    query: RouteQuery
+    options: tuple[RouteOption, ...]
+
+    def to_json(self) -> Any:
+        dicts = [o.to_dict() for o in self.options]
+        if self.query.units is not None:
+            from instc.emissions.accounting import account
+
+            for d, o in zip(dicts, self.options, strict=True):
+                d["emissions_account"] = account(o, units=self.query.units).to_dict()
+        return dicts[0] if self.query.k == 1 else dicts
+
+    def to_geojson(self) -> dict[str, Any]:
+        from instc.routing.results import options_to_geojson
+
+        return options_to_geojson(self.options)
+
+
+def route(
+    query: RouteQuery | str, destination: str | None = None, /, **options: Any
+) -> RouteAnswer:
+    """Door-to-door route(s): ``route(RouteQuery(...))`` or ``route("A", "B", by="time")``.
+
+    Constraint keywords (``avoid_country=("RU",)``, ``via=...``) may be given flat.
+    """
+    q = _query(RouteQuery, query, destination, options)
+
+    def compute() -> RouteAnswer:
+        from instc.routing.alternatives import alternatives
+        from instc.routing.shortest import route as engine_route
+
+        network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+        common: dict[str, Any] = {
+            "cargo": q.cargo,
+            "by": q.by,
+            "avoid": q.constraints.avoid(),
+            "via": q.constraints.via,
+            "vessel_flag": q.constraints.vessel_flag,
+            "value_of_time_usd_per_unit_day": q.value_of_time,
+            "tonnes_per_unit": q.tonnes_per_unit,
+        }
+        if q.k > 1:
+            found = alternatives(
+                network, q.origin, q.destination, k=q.k, max_overlap=q.max_overlap, **common
+            )
+            return RouteAnswer(q, tuple(found))
+        return RouteAnswer(q, (engine_route(network, q.origin, q.destination, **common),))
+
+    return _cached(("route", _net_key(q), q), compute)
+
+
+@dataclass(frozen=True)
+class ParetoAnswer:
+    """Every option not beaten on all of cost, time and CO2e at once."""
+
+    query: RouteQuery
+    options: tuple[RouteOption, ...]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [o.to_dict() for o in self.options]
+
+    def to_geojson(self) -> dict[str, Any]:
+        from instc.routing.results import options_to_geojson
+
+        return options_to_geojson(self.options)
+
+
+def pareto(
+    query: RouteQuery | str, destination: str | None = None, /, **options: Any
+) -> ParetoAnswer:
+    """The Pareto set over (cost, time, CO2e); ``by`` and ``k`` of the query are unused."""
+    q = _query(RouteQuery, query, destination, options)
+
+    def compute() -> ParetoAnswer:
+        from instc.routing.pareto import pareto as engine_pareto
+
+        network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+        found = engine_pareto(
+            network,
+            q.origin,
+            q.destination,
+            cargo=q.cargo,
+            avoid=q.constraints.avoid(),
+            via=q.constraints.via,
+            vessel_flag=q.constraints.vessel_flag,
+            tonnes_per_unit=q.tonnes_per_unit,
+        )
+        return ParetoAnswer(q, tuple(found))
+
+    return _cached(("pareto", _net_key(q), q), compute)
+
+
+@dataclass(frozen=True)
+class CompareAnswer:
+    """Each family's best option; ``ranked_h`` holds the percentile times when asked."""
+
+    query: CompareQuery
+    result: Comparison
+    ranked_h: Mapping[str, float]
+
+    @property
+    def options(self) -> tuple[RouteOption, ...]:
+        return tuple(self.result.options)
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.result.missing)
+
+    def to_json(self) -> dict[str, Any]:
+        q = self.query
+        out: dict[str, Any] = self.result.to_dict()
+        for item in out["options"]:
+            if item["family"] in self.ranked_h:
+                item["reliability"] = {
+                    "percentile": q.percentile,
+                    "time_h": self.ranked_h[item["family"]],
+                    "samples": q.samples,
+                    "seed": q.seed,
+                }
+        return out
+
+    def to_geojson(self) -> dict[str, Any]:
+        from instc.routing.results import options_to_geojson
+
+        return options_to_geojson(self.options)
+
+
+def compare(
+    query: CompareQuery | str, destination: str | None = None, /, **options: Any
+) -> CompareAnswer:
+    """The best option of each corridor family side by side (INSTC vs Suez/Cape)."""
+    q = _query(CompareQuery, query, destination, options)
+
+    def compute() -> CompareAnswer:
+        from instc.routing.compare import compare as engine_compare
+        from instc.routing.compare import load_families
+
+        network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+        result = engine_compare(
+            network,
+            q.origin,
+            q.destination,
+            cargo=q.cargo,
+            by=q.by,
+            avoid=q.constraints.avoid(),
+            families=None if q.families is None else load_families(q.families),
+            vessel_flag=q.constraints.vessel_flag,
+            tonnes_per_unit=q.tonnes_per_unit,
+            max_detour=q.max_detour,
+        )
+        ranked_h: dict[str, float] = {}
+        if q.percentile is not None:
+            result, ranked_h = _rank_by_percentile(
+                network, result, percentile=q.percentile, samples=q.samples, seed=q.seed
+            )
+        return CompareAnswer(q, result, ranked_h)
+
+    return _cached(("compare", _net_key(q), q), compute)
+
+
+def _rank_by_percentile(
+    network: Any, result: Any, *, percentile: float, samples: int, seed: int
+) -> tuple[Any, dict[str, float]]:
+    """Simulate each option and re-sort the families by the percentile time (the
+    unconstrained best stays first, as the yardstick)."""
+    from instc._errors import DataError
+    from instc.reliability import reliability as engine_reliability
+
+    if not 0.0 < percentile < 100.0:
+        raise DataError(f"--percentile {percentile:g} must lie between 0 and 100, e.g. 90")
+    # the same seed for every family: common random numbers make the ranking less noisy
+    times = {
+        o.family: engine_reliability(network, o, samples=samples, seed=seed).percentile_h(
+            percentile
+        )
+        for o in result.options
+    }
+    ranked = (result.options[0], *sorted(result.options[1:], key=lambda o: times[o.family]))
+    return dataclasses.replace(result, options=ranked, by=f"P{percentile:g} time"), times
+
+
+# ------------------------------------------------------------------ reliability
+
+
+@dataclass(frozen=True)
+class ReliabilityAnswer:
+    """Transit-time distributions per family, with the root seed actually used."""
+
+    query: ReliabilityQuery
+    result: Any
+    seed: int
+
+    def to_json(self) -> dict[str, Any]:
+        q = self.query
+        return {
+            **self.result.to_dict(),
+            "seed": self.seed,
+            "samples": q.samples,
+            "scenario": q.scenario,
+        }
+
+
+def reliability(
+    query: ReliabilityQuery | str, destination: str | None = None, /, **options: Any
+) -> ReliabilityAnswer:
+    """Monte Carlo of the door-to-door time per family; ``seed=None`` draws a fresh one."""
+    q = _query(ReliabilityQuery, query, destination, options)
+
+    def compute() -> ReliabilityAnswer:
+        from instc.reliability.compare import reliability_by_family
+        from instc.reliability.montecarlo import root_seed
+
+        network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+        root = root_seed(q.seed)
+        result = reliability_by_family(
+            network,
+            q.origin,
+            q.destination,
+            families=list(q.families) or None,
+            samples=q.samples,
+            seed=root,
+            within_days=q.within_days,
+            month=q.month,
+            percentile=q.percentile,
+            cargo=q.cargo,
+            by=q.by,
+        )
+        return ReliabilityAnswer(q, result, int(root.entropy))  # type: ignore[arg-type]
+
+    if q.seed is None:
+        return compute()  # a fresh seed each time: nothing to share
+    return _cached(("reliability", _net_key(q), q), compute)
+
+
+# ------------------------------------------------------------------ places and network
+
+
+def places(
+    text: str, *, limit: int = 10, as_of: str | None = None, data: str | None = None
+) -> list[dict[str, Any]]:
+    """Places whose id, name or alias matches ``text``, best first (for suggestions).
+
+    A name that starts with the text ranks before one that only contains it; an exact
+    id or name comes first.
+    """
+    from instc.network.places import normalise_name
+
+    network = get_network(as_of=as_of, data=data)
+    key = normalise_name(text)
+    if not key:
+        return []
+    scored: list[tuple[int, str, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = network.nodes.to_dict("records")  # type: ignore[assignment]
+    for r in records:
+        names = (r["node_id"], r["name"], *(r["aliases"] or ()))
+        spellings = [normalise_name(s) for s in names if isinstance(s, str) and s]
+        if key in spellings:
+            rank = 0
+        elif any(s.startswith(key) for s in spellings):
+            rank = 1
+        elif any(key in s for s in spellings):
+            rank = 2
+        else:
+            continue
+        item = {
+            "node_id": r["node_id"],
+            "name": r["name"],
+            "country": r["country"],
+            "kinds": list(r["kinds"] or ()),
+            "lat": float(r["lat"]),
+            "lon": float(r["lon"]),
+        }
+        scored.append((rank, str(r["name"]), item))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [item for _, _, item in scored[:limit]]
+
+
+def network_geojson(
+    *, as_of: str | None = None, scenario: str | None = None, data: str | None = None
+) -> dict[str, Any]:
+    """The network usable at ``as_of`` (with ``scenario``) as one FeatureCollection.
+
+    Nodes are Points (``feature_type: node``), links LineStrings (``feature_type:
+    link``); properties are the table columns.
+    """
+    network = get_network(as_of=as_of, scenario=scenario, data=data)
+    key = ("network_geojson", network_key(as_of=as_of, scenario=scenario, data=data))
+
+    def compute() -> dict[str, Any]:
+        from instc.network.io import _features
+
+        nodes, links = _features(network)
+        for f in nodes:
+            f["properties"]["feature_type"] = "node"
+        for f in links:
+            f["properties"]["feature_type"] = "link"
+        return {
+            "type": "FeatureCollection",
+            "as_of": None if network.as_of is None else network.as_of.isoformat(),
+            "scenario": scenario,
+            "features": [*links, *nodes],
+        }
+
+    return _cached(key, compute)
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+def source_titles() -> dict[str, str]:
+    """Titles of the embedded sources by id (empty when the dataset cannot be read)."""
+    import csv
+
+    from instc.network.load import embedded_data_dir
+
+    path = embedded_data_dir() / "sources.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["source_id"]: row.get("title") or "" for row in csv.DictReader(handle)}
+
+
+def scenarios() -> list[dict[str, Any]]:
+    """The bundled scenarios (``instc scenario list --json``)."""
+    from instc.scenarios import bundled_names, load_bundled
+
+    out = []
+    for name in bundled_names():
+        s = load_bundled(name)
+        out.append(
+            {
+                "name": s.name,
+                "title": s.title,
+                "as_of": s.as_of,
+                "parent": s.parent,
+                "edits": len(s.edits),
+            }
+        )
+    return out
+
+
+def scenario_show(
+    name: str, *, changes: bool = False, as_of: str | None = None
+) -> tuple[Any, dict[str, Any], Any]:
+    """A scenario, its JSON (``instc scenario show --json``) and its table changes."""
+    from instc.scenarios import apply_scenario, find_scenario
+
+    scenario = find_scenario(name)
+    titles = source_titles()
+    data: dict[str, Any] = {
+        "name": scenario.name,
+        "title": scenario.title,
+        "description": scenario.description,
+        "parent": scenario.parent,
+        "as_of": scenario.as_of,
+        "assumptions": list(scenario.assumptions),
+        "sources": [{"source_id": s, "title": titles.get(s)} for s in scenario.sources],
+        "edits": [
+            {"action": e.action, "describe": e.describe(), "note": e.note} for e in scenario.edits
+        ],
+    }
+    found = None
+    if changes:
+        from instc.scenarios.changes import table_changes
+
+        network = get_network(as_of=as_of)
+        found = table_changes(network, apply_scenario(network, scenario))
+        data["changes"] = found.to_dict()
+    return scenario, data, found
+
+
+def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
+    """The :class:`~instc.scenarios.diff.ScenarioDiff` of each scenario of the query.
+
+    JSON: ``diffs[0].to_dict()`` for one scenario, a list for several (see
+    :func:`scenario_run_json`).
+    """
+    q = query
+
+    def compute() -> tuple[Any, ...]:
+        from instc.scenarios import find_scenario
+        from instc.scenarios.diff import default_pairs, read_pairs, route_planner, run_scenario
+
+        network = get_network(as_of=q.as_of, data=q.data)
+        base = find_scenario(q.baseline) if q.baseline else None
+        od = read_pairs(q.pairs) if q.pairs else default_pairs()
+        if q.groups:
+            from instc._errors import ScenarioError
+            from instc.scenarios.parse import closest
+
+            groups = sorted({p.group for p in od})
+            for name in q.groups:
+                if name not in groups:
+                    raise ScenarioError(f"unknown pair group {name!r} — {closest(name, groups)}")
+            od = tuple(p for p in od if p.group in q.groups)
+        planner = route_planner(by=q.by, vessel_flag=q.vessel_flag)
+        return tuple(
+            run_scenario(
+                network,
+                find_scenario(name),
+                pairs=od,
+                baseline=base,
+                planner=planner,
+                same_date=q.same_date,
+            )
+            for name in q.names
+        )
+
+    if q.pairs is not None:
+        return compute()  # a file may change between calls
+    digests = tuple(network_key(scenario=n).scenario_sha256 for n in (*q.names, q.baseline) if n)
+    return _cached(("scenario_run", network_key(as_of=q.as_of, data=q.data), digests, q), compute)
+
+
+def scenario_run_json(diffs: tuple[Any, ...]) -> Any:
+    """The ``--json`` of ``instc scenario run``."""
+    return diffs[0].to_dict() if len(diffs) == 1 else [d.to_dict() for d in diffs]
+
+
+# ------------------------------------------------------------------ long work
+
+
+def criticality(
+    query: CriticalityQuery, *, progress: Callable[[int, int], None] | None = None
+) -> Any:
+    """The criticality ranking (a :class:`~instc.resilience.criticality` result)."""
+    from instc.resilience.criticality import criticality as engine_criticality
+
+    q = query
+    network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+    return engine_criticality(
+        network,
+        ods=q.ods,
+        elements=q.elements,
+        by=q.by,
+        workers=q.workers,
+        scheduler=q.scheduler,
+        progress=progress,
+        value_of_time_usd_per_unit_day=q.value_of_time,
+        transit_only=q.transit_only,
+    )
+
+
+def assign_corridor(
+    *,
+    year: int = 2030,
+    scenario: str | None = None,
+    demand_level: str = "mode",
+    algorithm: str = "bfw",
+    gap: float = 1e-6,
+    max_iter: int = 500,
+    progress: Callable[[Any], None] | None = None,
+) -> Any:
+    """A year's corridor freight at user equilibrium (``instc assign corridor``)."""
+    from instc.assignment.corridor import assign_corridor as engine_assign
+
+    network = get_network(as_of=str(year), scenario=scenario)
+    return engine_assign(
+        network,
+        year=year,
+        demand_level=demand_level,
+        scenario=scenario,
+        method=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+        progress=progress,
+    )
+
+
+def report_html(
+    *,
+    scenarios: tuple[str, ...] = (),
+    origin: str = "INNSA",
+    destination: str = "RU-MOSCOW",
+    cargo: str = "container",
+    by: str = "cost",
+    title: str = "INSTC corridor report",
+    as_of: str | None = None,
+) -> str:
+    """The self-contained HTML report as text (``instc report`` writes it to a file)."""
+    from instc.reports.build import render_report
+    from instc.reports.content import collect_report
+    from instc.scenarios import find_scenario
+
+    resolved = [find_scenario(name) for name in scenarios]
+    network = get_network(as_of=as_of)
+    content = collect_report(
+        network,
+        scenarios=resolved,
+        origin=origin,
+        destination=destination,
+        cargo=cargo,
+        by=by,
+    )
+    return render_report(content, title=title)
