@@ -1,1 +1,425 @@
-"""instc.api."""
+"""The HTTP API (FastAPI) and the offline web map, on :mod:`instc.service`.
+
+``create_app()`` builds the application; ``instc serve`` runs it with uvicorn on
+127.0.0.1. Every answer is the JSON that ``instc ... --json`` prints for the same
+query; errors are RFC 9457 problems (``application/problem+json``) naming the field
+and the fix. Long work (criticality, corridor assignment, big reliability runs,
+scenario runs, the report) runs as jobs in a process pool.
+
+Importing this module imports FastAPI; the dataset loads on the first request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from instc import service
+from instc.api import models as m
+from instc.api.jobs import JobQueue
+
+__all__ = ["WEB_DIR", "create_app"]
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+PROBLEM = "application/problem+json"
+MAX_BODY_BYTES = 64 * 1024
+REQUEST_TIMEOUT_S = 30.0
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "model": m.Problem,
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "description": why,
+    }
+    for code, why in (
+        (400, "the request names something the dataset does not have, or no route exists"),
+        (404, "no such job or file"),
+        (413, "the request body is too large"),
+        (422, "a field is missing, unknown or out of bounds"),
+        (429, "too many jobs are waiting; try again later"),
+        (503, "the request took longer than the time limit"),
+    )
+}
+
+
+class JSONText(JSONResponse):
+    """JSON written exactly as the CLI prints it (:func:`instc.service.dumps`)."""
+
+    def render(self, content: Any) -> bytes:
+        return (service.dumps(content) + "\n").encode("utf-8")
+
+
+def _problem(status: int, title: str, detail: str, errors: list[dict[str, str]] = ()) -> Response:  # type: ignore[assignment]
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body["errors"] = list(errors)
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=PROBLEM)
+
+
+def _fix(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "remove this field; the schema at /openapi.json lists the fields"
+    if kind == "missing":
+        return "add this field"
+    if kind == "value_error":
+        return "pick a bundled scenario from GET /api/scenarios"
+    if kind == "literal_error":
+        return f"use one of {ctx.get('expected', 'the allowed values')}"
+    if kind == "string_pattern_mismatch":
+        return "use the documented format, e.g. 2030 or 2030-06-01 for a date"
+    for bound, word in (("le", "at most"), ("lt", "below"), ("ge", "at least"), ("gt", "above")):
+        if bound in ctx:
+            return f"give a value {word} {ctx[bound]}"
+    if "max_length" in ctx:
+        return f"give at most {ctx['max_length']} characters or items"
+    if "min_length" in ctx:
+        return f"give at least {ctx['min_length']} characters or items"
+    return "see the schema at /openapi.json"
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def _allowed(request: Request, names: set[str]) -> Response | None:
+    """A 422 problem for query parameters the endpoint does not take."""
+    extra = sorted(set(request.query_params) - names)
+    if not extra:
+        return None
+    errors = [
+        {"field": f"query.{n}", "message": "unknown parameter", "fix": "remove it"} for n in extra
+    ]
+    return _problem(422, "Unknown query parameter", f"unknown parameter {extra[0]!r}", errors)
+
+
+def create_app(*, workers: int = 1, timeout_s: float = REQUEST_TIMEOUT_S) -> FastAPI:
+    """The FastAPI application (``workers``: processes of the job pool)."""
+    jobs = JobQueue(workers=workers)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="instc",
+        version=_version(),
+        description="Freight on the International North–South Transport Corridor: routes, "
+        "comparisons, Pareto sets, reliability, scenarios and the network as of a date. "
+        "Answers are the JSON of `instc ... --json`.",
+        lifespan=lifespan,
+        default_response_class=JSONText,
+        responses=_PROBLEMS,
+    )
+    app.state.jobs = jobs
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        size = request.headers.get("content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY_BYTES):
+            return _problem(
+                413, "Request too large", f"the body may hold at most {MAX_BODY_BYTES} bytes"
+            )
+        if request.url.path.endswith("/events"):
+            return await call_next(request)
+        try:
+            return await asyncio.wait_for(call_next(request), timeout_s)
+        except TimeoutError:
+            return _problem(
+                503,
+                "Time limit",
+                f"the request took longer than {timeout_s:g} s — ask for less "
+                "(fewer samples, smaller k) or use a job under /api/jobs",
+            )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"field": _field(tuple(e["loc"])), "message": e["msg"], "fix": _fix(e)}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "body", "message": "invalid", "fix": ""}
+        detail = f"{first['field']}: {first['message']} — {first['fix']}"
+        return _problem(422, "Invalid request", detail, errors)
+
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> Response:
+        fix = {
+            400: "send a JSON object as the body (Content-Type: application/json)",
+            404: "see /docs for the endpoints",
+            405: "see /docs for the methods of this path",
+        }.get(exc.status_code, "see /docs")
+        return _problem(exc.status_code, str(exc.detail), f"{exc.detail} — {fix}")
+
+    from instc._errors import InstcError
+
+    @app.exception_handler(InstcError)
+    async def instc_error(_: Request, exc: InstcError) -> Response:
+        return _problem(400, type(exc).__name__, str(exc))
+
+    _routes(app, jobs)
+    _job_routes(app, jobs)
+    _web_routes(app)
+    return app
+
+
+def _version() -> str:
+    from instc import __version__
+
+    return __version__
+
+
+def _routes(app: FastAPI, jobs: JobQueue) -> None:
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": _version(), "jobs_pending": jobs.pending()}
+
+    @app.get("/api/places", tags=["network"])
+    def places(
+        request: Request,
+        q: str = Query(..., min_length=1, max_length=120, description="part of a name or id"),
+        limit: int = Query(10, ge=1, le=50),
+    ) -> Any:
+        """Places whose id, name or alias matches ``q``, best first."""
+        return _allowed(request, {"q", "limit"}) or service.places(q, limit=limit)
+
+    @app.post("/api/route", tags=["routing"])
+    def route(req: m.RouteRequest) -> Any:
+        """``instc route --json``: the best route (a list when ``k`` > 1)."""
+        return service.route(req.to_service()).to_json()
+
+    @app.post("/api/route/geojson", tags=["routing"])
+    def route_geojson(req: m.RouteRequest) -> Any:
+        """The route's legs as GeoJSON, sea legs on water, land legs on their alignment."""
+        return _geojson(service.route(req.to_service()).options)
+
+    @app.post("/api/compare", tags=["routing"])
+    def compare(req: m.CompareRequest) -> Any:
+        """``instc compare --json``: the best option overall, then per corridor family."""
+        return service.compare(req.to_service()).to_json()
+
+    @app.post("/api/compare/geojson", tags=["routing"])
+    def compare_geojson(req: m.CompareRequest) -> Any:
+        return _geojson(service.compare(req.to_service()).options)
+
+    @app.post("/api/pareto", tags=["routing"])
+    def pareto(req: m.ParetoRequest) -> Any:
+        """``instc pareto --json``: options not beaten on cost, time and CO2e at once."""
+        return service.pareto(req.to_service()).to_json()
+
+    @app.post("/api/pareto/geojson", tags=["routing"])
+    def pareto_geojson(req: m.ParetoRequest) -> Any:
+        return _geojson(service.pareto(req.to_service()).options)
+
+    @app.post("/api/reliability", tags=["reliability"])
+    def reliability(req: m.ReliabilityRequest) -> Any:
+        """``instc reliability --json`` (up to 50,000 samples; more as a job)."""
+        return service.reliability(req.to_service()).to_json()
+
+    @app.get("/api/network", tags=["network"])
+    def network(
+        request: Request,
+        as_of: str | None = Query(None, pattern=m.AS_OF_PATTERN),
+        scenario: str | None = Query(None, min_length=1, max_length=120),
+    ) -> Any:
+        """The network usable at ``as_of`` (with ``scenario``) as GeoJSON."""
+        bad = _allowed(request, {"as_of", "scenario"})
+        if bad is not None:
+            return bad
+        if scenario is not None and not _bundled(scenario):
+            return _problem(
+                422,
+                "Invalid request",
+                f"scenario: no bundled scenario {scenario!r} — see /api/scenarios",
+                [
+                    {
+                        "field": "query.scenario",
+                        "message": "unknown scenario",
+                        "fix": "pick one of GET /api/scenarios",
+                    }
+                ],
+            )
+        from instc.network.geometry import network_with_geometry
+
+        return network_with_geometry(service.network_geojson(as_of=as_of, scenario=scenario))
+
+    @app.get("/api/basemap", tags=["network"])
+    def basemap() -> Any:
+        """Country outlines (Natural Earth 1:110m, public domain) as GeoJSON."""
+        from instc.network.geometry import basemap_geojson
+
+        return basemap_geojson()
+
+    @app.get("/api/scenarios", tags=["scenarios"])
+    def scenarios() -> Any:
+        """``instc scenario list --json``."""
+        return service.scenarios()
+
+    @app.get("/api/scenarios/{name}", tags=["scenarios"])
+    def scenario_show(
+        request: Request,
+        name: str,
+        changes: bool = False,
+        as_of: str | None = Query(None, pattern=m.AS_OF_PATTERN),
+    ) -> Any:
+        """``instc scenario show NAME --json`` (only bundled scenarios by name)."""
+        bad = _allowed(request, {"changes", "as_of"})
+        if bad is not None:
+            return bad
+        if not _bundled(name):
+            from instc.scenarios import bundled_names
+            from instc.scenarios.parse import closest
+
+            return _problem(
+                404,
+                "Unknown scenario",
+                f"no bundled scenario {name!r} — " + closest(name, list(bundled_names())),
+            )
+        return service.scenario_show(name, changes=changes, as_of=as_of)[1]
+
+    @app.post("/api/scenarios/run", tags=["scenarios"])
+    def scenario_run(req: m.ScenarioRunRequest) -> Any:
+        """``instc scenario run --json`` (bundled pairs)."""
+        return service.scenario_run_json(service.scenario_run(req.to_service()))
+
+
+def _bundled(name: str) -> bool:
+    from instc.scenarios import bundled_names
+
+    return name in bundled_names()
+
+
+def _geojson(options: Any) -> dict[str, Any]:
+    from instc.network.geometry import options_geojson
+
+    return options_geojson(options)
+
+
+def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
+    def submit(kind: str, params: dict[str, Any], request: Request) -> Response:
+        if params.get("scenario") and not _bundled(params["scenario"]):
+            return _problem(400, "Unknown scenario", f"no bundled scenario {params['scenario']!r}")
+        job = jobs.submit(kind, params)
+        if job is None:
+            return _problem(429, "Too many jobs", "wait for a running job to finish")
+        base = f"/api/jobs/{job.job_id}"
+        body = m.JobAccepted(
+            job_id=job.job_id,
+            kind=kind,
+            status=job.status,
+            status_url=base,
+            events_url=f"{base}/events",
+            result_url=f"{base}/result",
+        )
+        return JSONText(body.model_dump(), status_code=202, headers={"Location": base})
+
+    accepted: dict[int | str, dict[str, Any]] = {
+        202: {"model": m.JobAccepted, "description": "the job is queued"}
+    }
+
+    @app.post("/api/jobs/criticality", tags=["jobs"], status_code=202, responses=accepted)
+    def job_criticality(req: m.CriticalityRequest, request: Request) -> Response:
+        return submit("criticality", req.model_dump(), request)
+
+    @app.post("/api/jobs/assign", tags=["jobs"], status_code=202, responses=accepted)
+    def job_assign(req: m.AssignRequest, request: Request) -> Response:
+        return submit("assign", req.model_dump(), request)
+
+    @app.post("/api/jobs/reliability", tags=["jobs"], status_code=202, responses=accepted)
+    def job_reliability(req: m.ReliabilityJobRequest, request: Request) -> Response:
+        return submit("reliability", req.model_dump(), request)
+
+    @app.post("/api/jobs/scenario-run", tags=["jobs"], status_code=202, responses=accepted)
+    def job_scenario_run(req: m.ScenarioRunRequest, request: Request) -> Response:
+        return submit("scenario-run", req.model_dump(), request)
+
+    @app.post("/api/jobs/report", tags=["jobs"], status_code=202, responses=accepted)
+    def job_report(req: m.ReportRequest, request: Request) -> Response:
+        return submit("report", req.model_dump(), request)
+
+    def status_of(job_id: str) -> m.JobStatus | None:
+        job = jobs.get(job_id)
+        if job is None:
+            return None
+        done, total = jobs.progress(job)
+        return m.JobStatus(
+            job_id=job.job_id,
+            kind=job.kind,
+            status=job.status,  # type: ignore[arg-type]
+            done=done,
+            total=total,
+            error=job.error,
+        )
+
+    def missing(job_id: str) -> Response:
+        return _problem(404, "Unknown job", f"no job {job_id!r} — POST /api/jobs/<kind> first")
+
+    @app.get("/api/jobs/{job_id}", tags=["jobs"], response_model=m.JobStatus)
+    def job_status(job_id: str) -> Any:
+        found = status_of(job_id)
+        return missing(job_id) if found is None else found.model_dump()
+
+    @app.get("/api/jobs/{job_id}/events", tags=["jobs"])
+    async def job_events(job_id: str) -> Response:
+        """Server-sent events: the job's status and progress until it ends."""
+        if jobs.get(job_id) is None:
+            return missing(job_id)
+
+        async def stream() -> AsyncIterator[str]:
+            last = None
+            while True:
+                found = await run_in_threadpool(status_of, job_id)
+                if found is None:
+                    return
+                text = found.model_dump_json()
+                if text != last:
+                    yield f"event: {found.status}\ndata: {text}\n\n"
+                    last = text
+                if found.status in ("done", "failed"):
+                    return
+                await asyncio.sleep(0.25)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    @app.get("/api/jobs/{job_id}/result", tags=["jobs"])
+    def job_result(job_id: str) -> Response:
+        """The finished job's result (JSON, or HTML for the report)."""
+        job = jobs.get(job_id)
+        if job is None:
+            return missing(job_id)
+        if job.status == "failed":
+            return _problem(400, "Job failed", job.error or "the job failed")
+        if job.status != "done" or job.result is None:
+            return _problem(404, "Not ready", f"job {job_id} is {job.status}; see its events")
+        ext = "html" if job.media_type.startswith("text/html") else "json"
+        return Response(
+            job.result,
+            media_type=job.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{job.kind}.{ext}"'},
+        )
+
+
+def _web_routes(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    @app.get("/static/{name:path}", include_in_schema=False)
+    def static(name: str) -> Response:
+        target = (WEB_DIR / name).resolve()
+        if WEB_DIR not in target.parents or not target.is_file():
+            return _problem(404, "Not found", f"no file {name!r}")
+        return FileResponse(target)

@@ -18,6 +18,7 @@ from instc.cli import reliability as _reliability
 from instc.cli import report as _report
 from instc.cli import routing as _routing
 from instc.cli import scenario as _scenario
+from instc.cli import serve as _serve
 
 app = typer.Typer(
     name="instc",
@@ -36,6 +37,7 @@ for _module in (
     _criticality,
     _report,
     _backtest,
+    _serve,
 ):
     _module.register(app)
 

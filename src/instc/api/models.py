@@ -1,0 +1,318 @@
+"""Strict request models of the HTTP API (pydantic v2).
+
+Every model rejects unknown fields and bounds every number and list, so that a request
+can neither ask for unbounded work nor slip a typo past (``"avoid_contry"`` is an
+error, not an ignored field). Each maps one-to-one onto a :mod:`instc.service` query.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from instc import service
+
+
+def bundled_scenario(name: str) -> str:
+    """``name`` when it is a bundled scenario (the API never reads a path a client names)."""
+    from instc.scenarios import bundled_names
+    from instc.scenarios.parse import closest
+
+    names = list(bundled_names())
+    if name not in names:
+        raise ValueError(f"no bundled scenario {name!r} — {closest(name, names)}")
+    return name
+
+
+Place = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=120,
+        description="a place: UN/LOCODE, node id or name",
+        examples=["Nhava Sheva"],
+    ),
+]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+ScenarioName = Annotated[
+    str,
+    Field(min_length=1, max_length=120, description="a bundled scenario (GET /api/scenarios)"),
+    AfterValidator(bundled_scenario),
+]
+AS_OF_PATTERN = r"^(19|20|21)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+AsOf = Annotated[
+    str,
+    Field(
+        pattern=AS_OF_PATTERN,
+        description="network date YYYY, YYYY-MM or YYYY-MM-DD (default: today)",
+        examples=["2030"],
+    ),
+]
+Cargo = Literal["container", "bulk", "liquid", "truck", "passenger"]
+By = Literal["cost", "time", "co2e", "distance", "generalised"]
+Names = Annotated[list[Name], Field(max_length=20)]
+Flag = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2 code")]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConstraintsModel(BaseModel):
+    """What a route must avoid or pass, and the carrier's flag."""
+
+    model_config = _STRICT
+
+    avoid_country: Names = []
+    avoid_mode: Names = []
+    avoid_node: Names = []
+    avoid_link: Names = []
+    avoid_border: Names = []
+    via: Names = []
+    vessel_flag: Flag | None = None
+
+    def to_service(self) -> service.Constraints:
+        return service.Constraints(
+            avoid_country=tuple(self.avoid_country),
+            avoid_mode=tuple(self.avoid_mode),
+            avoid_node=tuple(self.avoid_node),
+            avoid_link=tuple(self.avoid_link),
+            avoid_border=tuple(self.avoid_border),
+            via=tuple(self.via),
+            vessel_flag=self.vessel_flag,
+        )
+
+
+class _Network(BaseModel):
+    model_config = _STRICT
+
+    as_of: AsOf | None = None
+    scenario: ScenarioName | None = None
+
+
+class RouteRequest(_Network):
+    """``instc route``: the best route(s) door to door."""
+
+    origin: Place
+    destination: Place
+    cargo: Cargo = "container"
+    by: By = "cost"
+    constraints: ConstraintsModel = ConstraintsModel()
+    k: int = Field(1, ge=1, le=10, description="number of really different routes")
+    max_overlap: float = Field(0.9, ge=0.0, le=1.0)
+    units: float | None = Field(None, gt=0, le=1e7, description="ISO 14083 account of N units")
+    value_of_time: float | None = Field(None, ge=0, le=1e6, description="USD per unit-day")
+    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+
+    def to_service(self) -> service.RouteQuery:
+        return service.RouteQuery(
+            self.origin,
+            self.destination,
+            cargo=self.cargo,
+            by=self.by,
+            as_of=self.as_of,
+            scenario=self.scenario,
+            constraints=self.constraints.to_service(),
+            k=self.k,
+            max_overlap=self.max_overlap,
+            units=self.units,
+            value_of_time=self.value_of_time,
+            tonnes_per_unit=self.tonnes_per_unit,
+        )
+
+
+class ParetoRequest(_Network):
+    """``instc pareto``: every option not beaten on cost, time and CO2e at once."""
+
+    origin: Place
+    destination: Place
+    cargo: Cargo = "container"
+    constraints: ConstraintsModel = ConstraintsModel()
+    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+
+    def to_service(self) -> service.RouteQuery:
+        return service.RouteQuery(
+            self.origin,
+            self.destination,
+            cargo=self.cargo,
+            as_of=self.as_of,
+            scenario=self.scenario,
+            constraints=self.constraints.to_service(),
+            tonnes_per_unit=self.tonnes_per_unit,
+        )
+
+
+class CompareRequest(_Network):
+    """``instc compare``: the best option overall, then per corridor family."""
+
+    origin: Place
+    destination: Place
+    cargo: Cargo = "container"
+    by: Literal["cost", "time", "co2e"] = "cost"
+    avoid_country: Names = []
+    avoid_mode: Names = []
+    vessel_flag: Flag | None = None
+    max_detour: float | None = Field(None, ge=1.0, le=10.0)
+    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+    percentile: float | None = Field(None, gt=0, lt=100, description="rank by simulated Pxx")
+    samples: int = Field(20_000, ge=100, le=50_000)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+    def to_service(self) -> service.CompareQuery:
+        return service.CompareQuery(
+            self.origin,
+            self.destination,
+            cargo=self.cargo,
+            by=self.by,
+            as_of=self.as_of,
+            scenario=self.scenario,
+            constraints=service.Constraints(
+                avoid_country=tuple(self.avoid_country),
+                avoid_mode=tuple(self.avoid_mode),
+                vessel_flag=self.vessel_flag,
+            ),
+            max_detour=self.max_detour,
+            tonnes_per_unit=self.tonnes_per_unit,
+            percentile=self.percentile,
+            samples=self.samples,
+            seed=self.seed,
+        )
+
+
+class ReliabilityRequest(_Network):
+    """``instc reliability``: transit-time distribution per family (up to 50,000 samples
+    here; the job endpoint takes up to 1,000,000)."""
+
+    origin: Place
+    destination: Place
+    families: Names = []
+    samples: int = Field(20_000, ge=100, le=50_000)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    within_days: float | None = Field(None, gt=0, le=365)
+    month: int | None = Field(None, ge=1, le=12)
+    percentile: float = Field(90.0, gt=0, lt=100)
+    cargo: Cargo = "container"
+    by: By = "cost"
+
+    def to_service(self) -> service.ReliabilityQuery:
+        return service.ReliabilityQuery(
+            self.origin,
+            self.destination,
+            families=tuple(self.families),
+            samples=self.samples,
+            seed=self.seed,
+            within_days=self.within_days,
+            month=self.month,
+            percentile=self.percentile,
+            cargo=self.cargo,
+            by=self.by,
+            as_of=self.as_of,
+            scenario=self.scenario,
+        )
+
+
+class ReliabilityJobRequest(ReliabilityRequest):
+    """A big reliability run, as a job."""
+
+    samples: int = Field(200_000, ge=100, le=1_000_000)
+
+
+class ScenarioRunRequest(BaseModel):
+    """``instc scenario run``: best option per OD pair before and after."""
+
+    model_config = _STRICT
+
+    names: Annotated[list[ScenarioName], Field(min_length=1, max_length=5)]
+    baseline: ScenarioName | None = None
+    groups: Names = []
+    by: By = "cost"
+    as_of: AsOf | None = None
+    vessel_flag: Flag | None = None
+    same_date: bool = False
+
+    def to_service(self) -> service.ScenarioRunQuery:
+        return service.ScenarioRunQuery(
+            tuple(self.names),
+            baseline=self.baseline,
+            groups=tuple(self.groups),
+            by=self.by,
+            as_of=self.as_of,
+            vessel_flag=self.vessel_flag,
+            same_date=self.same_date,
+        )
+
+
+class CriticalityRequest(_Network):
+    """``instc criticality``: remove each element in turn (a job)."""
+
+    elements: Literal["links", "nodes", "borders", "countries"] = "links"
+    top: int = Field(20, ge=1, le=500)
+    by: By = "generalised"
+    value_of_time: float | None = Field(None, ge=0, le=1e6)
+    transit_only: bool = False
+
+    def to_service(self) -> service.CriticalityQuery:
+        return service.CriticalityQuery(
+            elements=self.elements,
+            top=self.top,
+            by=self.by,
+            as_of=self.as_of,
+            scenario=self.scenario,
+            value_of_time=self.value_of_time,
+            transit_only=self.transit_only,
+        )
+
+
+class AssignRequest(BaseModel):
+    """``instc assign corridor``: a year's freight at user equilibrium (a job)."""
+
+    model_config = _STRICT
+
+    year: int = Field(2030, ge=2000, le=2060)
+    scenario: ScenarioName | None = None
+    demand_level: Literal["low", "mode", "high"] = "mode"
+    algorithm: Literal["aon", "msa", "fw", "cfw", "bfw"] = "bfw"
+    gap: float = Field(1e-6, ge=1e-9, le=1.0)
+    max_iter: int = Field(500, ge=1, le=2_000)
+    top: int = Field(10, ge=1, le=200)
+
+
+class ReportRequest(BaseModel):
+    """``instc report``: the HTML report (a job; the result is the HTML file)."""
+
+    model_config = _STRICT
+
+    scenarios: Annotated[list[ScenarioName], Field(max_length=5)] = []
+    origin: Place = "INNSA"
+    destination: Place = "RU-MOSCOW"
+    cargo: Cargo = "container"
+    by: By = "cost"
+    title: Annotated[str, Field(min_length=1, max_length=200)] = "INSTC corridor report"
+    as_of: AsOf | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what was wrong, which field, and the fix."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] = []
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    kind: str
+    status: str
+    status_url: str
+    events_url: str
+    result_url: str
+
+
+class JobStatus(BaseModel):
+    job_id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"]
+    done: int
+    total: int
+    error: str | None = None

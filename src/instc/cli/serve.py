@@ -1,0 +1,49 @@
+"""``instc serve``: the HTTP API and the offline web map on http://127.0.0.1:8000.
+
+Only Typer is imported at start-up; FastAPI, uvicorn and the dataset load when the
+server starts.
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+def _serve(
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="address to bind; 0.0.0.0 opens it to the network"
+    ),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port"),
+    workers: int = typer.Option(
+        1, "--job-workers", min=1, max=32, help="processes for long jobs (assignment, ...)"
+    ),
+    timeout: float = typer.Option(
+        30.0, "--timeout", min=1.0, max=3600.0, help="time limit of one request, seconds"
+    ),
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the web map, offline."""
+    import uvicorn
+
+    from instc.api import create_app
+    from instc.cli._common import err_console
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            f"[yellow]warning:[/] serving on {host}: anyone who can reach this machine "
+            "can use the API (no authentication)",
+            highlight=False,
+        )
+    err_console.print(f"instc: map at http://{host}:{port}/ , API docs at /docs", highlight=False)
+    uvicorn.run(
+        create_app(workers=workers, timeout_s=timeout),
+        host=host,
+        port=port,
+        log_level="warning",
+        limit_concurrency=200,
+        timeout_keep_alive=5,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``instc serve`` to the main app."""
+    app.command("serve")(_serve)
