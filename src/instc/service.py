@@ -14,8 +14,8 @@ threads.
 
 >>> import instc
 >>> answer = instc.route("Nhava Sheva", "Bandar Abbas", as_of="2026-01-01")
->>> answer.options[0].legs[0].mode
-'sea'
+>>> sorted({leg.mode for leg in answer.options[0].legs if leg.kind == "link"})
+['sea']
 """
 
 from __future__ import annotations

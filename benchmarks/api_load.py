@@ -1,0 +1,139 @@
+"""Loopback load test of the HTTP API with locust (headless, bounded).
+
+    uv run python benchmarks/api_load.py [--users 50] [--seconds 60]
+
+Starts ``instc serve`` on a free 127.0.0.1 port, warms it (one request of each kind,
+so the timings are of warm queries), runs locust headless with ``--users`` concurrent
+users on ``POST /api/route`` and ``POST /api/compare`` (a fixed set of OD pairs), and
+prints the request count, failures and p50/p95/p99 latency of each endpoint. Not run
+in CI; results go in benchmarks/README.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+PAIRS = [
+    ("INNSA", "RU-MOSCOW"),
+    ("Nhava Sheva", "Moscow"),
+    ("IRBND", "RU-MOSCOW"),
+    ("INNSA", "RUAST"),
+    ("IRBND", "AZBAK"),
+]
+
+
+class Shipper(HttpUser):
+    wait_time = between(0.05, 0.2)
+
+    @task(3)
+    def route(self) -> None:
+        o, d = random.choice(PAIRS)
+        self.client.post("/api/route", json={"origin": o, "destination": d}, name="route")
+
+    @task(1)
+    def compare(self) -> None:
+        o, d = random.choice(PAIRS)
+        self.client.post("/api/compare", json={"origin": o, "destination": d}, name="compare")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _post(url: str, body: bytes) -> int:
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=int, default=60)
+    args = ap.parse_args()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from instc.cli import main; main()", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/api/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        import json
+
+        for o, d in PAIRS:  # warm: every query the users send, once
+            body = json.dumps({"origin": o, "destination": d}).encode()
+            for path in ("/api/route", "/api/compare"):
+                status = _post(base + path, body)
+                if status != 200:
+                    raise SystemExit(f"warm-up {path} {o}->{d}: HTTP {status}")
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = str(Path(tmp) / "load")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    __file__,
+                    "--headless",
+                    "--host",
+                    base,
+                    "-u",
+                    str(args.users),
+                    "-r",
+                    str(args.users),
+                    "-t",
+                    f"{args.seconds}s",
+                    "--csv",
+                    prefix,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                check=False,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            with open(prefix + "_stats.csv", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        print(f"\n{args.users} users, {args.seconds} s, loopback {base}")
+        print(
+            f"{'name':10} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        )
+        for r in rows:
+            print(
+                f"{r['Name']:10} "
+                + " ".join(
+                    f"{r[k]:>9}" for k in ("Request Count", "Failure Count", "50%", "95%", "99%")
+                )
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
