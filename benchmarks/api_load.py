@@ -29,7 +29,7 @@ PAIRS = [
     ("INNSA", "RU-MOSCOW"),
     ("Nhava Sheva", "Moscow"),
     ("IRBND", "RU-MOSCOW"),
-    ("INNSA", "RUAST"),
+    ("INNSA", "RUASF"),
     ("IRBND", "AZBAK"),
 ]
 
