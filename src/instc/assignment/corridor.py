@@ -655,7 +655,10 @@ def assign_corridor(
 
     elements = _element_frame(b, net, result, t0)
     od_costs = _od_costs(net, demand, result, t0, zone_index, permitted, fixed, extra, money, vot_h)
-    families = _family_shares(network, b, net, demand, result, load_families())
+    from instc.network.contract import data_file
+
+    own_families = load_families(data_file(network, "families.toml"))
+    families = _family_shares(network, b, net, demand, result, own_families)
     cap_frame = elements["capacity_t_per_year"]
     return CorridorAssignment(
         year=year,

@@ -11,7 +11,6 @@ total is split into cargo classes and each class into OD pairs by the shares in
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,13 +149,10 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
     >>> scope, round(sum(c.share for c in classes), 6)
     ('instc-total', 1.0)
     """
+    from instc._files import read_toml
+
     file = _DEFAULT if path is None else Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataError(f"{file}: no such file — give an existing corridor TOML") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{file}: invalid TOML ({exc}) — fix the syntax") from exc
+    data = read_toml(file, what="corridor TOML")
     scope = str(_need(file, "demand", data.get("demand", {}), "scope"))
     classes = []
     for name, spec in data.get("class", {}).items():
@@ -283,6 +279,10 @@ def corridor_demand(
         raise DataError(f"demand level {level!r} — use low, mode or high")
     if not (math.isfinite(scale) and scale > 0):
         raise DataError(f"demand scale must be a positive number, got {scale}")
+    if spec_path is None:
+        from instc.network.contract import data_file
+
+        spec_path = data_file(network, "corridor.toml")
     scope, classes = load_corridor_spec(spec_path)
     total = year_volume(network, scope=scope, year=year)
     total_t = total.level(level) * scale

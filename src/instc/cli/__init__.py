@@ -50,19 +50,49 @@ def demo() -> None:
     run_demo()
 
 
-def main() -> None:
-    """Entry point: run the app, turning instc errors into one red line and exit 2."""
-    from rich.markup import escape
+def run(args: list[str] | None = None) -> int:
+    """Run the app on ``args`` (default: ``sys.argv[1:]``) and return the exit code.
+
+    Every way a command can fail ends here as one red line on stderr: an instc error
+    (exit 2), a usage error such as an unknown option or ``--k abc`` (exit 2, with the
+    command to get help), Ctrl-C (exit 130).
+    """
+    # Typer vendors its own copy of Click: its exceptions are not ``click.exceptions``
+    from typer import Abort
+    from typer._click import exceptions as click_errors
 
     from instc._errors import InstcError
-    from instc.cli._common import err_console
+    from instc.cli._common import Interrupted, error_line
 
     try:
-        app()
+        code = app(args=args, prog_name="instc", standalone_mode=False)
+    except Interrupted as exc:
+        error_line(str(exc))
+        return 130
     except InstcError as exc:
-        fail_line = f"[bold red]error:[/] {escape(str(exc))}"
-        err_console.print(fail_line, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        error_line(str(exc))
+        return 2
+    except click_errors.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "instc"
+        error_line(f"{exc.format_message()} — see: {where} --help")
+        return exc.exit_code
+    except Abort:
+        error_line("interrupted")
+        return 130
+    except KeyboardInterrupt:
+        error_line("interrupted")
+        return 130
+    except click_errors.ClickException as exc:
+        error_line(exc.format_message())
+        return exc.exit_code
+    if code == 130:
+        error_line("interrupted")
+    return code if isinstance(code, int) else 0
 
 
-__all__ = ["app", "main"]
+def main() -> None:
+    """Entry point: run the app, turning every error into one red line (see :func:`run`)."""
+    sys.exit(run())
+
+
+__all__ = ["app", "main", "run"]

@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def print_json(data: Any) -> None:
@@ -21,11 +21,28 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+class Interrupted(Exception):
+    """Ctrl-C, with what was kept: the CLI prints the message and exits with 130."""
+
+
+def error_line(message: str) -> None:
+    """Print ``error: message`` as one red line on stderr, whatever the terminal width.
+
+    The message is user text (names, paths, TOML keys): it is escaped, never read as
+    Rich markup or emoji codes, and its line breaks are folded so that a piped error
+    stays one line.
+    """
+    text = " ".join(str(message).split("\n")).strip()
+    err_console.print(
+        f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True, emoji=False
+    )
+
+
 def fail(message: str) -> None:
     """Print one red line on stderr and exit with code 2."""
     import typer
 
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -83,3 +100,47 @@ def gap_progress(description: str, *, target_gap: float) -> Iterator[Callable[[A
             bar.update(task, iteration=record.iteration, gap=f"{g:.2e}")
 
         yield report
+
+
+# Bounds on the work one command may ask for: beyond them a typo (an extra zero) would
+# run for hours or exhaust memory; the message says how to get more.
+MAX_K = 50
+MAX_SAMPLES = 10_000_000
+MAX_ITERATIONS = 100_000
+MAX_WORKERS = 256
+
+
+def check_number(
+    value: float | None,
+    option: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    hint: str = "",
+) -> None:
+    """Reject a ``value`` of ``option`` that is NaN, infinite or outside [low, high].
+
+    ``low_open``/``high_open`` exclude the bound itself (``low=0, low_open=True``: > 0).
+    ``None`` (the option not given) passes. Raises a one-line
+    :class:`~instc._errors.DataError`.
+    """
+    if value is None:
+        return
+    from instc._errors import DataError
+
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if low_open else '>='} {low:g}")
+    if high is not None:
+        parts.append(f"{'<' if high_open else '<='} {high:g}")
+    wanted = " and ".join(parts) if parts else "a finite number"
+    bad = not math.isfinite(value)
+    if not bad and low is not None:
+        bad = value <= low if low_open else value < low
+    if not bad and high is not None:
+        bad = value >= high if high_open else value > high
+    if bad:
+        note = f" ({hint})" if hint else ""
+        raise DataError(f"{option} {value:g}: give a number {wanted}{note}")

@@ -31,34 +31,35 @@ def _errors_as_red_line() -> Iterator[None]:
     try:
         yield
     except InstcError as exc:
-        from rich.markup import escape
+        from instc.cli._common import error_line
 
-        from instc.cli._common import err_console
-
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-        )
+        error_line(str(exc))
         raise typer.Exit(code=2) from None
 
 
 def _checked_out(path: Path) -> Path:
-    """The resolved output path; its folder must exist (checked before any work)."""
-    from instc._errors import InstcError
+    """The resolved output path; its folder must exist and be writable (checked before
+    any work)."""
+    from instc._files import check_output_file
 
-    target = path.expanduser().resolve()
-    if not target.parent.is_dir():
-        raise InstcError(f"{path}: folder {target.parent} does not exist — create it first")
-    return target
+    return check_output_file(path.expanduser(), option="--out").resolve()
 
 
 def _write_parquet_atomic(frame: Any, path: Path) -> None:
     """Write ``frame`` to ``path`` through a temporary file in the same folder."""
     target = _checked_out(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    from instc._files import write_error
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise write_error(path, exc, option="--out") from exc
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise write_error(path, exc, option="--out") from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -84,9 +85,14 @@ def tntp(
         from instc._errors import DataError
         from instc.assignment import METHODS, assign
         from instc.assignment.tntp import load_tntp
+        from instc.cli._common import MAX_ITERATIONS, check_number
 
         if algorithm not in METHODS:
             raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
+        check_number(gap, "--gap", low=0)
+        check_number(max_iter, "--max-iter", low=1, high=MAX_ITERATIONS)
+        check_number(toll_factor, "--toll-factor", low=0)
+        check_number(distance_factor, "--distance-factor", low=0)
         if out is not None:
             _checked_out(out)
         network, demand, _ = load_tntp(

@@ -30,11 +30,9 @@ def _errors_as_red_line() -> Iterator[None]:
 
 def _fail(message: str) -> None:
     """One red line on stderr (never wrapped, whatever the terminal width), exit 2."""
-    from rich.markup import escape
+    from instc.cli._common import error_line
 
-    from instc.cli._common import err_console
-
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -331,8 +329,14 @@ def export(
             from instc._errors import UnknownNameError
 
             raise UnknownNameError("export format", format, EXPORT_FORMATS)
+        from instc._files import check_output_dir, write_error
+
+        check_output_dir(out, option="--out")
         net = load_network(data, as_of=as_of)
-        target = export_network(net, out, format=format)
+        try:
+            target = export_network(net, out, format=format)
+        except OSError as exc:
+            raise write_error(out, exc, option="--out") from exc
     files = ", ".join(sorted(p.name for p in target.iterdir()))
     console.print(f"wrote {format} to {target}: {files}", highlight=False)
 
@@ -346,10 +350,14 @@ def import_gmns_command(
     from instc.cli._common import console, err_console
 
     with _errors_as_red_line():
+        from instc._files import check_output_dir, write_error
         from instc.network.io import import_gmns
 
+        check_output_dir(out, option="--out")
         try:
             target = import_gmns(directory, out)
+        except OSError as exc:
+            raise write_error(out, exc, option="--out") from exc
         except ValidationError as exc:
             for problem in exc.problems:
                 console.print(str(problem), markup=False, highlight=False)

@@ -63,10 +63,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the corridor report: map, family comparison, project timeline, scenario
         diffs and sources in one HTML file that opens offline (or the charts as PNG)."""
-        from rich.markup import escape
 
         from instc._errors import InstcError
-        from instc.cli._common import console, err_console
+        from instc.cli._common import console, error_line
 
         try:
             written = _run(
@@ -80,9 +79,7 @@ def register(app: typer.Typer) -> None:
                 data=data,
             )
         except InstcError as exc:
-            err_console.print(
-                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-            )
+            error_line(str(exc))
             raise typer.Exit(code=2) from None
         for path in written:
             console.print(f"wrote {path}", highlight=False, soft_wrap=True)

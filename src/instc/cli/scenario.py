@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
         Prints one red line per problem (file:line: what — fix) and exits with 2.
         """
         from instc._errors import Problem, ScenarioError
-        from instc.cli._common import console, err_console
+        from instc.cli._common import console, error_line
         from instc.network.load import load_network
         from instc.scenarios import (
             ScenarioFileError,
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
             except ScenarioError as exc:
                 problems.append(str(exc))
             for problem in problems:
-                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True)
+                error_line(str(problem))
             if problems:
                 failed = True
             else:

@@ -121,6 +121,9 @@ class Column:
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # strictly above zero: a length, speed, time, capacity or frequency that something
+    # divides by (a zero would be a division by zero or an infinite speed)
+    positive: bool = False
     ref: tuple[str, str] | None = None  # (table, key column) every value must resolve in
     description: str = ""
 
@@ -220,12 +223,21 @@ def _range(
     *,
     required: bool = False,
     minimum: float | None = 0.0,
+    positive: bool = False,
     description: str = "",
 ) -> tuple[Column, ...]:
     return (
-        Column(f"{name}_low", dtype, unit=unit, minimum=minimum),
-        Column(name, dtype, required=required, unit=unit, minimum=minimum, description=description),
-        Column(f"{name}_high", dtype, unit=unit, minimum=minimum),
+        Column(f"{name}_low", dtype, unit=unit, minimum=minimum, positive=positive),
+        Column(
+            name,
+            dtype,
+            required=required,
+            unit=unit,
+            minimum=minimum,
+            positive=positive,
+            description=description,
+        ),
+        Column(f"{name}_high", dtype, unit=unit, minimum=minimum, positive=positive),
     )
 
 
@@ -289,19 +301,24 @@ LINKS = Table(
             description="track gauge; required for rail, empty otherwise",
         ),
         Column("bidirectional", "bool", description="true (default): usable both ways"),
-        *_range("length_km", "float", "km", required=True),
+        *_range("length_km", "float", "km", required=True, positive=True),
         Column(
             "speed_kmh",
             "float",
             unit="km/h",
             minimum=0.0,
+            positive=True,
             description="moving speed; empty: the mode default in parameters.toml",
         ),
         *_range(
-            "time_h", "float", "h", description="moving time; when given it overrides length/speed"
+            "time_h",
+            "float",
+            "h",
+            positive=True,
+            description="moving time; when given it overrides length/speed",
         ),
         Column("cargo", "list", required=True, allowed=CARGO_CLASSES),
-        *_range("capacity_per_year", "float", "unit/year"),
+        *_range("capacity_per_year", "float", "unit/year", positive=True),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
         Column(
             "border_id",
@@ -346,7 +363,7 @@ BORDERS = Table(
         Column("cost_usd_per_teu", "float", unit="usd/teu", minimum=0.0),
         Column("cost_usd_per_t", "float", unit="usd/t", minimum=0.0),
         Column("cost_usd_per_truck", "float", unit="usd/truck", minimum=0.0),
-        Column("capacity_per_day", "float", unit="unit/day", minimum=0.0),
+        Column("capacity_per_day", "float", unit="unit/day", minimum=0.0, positive=True),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
         *_provenance(),
         *_dated(),
@@ -485,7 +502,7 @@ SERVICES = Table(
             description="links where cargo boards the service (its wait is counted there); "
             "empty for a liner whose port rotation is in service_calls.csv",
         ),
-        *_range("frequency_per_week", "float", "1/week", required=True),
+        *_range("frequency_per_week", "float", "1/week", required=True, positive=True),
         Column("capacity_per_departure", "float", minimum=0.0),
         Column("capacity_unit", allowed=CAPACITY_UNITS),
         Column("cargo", "list", allowed=CARGO_CLASSES),

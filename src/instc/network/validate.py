@@ -299,6 +299,13 @@ class _Cells:
             )
 
     def _check_bounds(self, col: Column, value: float, line: int) -> None:
+        if col.positive and value <= 0 and (col.minimum is None or value >= col.minimum):
+            self.add(
+                line,
+                col.name,
+                f"{value:g} is zero; a {col.name} is divided by, so it must be positive",
+                f"use a value > 0{self._unit_hint(col)}, or leave it empty",
+            )
         if col.minimum is not None and value < col.minimum:
             self.add(
                 line,
@@ -504,6 +511,11 @@ def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any]
         return None
     try:
         parameters = tomllib.loads(text)
+    except RecursionError:
+        problems.append(
+            Problem(PARAMETERS_FILE, None, None, "TOML nested too deep", "flatten the nesting")
+        )
+        return None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.append(
@@ -518,6 +530,31 @@ def _read_parameters(directory: Path, problems: list[Problem]) -> dict[str, Any]
         return None
     _check_parameters(parameters, text, problems)
     return parameters
+
+
+# Parameters whose value is a name, not a number (an emission class per mode).
+_TEXT_PARAMETERS = ("emissions.default_class.",)
+# Parameters that later divide a distance or a volume: zero would be a division by zero.
+_POSITIVE_PARAMETERS = ("speed.", "cargo.", "_kmh", "_kn", "tonnes_per", "capacity", "per_unit")
+
+
+def _parameter_value_problem(dotted: str, key: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with ``value`` (the low, value or high of a parameter), or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if dotted.startswith(_TEXT_PARAMETERS) and key == "value":
+            return None
+        return "is not a number", "give a number (no quotes)"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "is not a number", "give one number"
+    if not math.isfinite(value):
+        return "is not finite", "give a finite number"
+    if value < 0:
+        return "is negative", "give a number >= 0"
+    if value == 0 and any(part in dotted for part in _POSITIVE_PARAMETERS):
+        return "is zero (it divides a distance or a volume)", "give a number > 0"
+    return None
 
 
 def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[Problem]) -> None:
@@ -570,7 +607,15 @@ def _check_parameters(parameters: Mapping[str, Any], text: str, problems: list[P
                 'add source_ids = ["..."], or basis = "estimate" with method = "how"',
             )
         values = {k: leaf.get(k) for k in ("low", "value", "high")}
-        nums = {k: v for k, v in values.items() if isinstance(v, int | float)}
+        for key, raw in values.items():
+            problem = _parameter_value_problem(dotted, key, raw)
+            if problem:
+                add(dotted, key, f"{name}: {key} {raw!r} {problem[0]}", problem[1])
+        nums = {
+            k: v
+            for k, v in values.items()
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        }
         if "low" in nums and "value" in nums and nums["low"] > nums["value"]:
             add(
                 dotted,
@@ -659,6 +704,9 @@ def read_directory(path: str | Path) -> ParsedDirectory:
     parameters = _read_parameters(directory, problems)
     reported = {(p.file, p.row, p.column) for p in problems}
     problems.extend(check_tables(tables, lines, parameters, reported=reported))
+    from instc.network.contract import check_config_files
+
+    problems.extend(check_config_files(directory, tables, parameters))
     # report in reading order: file by file (schema order), line by line
     order = {t.file: i for i, t in enumerate(TABLES.values())}
     problems.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))

@@ -161,12 +161,15 @@ def reliability_by_family(
 
     if not 0.0 < percentile < 100.0:
         raise DataError(f"percentile={percentile} must lie in (0, 100) — e.g. 90")
+    from instc.network.contract import data_file
+
+    families_file = data_file(network, "families.toml")
     chosen: list[Family] = []
     if not families:
-        chosen = list(load_families())
+        chosen = list(load_families(families_file))
     else:
         known = (
-            {f.family_id: f for f in load_families()}
+            {f.family_id: f for f in load_families(families_file)}
             if any(isinstance(f, str) for f in families)
             else {}
         )

@@ -41,40 +41,22 @@ CASPIAN_BBOX = (37.0, 33.5, 63.5, 48.5)
 
 def check_output_file(path: str | Path) -> Path:
     """``path`` if a file can be written there; else :class:`DataError` saying why."""
-    target = Path(path)
-    if target.is_dir():
-        raise DataError(
-            f"{target}: is a folder — give a file name, e.g. --out {target / 'report.html'}"
-        )
-    parent = target.parent
-    if not parent.is_dir():
-        raise DataError(
-            f"{target}: folder {parent} does not exist — create it or choose another --out"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise DataError(f"{target}: folder {parent} is not writable — choose another --out")
-    return target
+    from instc._files import check_output_file as check
+
+    return check(path, option="--out")
 
 
 def check_output_dir(path: str | Path) -> Path:
     """``path`` as a folder to write charts into (created when its parent exists)."""
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise DataError(f"{folder}: is a file — give a folder for --format png")
+    from instc._files import check_output_dir as check
+    from instc._files import write_error
+
+    folder = check(path, option="--out")
     if not folder.exists():
-        if not folder.parent.is_dir():
-            raise DataError(
-                f"{folder}: folder {folder.parent} does not exist — create it or choose "
-                "another --out"
-            )
         try:
             folder.mkdir()
         except OSError as exc:
-            raise DataError(
-                f"{folder}: cannot create the folder ({exc.strerror}) — choose another --out"
-            ) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise DataError(f"{folder}: folder is not writable — choose another --out")
+            raise write_error(folder, exc, option="--out") from None
     return folder
 
 

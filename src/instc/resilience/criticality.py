@@ -719,7 +719,7 @@ def criticality(
 
     kind = _kind(elements)
     key = normalise_by(by)
-    od_set, weights_method = as_ods(ods)
+    od_set, weights_method = as_ods(ods, network=network)
     vot = value_of_time_usd_per_unit_day
     baselines = tuple(_baseline(network, od, key, vot) for od in od_set)
     served = [j for j, b in enumerate(baselines) if b.served]

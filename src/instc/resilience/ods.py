@@ -9,7 +9,6 @@ group) plus an optional ``weight`` (a number >= 0; default 1).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +50,9 @@ def _weight(value: Any, where: str) -> float:
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file — give a TOML file of [[pair]] tables") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML: {exc} — fix the syntax") from None
+    from instc._files import read_toml
+
+    return read_toml(path, what="TOML file of [[pair]] tables")
 
 
 def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[WeightedOD, ...]:
@@ -78,11 +74,12 @@ def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[Weighted
     return tuple(out)
 
 
-def default_ods() -> tuple[tuple[WeightedOD, ...], str]:
-    """The bundled OD set and the method of its weights (``instc/data/criticality.toml``)."""
-    from importlib.resources import files
+def default_ods(network: Any = None) -> tuple[tuple[WeightedOD, ...], str]:
+    """The default OD set and the method of its weights: ``criticality.toml`` of the
+    network's data folder, else the bundled one (``instc/data/criticality.toml``)."""
+    from instc.network.contract import data_file
 
-    config_path = Path(str(files("instc.data") / _CONFIG))
+    config_path = data_file(network, _CONFIG)
     config = _load_toml(config_path)
     try:
         pairs_file = config_path.parent / str(config["pairs"]["file"])
@@ -99,6 +96,8 @@ def default_ods() -> tuple[tuple[WeightedOD, ...], str]:
 
 def as_ods(
     ods: str | Path | Iterable[WeightedOD | Sequence[Any]] | None,
+    *,
+    network: Any = None,
 ) -> tuple[tuple[WeightedOD, ...], str]:
     """Normalise ``ods``: ``None`` (the bundled set), a pairs file, or pairs given as
     :class:`WeightedOD` or tuples ``(origin, destination[, cargo[, weight]])``.
@@ -112,7 +111,7 @@ def as_ods(
     from instc.network.schema import CARGO_CLASSES
 
     if ods is None:
-        return default_ods()
+        return default_ods(network)
     if isinstance(ods, str | Path):
         return read_ods(ods), f"weights from {ods} (1 where a pair gives none)"
     out: list[WeightedOD] = []

@@ -246,7 +246,9 @@ def _via_places(network: Network, text: str) -> list[str]:
             for node_id, name, aliases in zip(
                 nodes["node_id"], nodes["name"], nodes["aliases"], strict=True
             )
-            if key and any(key in normalise_name(s) for s in (node_id, name, *(aliases or ())) if s)
+            # a name part of three letters or more: "[x]" must not match every "x"
+            if len(key) >= 3
+            and any(key in normalise_name(s) for s in (node_id, name, *(aliases or ())) if s)
         ]
         if not hits:
             raise
@@ -281,7 +283,7 @@ def make_request(
     tonnes_per_unit: float | None = None,
 ) -> Request:
     from instc.network.graph import build_graph
-    from instc.routing.rules import default_rules
+    from instc.routing.rules import rules_for
 
     if cargo not in CARGO_CLASSES:
         raise UnknownNameError(
@@ -293,7 +295,7 @@ def make_request(
     if o == d:
         raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
     flag = None if vessel_flag is None else _country(vessel_flag)
-    chosen_rules = tuple(default_rules() if rules is None else rules)
+    chosen_rules = tuple(rules_for(network) if rules is None else rules)
     waypoints = tuple(
         parse_waypoint(net, graph, v) for v in ((via,) if isinstance(via, str) else via)
     )

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,13 +89,10 @@ class Family:
 
 def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
     """The families defined in ``path`` (default: the embedded ``families.toml``)."""
+    from instc._files import read_toml
+
     file = _DEFAULT if path is None else Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataError(f"{file}: no such file — give an existing families TOML") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{file}: invalid TOML ({exc}) — fix the syntax") from exc
+    data = read_toml(file, what="families TOML")
     families = []
     for fid, spec in data.items():
         if fid == BEST:
@@ -457,7 +453,12 @@ def compare(
     from instc.routing.shortest import route
 
     key = normalise_by(by)
-    fams = load_families() if families is None else tuple(families)
+    if families is None:
+        from instc.network.contract import data_file
+
+        fams = load_families(data_file(network, "families.toml"))
+    else:
+        fams = tuple(families)
     # the caller's own input is checked once, so its errors are not blamed on a family
     req = make_request(
         network,

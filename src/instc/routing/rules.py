@@ -14,7 +14,6 @@ and pass the result as ``rules=``.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
     from instc.network.graph import Graph
 
-__all__ = ["FlagRule", "default_rules"]
+__all__ = ["FlagRule", "default_rules", "read_rules", "rules_for"]
 
 _FILE = Path(__file__).with_name("rules.toml")
 
@@ -76,22 +75,41 @@ class FlagRule:
         )
 
 
+def read_rules(path: str | Path) -> tuple[FlagRule, ...]:
+    """The rules of a rules TOML file (checked by ``instc validate`` for a data folder)."""
+    from instc._errors import DataError
+    from instc._files import read_toml
+
+    data = read_toml(path, what="rules file")
+    try:
+        return tuple(
+            FlagRule(
+                rule_id=key,
+                description=str(v["description"]),
+                modes=tuple(v["modes"]),
+                lat_min=float(v["lat_min"]),
+                lat_max=float(v["lat_max"]),
+                lon_min=float(v["lon_min"]),
+                lon_max=float(v["lon_max"]),
+                allowed_flags=tuple(v["allowed_flags"]),
+                source_ids=tuple(v.get("source_ids", ())),
+                enabled=bool(v.get("enabled", True)),
+            )
+            for key, v in data.items()
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"{path}: a rule lacks or misstates {exc} — run instc validate") from exc
+
+
 @cache
 def default_rules() -> tuple[FlagRule, ...]:
     """The rules in ``instc/routing/rules.toml``."""
-    data = tomllib.loads(_FILE.read_text(encoding="utf-8"))
-    return tuple(
-        FlagRule(
-            rule_id=key,
-            description=str(v["description"]),
-            modes=tuple(v["modes"]),
-            lat_min=float(v["lat_min"]),
-            lat_max=float(v["lat_max"]),
-            lon_min=float(v["lon_min"]),
-            lon_max=float(v["lon_max"]),
-            allowed_flags=tuple(v["allowed_flags"]),
-            source_ids=tuple(v.get("source_ids", ())),
-            enabled=bool(v.get("enabled", True)),
-        )
-        for key, v in data.items()
-    )
+    return read_rules(_FILE)
+
+
+def rules_for(network: object) -> tuple[FlagRule, ...]:
+    """The rules of the network's data folder (its ``rules.toml``), else the default ones."""
+    from instc.network.contract import data_file
+
+    path = data_file(network, "rules.toml")
+    return default_rules() if path.resolve() == _FILE.resolve() else read_rules(path)

@@ -19,7 +19,6 @@ builds the default one on :func:`instc.routing.route`.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,22 +253,27 @@ def diff_networks(
 def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
     """OD pairs from a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
     optional group)."""
+    from instc._errors import DataError
+    from instc._files import loads_toml, read_text
     from instc.network.schema import CARGO_CLASSES
 
     path = Path(path)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"{path}: no such pairs file — give a TOML file of [[pair]] tables"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc} — fix the syntax") from None
+        text = read_text(path, what="pairs file")
+        doc = loads_toml(text, file=str(path))
+    except DataError as exc:
+        raise ScenarioError(str(exc)) from None
     from instc.scenarios._lines import key_lines
 
-    lines = key_lines(path.read_text(encoding="utf-8"))
+    lines = key_lines(text)
     pairs = []
-    for index, raw in enumerate(doc.get("pair", [])):
+    tables = doc.get("pair", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ScenarioError(
+            f"{path}: pair must be [[pair]] tables — write each pair as [[pair]] with origin, "
+            "destination and cargo"
+        )
+    for index, raw in enumerate(tables):
         line = lines.get(("pair", index))
         missing = [k for k in ("origin", "destination", "cargo") if not isinstance(raw.get(k), str)]
         if missing:
@@ -290,11 +294,12 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
     return tuple(pairs)
 
 
-def default_pairs() -> tuple[ODPair, ...]:
-    """The bundled OD pairs (``instc/data/scenarios/_pairs.toml``)."""
-    from instc.scenarios.catalog import bundled_dir
+def default_pairs(network: Network | None = None) -> tuple[ODPair, ...]:
+    """The default OD pairs: ``scenarios/_pairs.toml`` of the network's data folder, else
+    the bundled ones (``instc/data/scenarios/_pairs.toml``)."""
+    from instc.network.contract import data_file
 
-    return read_pairs(bundled_dir() / "_pairs.toml")
+    return read_pairs(data_file(network, "scenarios/_pairs.toml"))
 
 
 # -- running scenarios -----------------------------------------------------------------
@@ -350,10 +355,10 @@ def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planne
         import dataclasses
 
         from instc.routing.compare import load_families
-        from instc.routing.rules import default_rules
+        from instc.routing.rules import rules_for
         from instc.routing.shortest import route
 
-        rules = list(default_rules())
+        rules = list(rules_for(network))
         leaf = network.parameters.get("rules", {}).get("caspian_littoral_only")
         if isinstance(leaf, Mapping):
             rules = [
@@ -365,7 +370,10 @@ def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planne
         option = route(
             network, origin, destination, cargo=cargo, by=by, vessel_flag=vessel_flag, rules=rules
         )
-        return dataclasses.replace(option, family=family_of(option, load_families()))
+        from instc.network.contract import data_file
+
+        families = load_families(data_file(network, "families.toml"))
+        return dataclasses.replace(option, family=family_of(option, families))
 
     return plan
 
@@ -399,7 +407,7 @@ def run_scenario(
     return diff_networks(
         before,
         after,
-        pairs if pairs is not None else default_pairs(),
+        pairs if pairs is not None else default_pairs(network),
         planner=planner or route_planner(),
         scenario=scenario.name,
         baseline=baseline.name if baseline is not None else "baseline",

@@ -438,7 +438,13 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
     ('empty', ())
     """
     try:
-        doc = tomllib.loads(text)
+        if "\x00" in text:
+            raise tomllib.TOMLDecodeError("a NUL character is not allowed in TOML")
+        doc = tomllib.loads(text.removeprefix("\ufeff"))
+    except RecursionError:
+        raise ScenarioFileError(
+            [Problem(file, None, None, "not valid TOML: nested too deep", "flatten the nesting")]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         row = int(match.group(1)) if match else None
@@ -456,14 +462,17 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
 
 def read_scenario(path: str | Path) -> Scenario:
     """Read and parse a scenario file."""
+    from instc._errors import DataError
+    from instc._files import read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         raise ScenarioError(
             f"{path}: no such scenario file — give a path to a .toml file or the name of "
             "a bundled scenario (instc scenario list)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file: {exc}") from None
+        )
+    try:
+        text = read_text(path, what="scenario file")
+    except DataError as exc:
+        raise ScenarioError(str(exc)) from None
     return parse_scenario(text, file=str(path))

@@ -62,7 +62,7 @@ their effect, not Monte Carlo noise.
 from __future__ import annotations
 
 import itertools
-import tomllib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,6 +223,10 @@ class SweepDefinition:
         )
 
 
+# A sweep's name becomes a folder name: no separators, no "..", nothing hidden.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 def _fail(origin: str, key: str, message: str, fix: str) -> DataError:
     return DataError(f"{origin}:{key}: {message} — {fix}")
 
@@ -308,8 +312,16 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
         if key == "month" and not all(isinstance(v, int) and 1 <= v <= 12 for v in seq):
             raise _fail(origin, "grid.month", f"{values!r} is invalid", "give months 1–12")
         grid[key] = tuple(float(v) for v in seq)
+    name = sweep.get("name", Path(origin).stem)
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise _fail(
+            origin,
+            "sweep.name",
+            f"{name!r} is not a plain name (it names the folder sweep-NAME beside the file)",
+            "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
     return SweepDefinition(
-        name=str(sweep.get("name", Path(origin).stem)),
+        name=name,
         seed=seed,
         samples=samples,
         within_days=None if within is None else float(within),
@@ -371,15 +383,7 @@ def _parse_route(
 
 def load_sweep(path: str | Path) -> SweepDefinition:
     """Read and check a sweep TOML file."""
+    from instc._files import read_toml
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataError(
-            f"{p}: cannot read the sweep file ({exc.strerror}) — check the path"
-        ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{p}: not valid TOML ({exc}) — fix the syntax") from exc
-    return parse_sweep(data, origin=str(p))
+    return parse_sweep(read_toml(p, what="sweep file"), origin=str(p))
