@@ -62,6 +62,7 @@ their effect, not Monte Carlo noise.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,10 @@ _LEG_KEYS = {
     "basis",
 }
 _SWEEP_KEYS = {"name", "seed", "samples", "within_days", "replications"}
+# Bounds on the work one definition may ask for: an extra zero should not run for days.
+MAX_SAMPLES = 10_000_000
+MAX_REPLICATIONS = 1_000
+MAX_TASKS = 100_000
 
 
 @dataclass(frozen=True)
@@ -261,8 +266,21 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
             raise _fail(
                 origin, f"sweep.{key}", f"{value!r} is not a valid count", "give an integer"
             )
+    for key, value, most in (
+        ("samples", samples, MAX_SAMPLES),
+        ("replications", replications, MAX_REPLICATIONS),
+    ):
+        if value > most:
+            raise _fail(
+                origin, f"sweep.{key}", f"{value} is more than {most:,}", f"give at most {most:,}"
+            )
     within = sweep.get("within_days")
-    if within is not None and (not isinstance(within, int | float) or within < 0):
+    if within is not None and (
+        not isinstance(within, int | float)
+        or isinstance(within, bool)
+        or not math.isfinite(within)
+        or within < 0
+    ):
         raise _fail(origin, "sweep.within_days", f"{within!r} is invalid", "give days >= 0")
     route_spec = data.get("route")
     legs = data.get("legs")
@@ -305,13 +323,24 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
                 f"use {', '.join(sorted(allowed_grid))}",
             )
         seq: Sequence[Any] = values if isinstance(values, list) else [values]
-        if not seq or not all(isinstance(v, int | float) and v >= 0 for v in seq):
+        if not seq or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in seq
+        ):
             raise _fail(
                 origin, f"grid.{key}", f"{values!r} is invalid", "give a list of numbers >= 0"
             )
         if key == "month" and not all(isinstance(v, int) and 1 <= v <= 12 for v in seq):
             raise _fail(origin, "grid.month", f"{values!r} is invalid", "give months 1–12")
         grid[key] = tuple(float(v) for v in seq)
+    n_tasks = math.prod(len(v) for v in grid.values()) * max(len(scenarios), 1) * replications
+    if n_tasks > MAX_TASKS:
+        raise _fail(
+            origin,
+            "grid",
+            f"{n_tasks:,} tasks (grid points x scenarios x replications)",
+            f"keep it at most {MAX_TASKS:,}: fewer grid values or replications",
+        )
     name = sweep.get("name", Path(origin).stem)
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise _fail(
@@ -362,8 +391,30 @@ def _parse_route(
     month = route.get("month")
     if month is not None and (not isinstance(month, int) or not 1 <= month <= 12):
         raise _fail(origin, "route.month", f"{month!r} is not a month", "give 1–12")
+    percentile = route.get("percentile")
+    if percentile is not None and not (
+        isinstance(percentile, int | float)
+        and not isinstance(percentile, bool)
+        and 0 < percentile < 100
+    ):
+        raise _fail(origin, "route.percentile", f"{percentile!r} is invalid", "give 0 < p < 100")
+    cargo = route.get("cargo", "container")
+    from instc.network.schema import CARGO_CLASSES
+
+    if cargo not in CARGO_CLASSES:
+        raise _fail(
+            origin, "route.cargo", f"unknown cargo {cargo!r}", f"use {', '.join(CARGO_CLASSES)}"
+        )
     if "as_of" in route:
         route["as_of"] = str(route["as_of"])
+        from instc.network.timeline import parse_as_of
+
+        try:
+            parse_as_of(route["as_of"])
+        except (DataError, ValueError) as exc:
+            raise _fail(
+                origin, "route.as_of", str(exc), "give YYYY, YYYY-MM or YYYY-MM-DD"
+            ) from exc
     names = spec.get("scenarios", [BASELINE])
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise _fail(origin, "route.scenarios", "must be a list of names", 'e.g. ["baseline"]')
