@@ -96,7 +96,7 @@ def test_out_is_a_folder_or_a_file_in_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     result = runner.invoke(app, ["report", "--out", str(blocker / "report.html")])
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
     result = runner.invoke(app, ["report", "--format", "png", "--out", str(blocker)])
     assert result.exit_code == 2 and "is a file" in result.output
 

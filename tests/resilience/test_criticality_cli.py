@@ -117,7 +117,7 @@ def test_unknown_kind_is_an_instc_error() -> None:
         (["--elements", "bordrs"], "unknown element kind 'bordrs'"),
         (["--by", "fastest"], "unknown criterion"),
         (["--as-of", "someday"], "someday"),
-        (["--ods", "/nonexistent/ods.toml"], "no such pairs file"),
+        (["--ods", "/nonexistent/ods.toml"], "pairs file not found"),
     ],
 )
 def test_bad_input_one_red_line_exit_2(args: list[str], message: str) -> None:

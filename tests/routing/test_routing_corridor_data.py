@@ -226,7 +226,7 @@ def test_families_file_errors_are_actionable(tmp_path):
     bad.write_text('[x]\nlabel = "X"\nvia_points = [["A"]]\n')
     with pytest.raises(DataError, match="unknown key"):
         load_families(bad)
-    with pytest.raises(DataError, match="no such file"):
+    with pytest.raises(DataError, match="families TOML not found"):
         load_families(tmp_path / "missing.toml")
 
 
