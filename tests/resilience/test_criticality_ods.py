@@ -55,7 +55,7 @@ def test_all_zero_weights_rejected(tmp_path):
 
 
 def test_missing_file_and_unknown_cargo(tmp_path):
-    with pytest.raises(DataError, match="no such"):
+    with pytest.raises(DataError, match="not found"):
         read_ods(tmp_path / "nope.toml")
     path = tmp_path / "ods.toml"
     path.write_text('[[pair]]\norigin = "A"\ndestination = "B"\ncargo = "containr"\n')
