@@ -128,6 +128,7 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
         "description",
         "via",
         "ordered",
+        "max_detour_factor",
         "avoid_countries",
         "avoid_modes",
         "avoid_nodes",
