@@ -51,7 +51,8 @@ def test_timeline_segments_of_rasht_astara(network: Any) -> None:
     assert [(s.status, s.start, s.start_latest, s.expected) for s in segments] == [
         ("planned", dt.date(2016, 1, 1), dt.date(2016, 1, 1), False),
         ("signed", dt.date(2023, 5, 17), dt.date(2023, 5, 17), False),
-        ("under_construction", dt.date(2026, 3, 21), dt.date(2026, 3, 31), True),
+        # the forecast "construction from 2026-03-21..31" slipped (passed with no observed
+        # start by 2026-12-05): a loaded network leaves it out
         ("open", dt.date(2028, 1, 1), dt.date(2029, 3, 31), True),
     ]
     # periods follow each other; the last one holds to the end of the data

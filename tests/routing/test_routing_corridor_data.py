@@ -126,16 +126,36 @@ def test_as_of_before_rasht_anzali_opening_never_uses_it(network):
 
 
 def test_caspian_rule_hides_caspian_waters_from_foreign_flags(network):
+    import dataclasses
+
+    from instc.routing.rules import default_rules
+
+    # the rule is a scenario (the convention is not in force): switched on here
+    on = [dataclasses.replace(r, enabled=True) for r in default_rules()]
     via_sea = [["link:s-makhachkala-anzali", "link:s-vcsc-irbaz", "link:s-vcsc-ir-caspian-port"]]
-    option = route(network, "INNSA", "RU-MOSCOW", via=via_sea)
+    option = route(network, "INNSA", "RU-MOSCOW", via=via_sea, rules=on)
     assert any("caspian_littoral_flag" in a for a in option.assumptions)
     caspian = [leg for leg in option.legs if "caspian_littoral_flag" in leg.rules]
     assert caspian and all(leg.mode in ("sea", "ferry") for leg in caspian)
     assert {"IR", "RU"} & {leg.from_country for leg in caspian}
     with pytest.raises(NoRouteError, match="caspian_littoral_flag"):
-        route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN")
-    russian = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="RU")
+        route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN", rules=on)
+    russian = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="RU", rules=on)
     assert russian.totals == option.totals
+
+
+def test_caspian_littoral_flag_rule_is_off_in_the_baseline(network):
+    """The 2018 convention is not in force (Iran has not ratified [F225]): by default an
+    Indian-flagged vessel may sail the Caspian and no route states the rule."""
+    from instc.routing.rules import default_rules
+
+    (rule,) = [r for r in default_rules() if r.rule_id == "caspian_littoral_flag"]
+    assert rule.enabled is False
+    via_sea = [["link:s-makhachkala-anzali", "link:s-vcsc-irbaz", "link:s-vcsc-ir-caspian-port"]]
+    indian = route(network, "INNSA", "RU-MOSCOW", via=via_sea, vessel_flag="IN")
+    plain = route(network, "INNSA", "RU-MOSCOW", via=via_sea)
+    assert indian.totals == plain.totals
+    assert not any("caspian_littoral_flag" in a for a in plain.assumptions)
 
 
 def test_pareto_on_the_corridor_is_non_dominated(network):

@@ -137,8 +137,9 @@ def test_cli_error_is_one_red_line_and_exit_2() -> None:
 
 
 def test_rule_switches_the_caspian_flag_rule_for_a_foreign_carrier(tmp_path: Path) -> None:
-    """With a Turkish carrier the littoral-only rule hides the Caspian; a scenario that
-    lifts the rule brings Caspian legs back, one that confirms it changes nothing."""
+    """The littoral-only rule is off in the baseline (the convention is not in force):
+    a Turkish carrier sails the Caspian; the caspian-convention scenario switches the rule
+    on and hides it; a scenario that lifts the rule changes nothing."""
     lifted = tmp_path / "open-caspian.toml"
     lifted.write_text(
         'name = "open-caspian"\ndescription = "d"\nsources = ["F223"]\n'
@@ -147,11 +148,12 @@ def test_rule_switches_the_caspian_flag_rule_for_a_foreign_carrier(tmp_path: Pat
     pairs = tmp_path / "pairs.toml"
     pairs.write_text('[[pair]]\norigin = "IRBND"\ndestination = "RUASF"\ncargo = "container"\n')
     args = ["scenario", "run", "--pairs", str(pairs), "--vessel-flag", "TR", "--json"]
-    opened = json.loads(runner.invoke(app, [*args[:2], str(lifted), *args[2:]]).output)
-    pair = opened["pairs"][0]
-    assert pair["changed"] and pair["delta"]["cost_usd"] < 0
-    assert pair["family_after"] == "caspian_sea"
-    same = json.loads(runner.invoke(app, [*args[:2], "caspian-convention", *args[2:]]).output)
+    closed = json.loads(runner.invoke(app, [*args[:2], "caspian-convention", *args[2:]]).output)
+    pair = closed["pairs"][0]
+    assert pair["changed"] and pair["delta"]["cost_usd"] > 0
+    assert pair["family_before"] == "caspian_sea"
+    assert pair["family_after"] != "caspian_sea"
+    same = json.loads(runner.invoke(app, [*args[:2], str(lifted), *args[2:]]).output)
     assert not same["pairs"][0]["changed"]
 
 

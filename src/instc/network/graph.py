@@ -14,7 +14,9 @@ that the routing engines run on (the virtual-network idea of NODUS):
   ``co2e_kg_ttw`` and ``distance_km``, with the parts kept for the leg breakdown.
 
 Moving time is the link's ``time_h`` or ``length_km`` over its speed (the link's
-``speed_kmh``, else ``speed.<layer>_kmh``, else ``speed.<mode>_kmh``). Road links longer
+``speed_kmh``, else ``speed.<layer>_<cc>_kmh`` for the country ``cc`` of its
+``from_node`` (lower case, e.g. ``speed.rail1520_tm_kmh``), else ``speed.<layer>_kmh``,
+else ``speed.<mode>_kmh``). Road links longer
 than a day's driving (``road.driving_h_per_day``) add the driver's rests as dwell
 (``rest_h``, part of ``dwell_h``). Rests really depend on the driving accumulated over a
 whole run of road legs, so these per-link rests are a *lower bound* of a route's rests:
@@ -415,14 +417,16 @@ class _Builder:
             self._params[dotted] = _param(self.network, dotted)
         return self._params[dotted]
 
-    def speed_kmh(self, mode: str, layer: str) -> tuple[float, tuple[str, ...]]:
-        key = f"speed:{mode}:{layer}"
+    def speed_kmh(self, mode: str, layer: str, country: str = "") -> tuple[float, tuple[str, ...]]:
+        key = f"speed:{mode}:{layer}:{country}"
         if key not in self._intensities:
-            self._intensities[key] = self._speed_kmh(mode, layer)
+            self._intensities[key] = self._speed_kmh(mode, layer, country)
         return cast("tuple[float, tuple[str, ...]]", self._intensities[key])
 
-    def _speed_kmh(self, mode: str, layer: str) -> tuple[float, tuple[str, ...]]:
-        for key in (f"speed.{layer}_kmh", f"speed.{mode}_kmh"):
+    def _speed_kmh(self, mode: str, layer: str, country: str) -> tuple[float, tuple[str, ...]]:
+        # a country's own speed first (1520 mm trains run slower in TM than in RU)
+        keys = [f"speed.{layer}_{country.lower()}_kmh"] if country else []
+        for key in (*keys, f"speed.{layer}_kmh", f"speed.{mode}_kmh"):
             leaf = self.param(key)
             if leaf is not None:
                 return float(leaf["value"]), _sources(leaf)
@@ -607,7 +611,10 @@ class _Builder:
         else:
             speed = link["speed_kmh"]
             if _missing(speed):
-                speed, s_src = self.speed_kmh(mode, layer)
+                country = self.country.get(link["from_node"])
+                speed, s_src = self.speed_kmh(
+                    mode, layer, country if isinstance(country, str) else ""
+                )
                 sources.extend(s_src)
             moving_h = length_km / float(speed)
         dwell_h = 0.0

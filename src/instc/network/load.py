@@ -113,14 +113,19 @@ def filter_links_as_of(links: pd.DataFrame, tables: Any, as_of: dt.date | None) 
     return out.reset_index(drop=True)
 
 
-def load_network(path: str | Path | None = None, *, as_of: Any = TODAY) -> Network:
+def load_network(
+    path: str | Path | None = None, *, as_of: Any = TODAY, today: Any = None
+) -> Network:
     """The network read from ``path`` (``None``: the embedded dataset) as of a date.
 
     ``as_of`` takes a ``date``/``datetime``, an ISO string (``"2030"``, ``"2030-06"``,
     ``"2030-06-01"``) or an int year; the default ``"today"`` is today's date, and
     ``None`` keeps every link whatever its status. ``network.links`` holds the links
     usable at that date plus the bool column ``expected``; ``network.all_links`` holds
-    every link with the schema's columns only. Raises
+    every link with the schema's columns only. Forecasts (``project_status`` rows with
+    basis ``expected``) whose latest date is before ``today`` (default: today's date)
+    have slipped and are left out of ``network.tables["project_status"]``, so their
+    projects are not open at any ``as_of`` until an observed row says so. Raises
     :class:`~instc._errors.ValidationError` listing every problem in the data.
 
     >>> from instc.network.load import load_network
@@ -142,6 +147,10 @@ def load_network(path: str | Path | None = None, *, as_of: Any = TODAY) -> Netwo
     # copies (lazy under pandas copy-on-write) so that a caller who edits a table in
     # place cannot change the cached tables other callers get
     tables = {name: frame.copy() for name, frame in parsed.tables.items()}
+    from instc.network.timeline import drop_slipped_forecasts
+
+    judged = dt.date.today() if today is None else parse_as_of(today)
+    tables["project_status"] = drop_slipped_forecasts(tables, judged)
     all_links = tables["links"]
     tables["links"] = filter_links_as_of(all_links, tables, when)
     return Network(

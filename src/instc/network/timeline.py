@@ -5,6 +5,11 @@ all parties (``party`` empty) and whose ``date <= D``, the row with the latest
 ``date`` wins (for equal dates, the later row in the file). A project with no such row
 is ``planned``. For a date range the earliest ``date`` counts; ``date_latest`` is
 information for the reader, not for the filter.
+
+A forecast (``basis`` ``expected``) whose latest date has passed without an observed
+event has *slipped*: :func:`drop_slipped_forecasts` removes it when a network is loaded
+(:func:`instc.network.load.load_network`), so a project expected to open in March 2026
+is not treated as open in December 2026 or later; ``network audit`` still lists it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["parse_as_of", "project_status_as_of", "summarize_network"]
+__all__ = [
+    "drop_slipped_forecasts",
+    "parse_as_of",
+    "project_status_as_of",
+    "slipped_forecasts",
+    "summarize_network",
+]
 
 STATUS_COLUMNS = ("project_id", "name", "kind", "status", "basis", "since", "expected")
 
@@ -50,6 +61,36 @@ def parse_as_of(value: Any) -> dt.date:
     raise DataError(
         f"bad as-of date {value!r} — write a date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2030-01-01)"
     )
+
+
+def slipped_forecasts(timeline: pd.DataFrame, today: dt.date) -> list[bool]:
+    """Per ``project_status`` row: a forecast whose window ended before ``today``.
+
+    The window ends at ``date_latest`` (else ``date``). A row is slipped when its
+    ``basis`` is ``expected`` and that end is before ``today``: the date passed and no
+    observed (``actual``) row took its place, so it no longer says what will happen.
+
+    >>> import pandas as pd, datetime as dt
+    >>> rows = pd.DataFrame({"basis": ["expected", "expected", "actual"],
+    ...     "date": [dt.date(2026, 3, 20), dt.date(2026, 1, 1), dt.date(2020, 1, 1)],
+    ...     "date_latest": [None, dt.date(2026, 12, 31), None]})
+    >>> slipped_forecasts(rows, dt.date(2026, 12, 5))
+    [True, False, False]
+    """
+    out: list[bool] = []
+    for row in frame_records(timeline):
+        end = row.get("date_latest") or row.get("date")
+        out.append(row.get("basis") == "expected" and isinstance(end, dt.date) and end < today)
+    return out
+
+
+def drop_slipped_forecasts(tables: Mapping[str, pd.DataFrame], today: dt.date) -> pd.DataFrame:
+    """The ``project_status`` table without its slipped forecasts (see above)."""
+    timeline = tables["project_status"]
+    slipped = slipped_forecasts(timeline, today)
+    if not any(slipped):
+        return timeline
+    return timeline.loc[[not s for s in slipped]].reset_index(drop=True)
 
 
 def project_status_as_of(

@@ -1467,8 +1467,10 @@ def audit_tables(
     ``checks``: what is allowed but probably wrong (links shorter than the great circle
     between their ends, transfers to a layer no link serves at that place, nodes
     without links, links whose project never has an ``open`` status, and forecasts
-    whose latest date is before ``today`` — default: today's date — and so should be
-    confirmed or moved; sources no row or parameter cites).
+    whose latest date is before ``today`` — default: today's date — and so have slipped
+    (a loaded network does not treat them as open) and should be confirmed or moved;
+    ``gaps``: rows and parameters whose method or notes say no source gives a value;
+    sources no row or parameter cites).
     """
     report: dict[str, Any] = {}
     for name, table in TABLES.items():
@@ -1525,6 +1527,7 @@ def audit_tables(
     walk(parameters or {}, "")
     report["parameters"] = {k: {"count": len(v), "keys": v} for k, v in leaves.items()}
     report["checks"] = _plausibility(tables, today or dt.date.today())
+    report["checks"]["gaps"] = _gaps(tables, parameters or {})
     cited = {
         sid
         for name, table in TABLES.items()
@@ -1536,6 +1539,35 @@ def audit_tables(
     uncited = [s for s in tables["sources"]["source_id"] if s not in cited]
     report["checks"]["sources_never_cited"] = {"count": len(uncited), "ids": uncited}
     return report
+
+
+# "gap" in a method or note marks a value no source gives (the value is an estimate or
+# left empty); "gap filler" (a road leg bridging a missing railway) is not one
+_GAP = re.compile(r"\bgap\b(?![ -]fill)", re.IGNORECASE)
+
+
+def _gaps(tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Rows and parameters whose ``method`` or ``notes`` say a value is a gap."""
+    found: list[dict[str, Any]] = []
+    for name, table in TABLES.items():
+        if not table.sourced or name not in tables:
+            continue
+        for row in frame_records(tables[name]):
+            text = " ".join(str(row.get(c) or "") for c in ("method", "notes"))
+            if _GAP.search(text):
+                found.append({"id": f"{name}/{_row_id(table, row)}"})
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, Mapping) and "value" in value:
+                if _GAP.search(str(value.get("method") or "")):
+                    found.append({"id": f"parameters/{dotted}"})
+            elif isinstance(value, Mapping):
+                walk(value, dotted)
+
+    walk(parameters, "")
+    return {"count": len(found), "rows": found}
 
 
 def _parameter_sources(node: Mapping[str, Any]) -> set[str]:

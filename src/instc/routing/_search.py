@@ -643,11 +643,55 @@ def _unconstrained_reason(req: Request) -> str:
                 req, network=net, graph=og, avoid=Avoid(), via=(), vessel_flag=None
             )
             if reachable(alt):
-                return (
-                    f"as_of {req.network.as_of} cut the last path: a route needs a link not "
-                    "open by then — try a later --as-of"
-                )
+                why = _closed_links_reason(req, net)
+                return f"as_of {req.network.as_of} cut the last path: {why}"
     return f"the network has no {g.cargo} connection between them"
+
+
+def _closed_links_reason(req: Request, everything: Network) -> str:
+    """Why the best route over every link is not usable at ``req``'s date, link by link:
+    its project's status then (with the status row's sources), or its open/close date."""
+    from instc.network.timeline import project_status_as_of
+    from instc.network.validate import frame_records
+    from instc.routing.shortest import route
+
+    when = req.network.as_of
+    assert when is not None
+    fallback = "a route needs a link not open by then — try a later --as-of"
+    try:
+        best = route(everything, req.origin, req.destination, cargo=req.graph.cargo)
+    except InstcError:
+        return fallback
+    usable = set(req.network.links["link_id"])
+    rows = {r["link_id"]: r for r in frame_records(everything.tables["links"])}
+    status = project_status_as_of(req.network, when).set_index("project_id")
+    timeline = frame_records(req.network.tables["project_status"])
+    reasons: list[str] = []
+    later = False
+    for lid in dict.fromkeys(best.link_ids):
+        if lid in usable or lid not in rows:
+            continue
+        row, pid = rows[lid], rows[lid].get("project_id")
+        if isinstance(pid, str) and pid and pid in status.index:
+            state, since = status.loc[pid, "status"], status.loc[pid, "since"]
+            cited = [
+                s
+                for r in timeline
+                if r["project_id"] == pid and r["status"] == state and r["date"] == since
+                for s in r["source_ids"] or ()
+            ]
+            said = f"project {pid} {state}" + (f" since {since}" if since is not None else "")
+            reasons.append(f"{lid}: {said}" + (f" [{'; '.join(cited)}]" if cited else ""))
+            later = later or state not in ("suspended", "closed")
+        elif isinstance(row.get("open_date"), dt.date) and row["open_date"] > when:
+            reasons.append(f"{lid}: opens {row['open_date']}")
+            later = True
+        elif isinstance(row.get("close_date"), dt.date):
+            reasons.append(f"{lid}: closed {row['close_date']}")
+    if not reasons:
+        return fallback
+    hint = " — try a later --as-of" if later else " — an earlier --as-of routes it"
+    return "the best route needs " + "; ".join(reasons) + hint
 
 
 def network_as_of_none(network: Network) -> Network:

@@ -8,8 +8,8 @@ its assumptions. Scenarios toggle a rule with :func:`dataclasses.replace` (``ena
 and pass the result as ``rules=``.
 
 >>> rule = default_rules()[0]
->>> rule.rule_id, "TR" in rule.allowed_flags
-('caspian_littoral_flag', False)
+>>> rule.rule_id, "TR" in rule.allowed_flags, rule.enabled  # a scenario, off in the baseline
+('caspian_littoral_flag', False, False)
 """
 
 from __future__ import annotations

@@ -407,12 +407,16 @@ def _range_columns(name: str) -> tuple[str, str, str]:
     return (name, f"{name}_low", f"{name}_high")
 
 
-def _default_speed_kmh(parameters: Mapping[str, Any], mode: str, gauge: Any) -> float | None:
+def _default_speed_kmh(
+    parameters: Mapping[str, Any], mode: str, gauge: Any, country: Any = None
+) -> float | None:
+    """The default moving speed the graph would use (see :mod:`instc.network.graph`)."""
     speeds = parameters.get("speed", {})
-    keys = []
+    layer = mode
     if mode == "rail" and gauge is not None and not _isnan(gauge):
-        keys.append(f"rail{int(gauge)}_kmh")
-    keys.append(f"{mode}_kmh")
+        layer = f"rail{int(gauge)}"
+    keys = [f"{layer}_{country.lower()}_kmh"] if isinstance(country, str) and country else []
+    keys += [f"{layer}_kmh", f"{mode}_kmh"]
     for key in keys:
         leaf = speeds.get(key)
         if isinstance(leaf, Mapping) and isinstance(leaf.get("value"), int | float):
@@ -441,7 +445,10 @@ def _change_time(work: _Tables, links: pd.DataFrame, mask: pd.Series, edit: Edit
         has_time = not _isnan(row["time_h"]) and row["time_h"] is not None
         speed = row["speed_kmh"]
         if _isnan(speed) or speed is None:
-            speed = _default_speed_kmh(work.parameters, row["mode"], row["gauge_mm"])
+            nodes = work["nodes"]
+            where = nodes.loc[nodes["node_id"] == row["from_node"], "country"]
+            country = where.iloc[0] if len(where) else None
+            speed = _default_speed_kmh(work.parameters, row["mode"], row["gauge_mm"], country)
         if edit.field == "time_h":
             if edit.action == "set":
                 links.loc[index, _range_columns("time_h")] = [edit.value, math.nan, math.nan]
