@@ -1,0 +1,35 @@
+"""Two options that exist only on some dates: the Baku–Novorossiysk oil pipeline and the
+Nakhchivan–Mashhad passenger train.
+
+Baku–Novorossiysk (project_status.csv): open 25 Oct 1997, flow halted 2022
+[W-seanews-baku-supsa-2023]; 1,330 km [F213]. While it runs it is the liquid route from
+Sangachal to Novorossiysk; once halted, the no-route message says so and why.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from instc._errors import NoRouteError
+from instc.network.load import load_network
+from instc.routing import route
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_network(as_of=None, today="2026-12-05")
+
+
+def test_the_pipeline_carries_sangachal_oil_to_novorossiysk_while_it_runs(network) -> None:
+    option = route(network, "AZ-SANGACHAL", "RUNVS", cargo="liquid", as_of="2019-06-01")
+    assert option.link_ids == ("o-baku-novorossiysk",)
+    assert option.totals.distance_km == pytest.approx(1330)  # 1,330 km [F213]
+
+
+def test_after_the_2022_halt_the_reason_is_visible(network) -> None:
+    with pytest.raises(NoRouteError) as caught:
+        route(network, "AZ-SANGACHAL", "RUNVS", cargo="liquid", as_of="2023-06-01")
+    message = str(caught.value)
+    assert "o-baku-novorossiysk: project baku-novorossiysk suspended since 2022" in message
+    assert "W-seanews-baku-supsa-2023" in message
+    assert "try a later --as-of" not in message  # a halt, not a project yet to open
