@@ -673,14 +673,16 @@ def _closed_links_reason(req: Request, everything: Network) -> str:
             continue
         row, pid = rows[lid], rows[lid].get("project_id")
         if isinstance(pid, str) and pid and pid in status.index:
-            state, since = status.loc[pid, "status"], status.loc[pid, "since"]
+            state, since = str(status.loc[pid, "status"]), status.loc[pid, "since"]
             cited = [
                 s
                 for r in timeline
                 if r["project_id"] == pid and r["status"] == state and r["date"] == since
                 for s in r["source_ids"] or ()
             ]
-            said = f"project {pid} {state}" + (f" since {since}" if since is not None else "")
+            said = f"project {pid} {state}" + (
+                f" since {since.isoformat()}" if isinstance(since, dt.date) else ""
+            )
             reasons.append(f"{lid}: {said}" + (f" [{'; '.join(cited)}]" if cited else ""))
             later = later or state not in ("suspended", "closed")
         elif isinstance(row.get("open_date"), dt.date) and row["open_date"] > when:
