@@ -31,7 +31,8 @@ def test_russian_rail_leg_is_priced_by_rzd_price_list_10_01(net):
     legs = [leg for leg in option.legs if leg.link_id == "r-moscow-novorossiysk"]
     assert len(legs) == 1
     # the data row holds the rate to 6 significant digits
-    assert legs[0].freight_usd == pytest.approx(usd_per_teu_km * 1531.8, rel=1e-5)
+    # 1,470.5 km: great circle 1,225.4 km x the rail detour factor 1.20 (was 1.25: 1,531.8)
+    assert legs[0].freight_usd == pytest.approx(usd_per_teu_km * 1470.5, rel=1e-5)
     assert legs[0].surcharges == ()  # a domestic leg meets no surcharge
 
 
