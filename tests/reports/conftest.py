@@ -7,24 +7,11 @@ Browser tests need ``/usr/bin/chromium`` (``apt-get install chromium``; never
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Debian's chromium; INSTC_CHROMIUM points elsewhere (the tests of this rule use it)
-CHROMIUM = Path(os.environ.get("INSTC_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A fixed date, so that the known answers do not move with today's date.
 AS_OF = "2026-06-01"
 SCENARIO = "rasht-astara"
@@ -55,25 +42,3 @@ def reports(
     scenario = write_atomic(folder / "scenario.html", render_report(content).encode("utf-8"))
     baseline = write_report(network, folder / "baseline.html")
     return {"scenario": scenario, "baseline": baseline}
-
-
-def _fail_or_skip(message: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _fail_or_skip(f"{CHROMIUM} not found: apt-get install chromium (browser tests)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _fail_or_skip("playwright is not installed: uv sync (it is a dev dependency)")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
