@@ -44,12 +44,10 @@ def _write(directory: Path, name: str, header: str, rows: list[str]) -> None:
 def _dataset(directory: Path, *, calls: list[str] | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copy(embedded_data_dir() / "parameters.toml", directory / "parameters.toml")
-    _write(
-        directory,
-        "sources",
-        "source_id,title,publisher,published,url,notes",
-        ["S1,Toy liner schedule,Toy Lines,2024,https://example.org/toy,test data only"],
-    )
+    # the embedded parameters cite the embedded sources: keep them, add the toy's own
+    shutil.copy(embedded_data_dir() / "sources.csv", directory / "sources.csv")
+    with (directory / "sources.csv").open("a", encoding="utf-8") as f:
+        f.write("S1,Toy liner schedule,Toy Lines,2024,https://example.org/toy,test data only\n")
     _write(
         directory,
         "nodes",
