@@ -216,6 +216,12 @@ def test_route_by_time_is_the_fastest_pareto_option(net):
         best = route(net, "P0", "P4", by="time")
     except NoRouteError:
         return
+    if any("enters a place twice" in a for a in best.assumptions):
+        # route() keeps a walk through a place twice only when no route avoids it: then
+        # the Pareto set, which ranges over such routes only, is empty
+        with pytest.raises(NoRouteError):
+            pareto(net, "P0", "P4")
+        return
     fastest = min(o.totals.time_h for o in pareto(net, "P0", "P4"))
     # pareto ranges over routes entering each place once; route takes the lightest
     # path as it is when its per-link rests are already exact (then nothing is faster)
