@@ -82,21 +82,12 @@ def leg_line(mode: str | None, a: LonLat, b: LonLat) -> list[list[float]]:
 
 
 def options_geojson(options: Sequence[Any]) -> dict[str, Any]:
-    """Route options as a FeatureCollection: a LineString per link leg on its way, a
-    Point per transfer (properties: option index, family, leg index and the leg)."""
-    features: list[dict[str, Any]] = []
-    for i, option in enumerate(options):
-        for j, leg in enumerate(option.legs):
-            if leg.kind == "transfer":
-                geometry: dict[str, Any] = {"type": "Point", "coordinates": list(leg.from_lonlat)}
-            else:
-                geometry = {
-                    "type": "LineString",
-                    "coordinates": leg_line(leg.mode, leg.from_lonlat, leg.to_lonlat),
-                }
-            props = {"option": i, "family": option.family, "leg": j, **leg.to_dict()}
-            features.append({"type": "Feature", "geometry": geometry, "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+    """Route options as a FeatureCollection: a LineString per link leg on its way
+    (:func:`leg_line`), a Point per transfer (properties: option index, family, leg
+    index and the leg)."""
+    from instc.routing.results import options_to_geojson
+
+    return options_to_geojson(options, line=leg_line)
 
 
 def network_with_geometry(collection: dict[str, Any]) -> dict[str, Any]:

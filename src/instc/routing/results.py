@@ -12,7 +12,7 @@ The JSON form of an option is pinned by the CLI tests (issue "Route planner")::
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,18 +208,25 @@ class RouteOption:
         return options_to_geojson([self])
 
 
-def options_to_geojson(options: Sequence[RouteOption]) -> dict[str, Any]:
-    """Several options as one FeatureCollection (properties: option index, family, leg)."""
+def options_to_geojson(
+    options: Sequence[Any], *, line: Callable[..., list[list[float]]] | None = None
+) -> dict[str, Any]:
+    """Several options as one FeatureCollection (properties: option index, family, leg).
+
+    ``line(mode, from_lonlat, to_lonlat)`` draws a link leg (None: a straight segment;
+    :func:`instc.network.geometry.leg_line` follows water and alignments)."""
     features: list[dict[str, Any]] = []
     for i, option in enumerate(options):
         for j, leg in enumerate(option.legs):
             if leg.kind == "transfer":
                 geometry: dict[str, Any] = {"type": "Point", "coordinates": list(leg.from_lonlat)}
             else:
-                geometry = {
-                    "type": "LineString",
-                    "coordinates": [list(leg.from_lonlat), list(leg.to_lonlat)],
-                }
+                coordinates = (
+                    [list(leg.from_lonlat), list(leg.to_lonlat)]
+                    if line is None
+                    else line(leg.mode, leg.from_lonlat, leg.to_lonlat)
+                )
+                geometry = {"type": "LineString", "coordinates": coordinates}
             props = {"option": i, "family": option.family, "leg": j, **leg.to_dict()}
             features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
