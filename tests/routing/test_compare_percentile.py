@@ -36,5 +36,5 @@ def test_families_are_ranked_by_the_percentile_time() -> None:
 def test_percentile_out_of_range_is_one_red_line() -> None:
     result = runner.invoke(app, [*ARGS, "--percentile", "140"])
     assert result.exit_code == 2
-    assert "--percentile 140 must lie between 0 and 100" in result.output
+    assert "--percentile 140: give a number > 0 and < 100" in result.output
     assert "Traceback" not in result.output

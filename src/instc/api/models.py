@@ -12,6 +12,23 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from instc import service
+from instc.limits import (
+    MAX_DETOUR,
+    MAX_ITERATIONS_JOB,
+    MAX_K,
+    MAX_SAMPLES_JOB,
+    MAX_SAMPLES_REQUEST,
+    MAX_SEED,
+    MAX_TONNES_PER_UNIT,
+    MAX_TOP,
+    MAX_UNITS,
+    MAX_VALUE_OF_TIME,
+    MAX_WITHIN_DAYS,
+    MAX_YEAR,
+    MIN_DETOUR,
+    MIN_SAMPLES,
+    MIN_YEAR,
+)
 
 
 def bundled_scenario(name: str) -> str:
@@ -97,11 +114,15 @@ class RouteRequest(_Network):
     cargo: Cargo = "container"
     by: By = "cost"
     constraints: ConstraintsModel = ConstraintsModel()
-    k: int = Field(1, ge=1, le=10, description="number of really different routes")
+    k: int = Field(1, ge=1, le=MAX_K, description="number of really different routes")
     max_overlap: float = Field(0.9, ge=0.0, le=1.0)
-    units: float | None = Field(None, gt=0, le=1e7, description="ISO 14083 account of N units")
-    value_of_time: float | None = Field(None, ge=0, le=1e6, description="USD per unit-day")
-    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+    units: float | None = Field(
+        None, gt=0, le=MAX_UNITS, description="ISO 14083 account of N units"
+    )
+    value_of_time: float | None = Field(
+        None, ge=0, le=MAX_VALUE_OF_TIME, description="USD per unit-day"
+    )
+    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
 
     def to_service(self) -> service.RouteQuery:
         return service.RouteQuery(
@@ -127,7 +148,7 @@ class ParetoRequest(_Network):
     destination: Place
     cargo: Cargo = "container"
     constraints: ConstraintsModel = ConstraintsModel()
-    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
 
     def to_service(self) -> service.RouteQuery:
         return service.RouteQuery(
@@ -151,11 +172,11 @@ class CompareRequest(_Network):
     avoid_country: Names = []
     avoid_mode: Names = []
     vessel_flag: Flag | None = None
-    max_detour: float | None = Field(None, ge=1.0, le=10.0)
-    tonnes_per_unit: float | None = Field(None, gt=0, le=1e3)
+    max_detour: float | None = Field(None, ge=MIN_DETOUR, le=MAX_DETOUR)
+    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
     percentile: float | None = Field(None, gt=0, lt=100, description="rank by simulated Pxx")
-    samples: int = Field(20_000, ge=100, le=50_000)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    samples: int = Field(20_000, ge=MIN_SAMPLES, le=MAX_SAMPLES_REQUEST)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
 
     def to_service(self) -> service.CompareQuery:
         return service.CompareQuery(
@@ -185,9 +206,9 @@ class ReliabilityRequest(_Network):
     origin: Place
     destination: Place
     families: Names = []
-    samples: int = Field(20_000, ge=100, le=50_000)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
-    within_days: float | None = Field(None, gt=0, le=365)
+    samples: int = Field(20_000, ge=MIN_SAMPLES, le=MAX_SAMPLES_REQUEST)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    within_days: float | None = Field(None, gt=0, le=MAX_WITHIN_DAYS)
     month: int | None = Field(None, ge=1, le=12)
     percentile: float = Field(90.0, gt=0, lt=100)
     cargo: Cargo = "container"
@@ -213,7 +234,7 @@ class ReliabilityRequest(_Network):
 class ReliabilityJobRequest(ReliabilityRequest):
     """A big reliability run, as a job."""
 
-    samples: int = Field(200_000, ge=100, le=1_000_000)
+    samples: int = Field(200_000, ge=MIN_SAMPLES, le=MAX_SAMPLES_JOB)
 
 
 class ScenarioRunRequest(BaseModel):
@@ -245,9 +266,9 @@ class CriticalityRequest(_Network):
     """``instc criticality``: remove each element in turn (a job)."""
 
     elements: Literal["links", "nodes", "borders", "countries"] = "links"
-    top: int = Field(20, ge=1, le=500)
+    top: int = Field(20, ge=1, le=MAX_TOP)
     by: By = "generalised"
-    value_of_time: float | None = Field(None, ge=0, le=1e6)
+    value_of_time: float | None = Field(None, ge=0, le=MAX_VALUE_OF_TIME)
     transit_only: bool = False
 
     def to_service(self) -> service.CriticalityQuery:
@@ -267,12 +288,12 @@ class AssignRequest(BaseModel):
 
     model_config = _STRICT
 
-    year: int = Field(2030, ge=2000, le=2060)
+    year: int = Field(2030, ge=MIN_YEAR, le=MAX_YEAR)
     scenario: ScenarioName | None = None
     demand_level: Literal["low", "mode", "high"] = "mode"
     algorithm: Literal["aon", "msa", "fw", "cfw", "bfw"] = "bfw"
     gap: float = Field(1e-6, ge=1e-9, le=1.0)
-    max_iter: int = Field(500, ge=1, le=2_000)
+    max_iter: int = Field(500, ge=1, le=MAX_ITERATIONS_JOB)
     top: int = Field(10, ge=1, le=200)
 
 

@@ -102,14 +102,6 @@ def gap_progress(description: str, *, target_gap: float) -> Iterator[Callable[[A
         yield report
 
 
-# Bounds on the work one command may ask for: beyond them a typo (an extra zero) would
-# run for hours or exhaust memory; the message says how to get more.
-MAX_K = 50
-MAX_SAMPLES = 10_000_000
-MAX_ITERATIONS = 100_000
-MAX_WORKERS = 256
-
-
 def check_number(
     value: float | None,
     option: str,
@@ -144,3 +136,47 @@ def check_number(
     if bad:
         note = f" ({hint})" if hint else ""
         raise DataError(f"{option} {value:g}: give a number {wanted}{note}")
+
+
+def _bounds() -> dict[str, tuple[float, float, bool, bool]]:
+    """Option name → (low, high, low excluded, high excluded), from :mod:`instc.limits`."""
+    from instc import limits
+
+    return {
+        "k": (1, limits.MAX_K, False, False),
+        "max_overlap": (0, 1, False, False),
+        "units": (0, limits.MAX_UNITS, True, False),
+        "value_of_time": (0, limits.MAX_VALUE_OF_TIME, False, False),
+        "tonnes_per_unit": (0, limits.MAX_TONNES_PER_UNIT, True, False),
+        "max_detour": (limits.MIN_DETOUR, limits.MAX_DETOUR, False, False),
+        "percentile": (0, 100, True, True),
+        "samples": (limits.MIN_SAMPLES, limits.MAX_SAMPLES, False, False),
+        "seed": (0, limits.MAX_SEED, False, False),
+        "workers": (0, limits.MAX_WORKERS, False, False),
+        "within_days": (0, limits.MAX_WITHIN_DAYS, True, False),
+        "month": (1, 12, False, False),
+        "top": (1, limits.MAX_TOP, False, False),
+        "gap": (0, 1, False, False),
+        "max_iter": (1, limits.MAX_ITERATIONS, False, False),
+        "year": (limits.MIN_YEAR, limits.MAX_YEAR, False, False),
+    }
+
+
+def check_options(**values: float | None) -> None:
+    """Check query options against :mod:`instc.limits` before any work.
+
+    Each keyword is an option without its dashes (``value_of_time`` for
+    ``--value-of-time``); ``None`` (not given) passes. Raises a one-line
+    :class:`~instc._errors.DataError` for the first value out of bounds.
+    """
+    bounds = _bounds()
+    for name, value in values.items():
+        low, high, low_open, high_open = bounds[name]
+        check_number(
+            value,
+            "--" + name.replace("_", "-"),
+            low=low,
+            high=high,
+            low_open=low_open,
+            high_open=high_open,
+        )

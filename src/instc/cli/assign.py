@@ -85,12 +85,11 @@ def tntp(
         from instc._errors import DataError
         from instc.assignment import METHODS, assign
         from instc.assignment.tntp import load_tntp
-        from instc.cli._common import MAX_ITERATIONS, check_number
+        from instc.cli._common import check_number, check_options
 
         if algorithm not in METHODS:
             raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
-        check_number(gap, "--gap", low=0)
-        check_number(max_iter, "--max-iter", low=1, high=MAX_ITERATIONS)
+        check_options(gap=gap, max_iter=max_iter)
         check_number(toll_factor, "--toll-factor", low=0)
         check_number(distance_factor, "--distance-factor", low=0)
         if out is not None:

@@ -34,11 +34,10 @@ def corridor(
     from instc.cli.assign import _errors_as_red_line
 
     with _errors_as_red_line():
-        from instc._errors import DataError
+        from instc.cli._common import check_options
         from instc.service import assign_corridor, get_network
 
-        if top < 1:
-            raise DataError(f"--top {top}: give at least 1")
+        check_options(year=year, gap=gap, max_iter=max_iter, top=top)
         scales = _scales(sweep) if sweep is not None else None
         network = get_network(as_of=str(year), scenario=scenario)
         options: dict[str, Any] = {

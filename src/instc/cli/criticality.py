@@ -23,9 +23,7 @@ def _criticality(
             "--elements", help="What to remove in turn: links, nodes, borders, countries."
         ),
     ] = "links",
-    top: Annotated[
-        int, typer.Option("--top", min=1, help="Show the N most critical elements.")
-    ] = 20,
+    top: Annotated[int, typer.Option("--top", help="Show the N most critical elements.")] = 20,
     by: Annotated[
         str,
         typer.Option("--by", help="Routing criterion: generalised, cost, time, co2e or distance."),
@@ -68,7 +66,6 @@ def _criticality(
         int,
         typer.Option(
             "--workers",
-            min=0,
             help="0 (default): run in this process; N: a Dask LocalCluster of N processes.",
         ),
     ] = 0,
@@ -83,10 +80,15 @@ def _criticality(
     """Remove each element in turn, re-route the OD set, rank by what it loses."""
     from rich.table import Table
 
-    from instc.cli._common import console, count_progress, print_json
+    from instc.cli._common import check_options, console, count_progress, print_json
     from instc.service import CriticalityQuery
     from instc.service import criticality as service_criticality
 
+    check_options(top=top, value_of_time=value_of_time, workers=workers)
+    if geojson is not None:
+        from instc._files import check_output_file
+
+        check_output_file(geojson, option="--geojson")
     query = CriticalityQuery(
         elements=elements,
         top=top,

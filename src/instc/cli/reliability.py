@@ -36,11 +36,16 @@ def _sweep(
 ) -> None:
     """Run a sweep: one task per grid point, results per task in Parquet, resumable."""
 
-    from instc.cli._common import console, count_progress, print_json
+    from instc._files import check_output_dir
+    from instc.cli._common import check_options, console, count_progress, print_json
     from instc.sweeps import load_sweep, run_sweep
 
+    check_options(workers=workers)
+    if out is not None:
+        check_output_dir(out, option="--out")
     definition = load_sweep(file)
     out_dir = out if out is not None else file.resolve().parent / f"sweep-{definition.name}"
+    check_output_dir(out_dir, option="--out")
     tasks = definition.tasks()
     with count_progress(
         f"sweep {definition.name}", total=len(tasks), transient=as_json
@@ -159,14 +164,26 @@ def _reliability(
     ] = None,
 ) -> None:
     """Door-to-door transit-time distribution (P50/P80/P90/P95) per corridor family."""
-    from instc.cli._common import console, print_json
+    from instc.cli._common import check_options, console, print_json
     from instc.service import ReliabilityQuery
     from instc.service import reliability as service_reliability
 
-    if plot is not None and plot.suffix.lower() != ".png":
+    check_options(
+        samples=samples,
+        seed=seed,
+        within_days=within_days,
+        month=month,
+        percentile=percentile,
+    )
+    if plot is not None:
         from instc._errors import DataError
+        from instc._files import check_output_file
 
-        raise DataError(f"{plot}: the plot is written as PNG — give a file name ending in .png")
+        if plot.suffix.lower() != ".png":
+            raise DataError(
+                f"--plot {plot}: the plot is written as PNG — give a file name ending in .png"
+            )
+        check_output_file(plot, option="--plot")
     answer = service_reliability(
         ReliabilityQuery(
             origin,

@@ -228,6 +228,14 @@ def _write_geojson(options: list[RouteOption], path: Path | None) -> None:
     err_console.print(f"wrote {len(options)} option(s) to {path}", highlight=False)
 
 
+def _check_geojson(path: Path | None) -> None:
+    """Fail on an unwritable ``--geojson`` path before any routing."""
+    if path is not None:
+        from instc._files import check_output_file
+
+        check_output_file(path, option="--geojson")
+
+
 def _guard(fn: Any) -> None:
     from instc._errors import InstcError
     from instc.cli._common import fail
@@ -273,10 +281,18 @@ def register(app: typer.Typer) -> None:
         """Door-to-door route(s) with a leg-by-leg breakdown of cost, time and CO2e."""
 
         def run() -> None:
-            from instc.cli._common import print_json
+            from instc.cli._common import check_options, print_json
             from instc.service import Constraints, RouteQuery
             from instc.service import route as service_route
 
+            check_options(
+                k=k,
+                max_overlap=max_overlap,
+                units=units,
+                value_of_time=value_of_time,
+                tonnes_per_unit=tonnes_per_unit,
+            )
+            _check_geojson(geojson)
             query = RouteQuery(
                 origin,
                 destination,
@@ -342,7 +358,7 @@ def register(app: typer.Typer) -> None:
             "(Monte Carlo, e.g. 90 for P90) instead of --by",
         ),
         samples: int = typer.Option(
-            20_000, "--samples", min=100, help="Monte Carlo samples per family (--percentile)"
+            20_000, "--samples", help="Monte Carlo samples per family (--percentile)"
         ),
         seed: int = typer.Option(0, "--seed", help="random seed (--percentile)"),
         as_json: bool = _JSON,
@@ -352,10 +368,18 @@ def register(app: typer.Typer) -> None:
         """The best option overall, then the best of each corridor family (INSTC vs Suez/Cape)."""
 
         def run() -> None:
-            from instc.cli._common import print_json
+            from instc.cli._common import check_options, print_json
             from instc.service import CompareQuery, Constraints
             from instc.service import compare as service_compare
 
+            check_options(
+                max_detour=max_detour,
+                tonnes_per_unit=tonnes_per_unit,
+                percentile=percentile,
+                samples=samples,
+                seed=seed,
+            )
+            _check_geojson(geojson)
             answer = service_compare(
                 CompareQuery(
                     origin,
@@ -410,10 +434,12 @@ def register(app: typer.Typer) -> None:
         def run() -> None:
             from rich.table import Table
 
-            from instc.cli._common import console, print_json
+            from instc.cli._common import check_options, console, print_json
             from instc.service import Constraints, RouteQuery
             from instc.service import pareto as service_pareto
 
+            check_options(tonnes_per_unit=tonnes_per_unit)
+            _check_geojson(geojson)
             answer = service_pareto(
                 RouteQuery(
                     origin,

@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
+from instc.limits import MAX_SAMPLES
 from instc.reliability.distributions import Leg
 from instc.sweeps.runner import SweepTask, make_tasks
 
@@ -116,7 +117,6 @@ _LEG_KEYS = {
 }
 _SWEEP_KEYS = {"name", "seed", "samples", "within_days", "replications"}
 # Bounds on the work one definition may ask for: an extra zero should not run for days.
-MAX_SAMPLES = 10_000_000
 MAX_REPLICATIONS = 1_000
 MAX_TASKS = 100_000
 

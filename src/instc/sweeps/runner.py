@@ -319,7 +319,12 @@ def run_sweep(
         raise DataError(f"workers={workers} must be >= 0 (0 runs in-process)")
     out = Path(out_dir)
     tasks_dir = out / TASKS_DIR
-    tasks_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        tasks_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from instc._files import write_error
+
+        raise write_error(out, exc, option="sweep results folder") from exc
     start = time.perf_counter()
 
     # fingerprints are computed once, here, for every task
