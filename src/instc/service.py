@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import threading
@@ -49,6 +50,7 @@ __all__ = [
     "RouteQuery",
     "ScenarioRunQuery",
     "assign_corridor",
+    "cached_answer",
     "clear_caches",
     "compare",
     "criticality",
@@ -328,6 +330,18 @@ def get_network(
         return network
 
 
+def _answer_key(kind: str, query: Any) -> tuple[Any, ...]:
+    """The answer cache's key of a query: its kind, its network's content key, itself."""
+    return (kind, _net_key(query), query)
+
+
+def cached_answer(kind: str, query: Any) -> Any:
+    """The cached answer of ``query`` (``kind``: route, pareto, compare or reliability),
+    or ``None``; never computes, so an async caller can answer warm queries without a
+    thread."""
+    return _ANSWERS.get(_answer_key(kind, query))
+
+
 def _cached(key: Hashable, compute: Callable[[], T]) -> T:
     hit = _ANSWERS.get(key)
     if hit is not None:
@@ -363,8 +377,22 @@ def _query(cls: type[T], query: T | str, destination: str | None, options: Mappi
 # ------------------------------------------------------------------ routing
 
 
+class _Answer:
+    """What every answer has: its ``--json`` data and that data's text, rendered once."""
+
+    def to_json(self) -> Any:
+        raise NotImplementedError
+
+    @functools.cached_property
+    def json_text(self) -> str:
+        """``dumps(self.to_json())``: what the CLI prints and the API sends. Computed on
+        first use and kept with the (cached, immutable) answer, so a warm query does not
+        serialise its options again."""
+        return dumps(self.to_json())
+
+
 @dataclass(frozen=True)
-class RouteAnswer:
+class RouteAnswer(_Answer):
     """The options of a :class:`RouteQuery` (one unless ``k > 1``)."""
 
     query: RouteQuery
@@ -415,11 +443,11 @@ def route(
             return RouteAnswer(q, tuple(found))
         return RouteAnswer(q, (engine_route(network, q.origin, q.destination, **common),))
 
-    return _cached(("route", _net_key(q), q), compute)
+    return _cached(_answer_key("route", q), compute)
 
 
 @dataclass(frozen=True)
-class ParetoAnswer:
+class ParetoAnswer(_Answer):
     """Every option not beaten on all of cost, time and CO2e at once."""
 
     query: RouteQuery
@@ -456,11 +484,11 @@ def pareto(
         )
         return ParetoAnswer(q, tuple(found))
 
-    return _cached(("pareto", _net_key(q), q), compute)
+    return _cached(_answer_key("pareto", q), compute)
 
 
 @dataclass(frozen=True)
-class CompareAnswer:
+class CompareAnswer(_Answer):
     """Each family's best option; ``ranked_h`` holds the percentile times when asked."""
 
     query: CompareQuery
@@ -524,7 +552,7 @@ def compare(
             )
         return CompareAnswer(q, result, ranked_h)
 
-    return _cached(("compare", _net_key(q), q), compute)
+    return _cached(_answer_key("compare", q), compute)
 
 
 def _rank_by_percentile(
@@ -552,7 +580,7 @@ def _rank_by_percentile(
 
 
 @dataclass(frozen=True)
-class ReliabilityAnswer:
+class ReliabilityAnswer(_Answer):
     """Transit-time distributions per family, with the root seed actually used."""
 
     query: ReliabilityQuery
@@ -598,7 +626,7 @@ def reliability(
 
     if q.seed is None:
         return compute()  # a fresh seed each time: nothing to share
-    return _cached(("reliability", _net_key(q), q), compute)
+    return _cached(_answer_key("reliability", q), compute)
 
 
 # ------------------------------------------------------------------ places and network

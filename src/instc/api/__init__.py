@@ -22,6 +22,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from instc import service
 from instc.api import models as m
@@ -103,6 +104,51 @@ def _allowed(request: Request, names: set[str]) -> Response | None:
     return _problem(422, "Unknown query parameter", f"unknown parameter {extra[0]!r}", errors)
 
 
+class _Limits:
+    """Request size and time limits, as plain ASGI middleware.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware``
+    runs each request in an extra task and copies the response through a stream, which
+    cost about a millisecond per request under load.
+    """
+
+    def __init__(self, app: ASGIApp, *, timeout_s: float) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        size = dict(scope["headers"]).get(b"content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY_BYTES):
+            too_large = f"the body may hold at most {MAX_BODY_BYTES} bytes"
+            await _problem(413, "Request too large", too_large)(scope, receive, send)
+            return
+        if scope["path"].endswith("/events"):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        deadline = asyncio.timeout(self.timeout_s)
+        try:
+            async with deadline:
+                await self.app(scope, receive, send_tracked)
+        except TimeoutError:
+            if started or not deadline.expired():
+                raise
+            late = (
+                f"the request took longer than {self.timeout_s:g} s — ask for less "
+                "(fewer samples, smaller k) or use a job under /api/jobs"
+            )
+            await _problem(503, "Time limit", late)(scope, receive, send)
+
+
 def create_app(*, workers: int = 1, timeout_s: float = REQUEST_TIMEOUT_S) -> FastAPI:
     """The FastAPI application (``workers``: processes of the job pool)."""
     jobs = JobQueue(workers=workers)
@@ -123,25 +169,7 @@ def create_app(*, workers: int = 1, timeout_s: float = REQUEST_TIMEOUT_S) -> Fas
         responses=_PROBLEMS,
     )
     app.state.jobs = jobs
-
-    @app.middleware("http")
-    async def limits(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_BODY_BYTES):
-            return _problem(
-                413, "Request too large", f"the body may hold at most {MAX_BODY_BYTES} bytes"
-            )
-        if request.url.path.endswith("/events"):
-            return await call_next(request)
-        try:
-            return await asyncio.wait_for(call_next(request), timeout_s)
-        except TimeoutError:
-            return _problem(
-                503,
-                "Time limit",
-                f"the request took longer than {timeout_s:g} s — ask for less "
-                "(fewer samples, smaller k) or use a job under /api/jobs",
-            )
+    app.add_middleware(_Limits, timeout_s=timeout_s)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> Response:
@@ -197,9 +225,9 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
         return _allowed(request, {"q", "limit"}) or service.places(q, limit=limit)
 
     @app.post("/api/route", tags=["routing"])
-    def route(req: m.RouteRequest) -> Any:
+    async def route(req: m.RouteRequest) -> Response:
         """``instc route --json``: the best route (a list when ``k`` > 1)."""
-        return service.route(req.to_service()).to_json()
+        return await _answer("route", req.to_service())
 
     @app.post("/api/route/geojson", tags=["routing"])
     def route_geojson(req: m.RouteRequest) -> Any:
@@ -207,27 +235,27 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
         return _geojson(service.route(req.to_service()).options)
 
     @app.post("/api/compare", tags=["routing"])
-    def compare(req: m.CompareRequest) -> Any:
+    async def compare(req: m.CompareRequest) -> Response:
         """``instc compare --json``: the best option overall, then per corridor family."""
-        return service.compare(req.to_service()).to_json()
+        return await _answer("compare", req.to_service())
 
     @app.post("/api/compare/geojson", tags=["routing"])
     def compare_geojson(req: m.CompareRequest) -> Any:
         return _geojson(service.compare(req.to_service()).options)
 
     @app.post("/api/pareto", tags=["routing"])
-    def pareto(req: m.ParetoRequest) -> Any:
+    async def pareto(req: m.ParetoRequest) -> Response:
         """``instc pareto --json``: options not beaten on cost, time and CO2e at once."""
-        return service.pareto(req.to_service()).to_json()
+        return await _answer("pareto", req.to_service())
 
     @app.post("/api/pareto/geojson", tags=["routing"])
     def pareto_geojson(req: m.ParetoRequest) -> Any:
         return _geojson(service.pareto(req.to_service()).options)
 
     @app.post("/api/reliability", tags=["reliability"])
-    def reliability(req: m.ReliabilityRequest) -> Any:
+    async def reliability(req: m.ReliabilityRequest) -> Response:
         """``instc reliability --json`` (up to 50,000 samples; more as a job)."""
-        return service.reliability(req.to_service()).to_json()
+        return await _answer("reliability", req.to_service())
 
     @app.get("/api/network", tags=["network"])
     def network(
@@ -294,6 +322,23 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
     def scenario_run(req: m.ScenarioRunRequest) -> Any:
         """``instc scenario run --json`` (bundled pairs)."""
         return service.scenario_run_json(service.scenario_run(req.to_service()))
+
+
+_ANSWERING: dict[str, Callable[[Any], Any]] = {
+    "route": service.route,
+    "pareto": service.pareto,
+    "compare": service.compare,
+    "reliability": service.reliability,
+}
+
+
+async def _answer(kind: str, query: Any) -> Response:
+    """The ``--json`` text of a query's answer. A warm (cached) answer is sent from the
+    event loop with its text rendered once; a new one is computed in the thread pool."""
+    answer = service.cached_answer(kind, query)
+    if answer is None:
+        answer = await run_in_threadpool(_ANSWERING[kind], query)
+    return Response(answer.json_text + "\n", media_type="application/json")
 
 
 def _bundled(name: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -17,8 +16,11 @@ err_console = Console(stderr=True, emoji=False)
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON to stdout (machines read this; no Rich markup)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Write ``data`` as JSON to stdout (machines read this; no Rich markup): the text
+    of :func:`instc.service.dumps`, which the HTTP API sends too."""
+    from instc.service import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
 class Interrupted(Exception):

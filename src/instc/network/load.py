@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +40,18 @@ def embedded_data_dir() -> Path:
 
 
 def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime ns) of the directory's CSV and TOML files, by name.
+
+    ``os.scandir`` rather than ``Path.glob``: the HTTP API takes this on every request
+    (the network cache key), and the glob cost half a millisecond.
+    """
     entries = []
-    for path in sorted(directory.glob("*")):
-        if path.suffix in (".csv", ".toml") and path.is_file():
-            stat = path.stat()
-            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
+    with os.scandir(directory) as found:
+        for entry in found:
+            if entry.name.endswith((".csv", ".toml")) and entry.is_file():
+                stat = entry.stat()
+                entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
 
 
 @functools.lru_cache(maxsize=8)
