@@ -7,6 +7,10 @@ so the timings are of warm queries), runs locust headless with ``--users`` concu
 users on ``POST /api/route`` and ``POST /api/compare`` (a fixed set of OD pairs), and
 prints the request count, failures and p50/p95/p99 latency of each endpoint. Not run
 in CI; results go in benchmarks/README.md by hand.
+
+It also prints the load average before and after, and the CPU time the server and
+locust used during the run (per request): on a shared two-core machine, latency is
+mostly waiting for a core, and these numbers tell the server's own cost apart.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -23,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from locust import HttpUser, between, task
 
 PAIRS = [
@@ -52,6 +58,22 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _server_cpu_s(pid: int) -> float:
+    """User + system CPU seconds the server process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def _children_cpu_s() -> float:
+    """User + system CPU seconds of this script's finished child processes (locust)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _triple(load: tuple[float, float, float]) -> str:
+    return "/".join(f"{x:.1f}" for x in load)
 
 
 def _post(url: str, body: bytes) -> int:
@@ -90,6 +112,9 @@ def main() -> None:
                 status = _post(base + path, body)
                 if status != 200:
                     raise SystemExit(f"warm-up {path} {o}->{d}: HTTP {status}")
+        load_before = os.getloadavg()
+        server_cpu = _server_cpu_s(server.pid)
+        locust_cpu = _children_cpu_s()
         with tempfile.TemporaryDirectory() as tmp:
             prefix = str(Path(tmp) / "load")
             subprocess.run(
@@ -119,7 +144,17 @@ def main() -> None:
             )
             with open(prefix + "_stats.csv", newline="") as handle:
                 rows = list(csv.DictReader(handle))
+        server_cpu = _server_cpu_s(server.pid) - server_cpu
+        locust_cpu = _children_cpu_s() - locust_cpu
+        load_after = os.getloadavg()
         print(f"\n{args.users} users, {args.seconds} s, loopback {base}")
+        total = max(1, int(rows[-1]["Request Count"]))
+        print(
+            f"load average (1, 5, 15 min) before {_triple(load_before)}, after "
+            f"{_triple(load_after)}; CPU per request: server {server_cpu / total * 1e3:.2f} ms, "
+            f"locust {locust_cpu / total * 1e3:.2f} ms ({server_cpu:.1f} s and "
+            f"{locust_cpu:.1f} s over the run)"
+        )
         print(
             f"{'name':10} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
         )

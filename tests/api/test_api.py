@@ -124,6 +124,20 @@ def test_body_size_limit(client: Any) -> None:
     assert r.headers["content-type"] == "application/problem+json"
 
 
+def test_time_limit_is_a_503_problem() -> None:
+    from fastapi.testclient import TestClient
+
+    from instc.api import create_app
+
+    # 50,000 samples of every family cannot finish within a millisecond
+    body = {"origin": "INNSA", "destination": "RU-MOSCOW", "samples": 50_000, "seed": 11}
+    with TestClient(create_app(timeout_s=1e-3)) as slow:
+        r = slow.post("/api/reliability", json=body)
+    assert r.status_code == 503
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "longer than 0.001 s" in r.json()["detail"]
+
+
 def test_static_files_stay_in_the_web_folder(client: Any) -> None:
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/vendor/MAPLIBRE-LICENSE.txt").status_code == 200
