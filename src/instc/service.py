@@ -50,6 +50,7 @@ __all__ = [
     "RouteQuery",
     "ScenarioRunQuery",
     "assign_corridor",
+    "assign_tntp",
     "cached_answer",
     "clear_caches",
     "compare",
@@ -737,14 +738,14 @@ def scenarios() -> list[dict[str, Any]]:
 
 
 def scenario_show(
-    name: str, *, changes: bool = False, as_of: str | None = None
+    name: str, *, changes: bool = False, as_of: str | None = None, data: str | None = None
 ) -> tuple[Any, dict[str, Any], Any]:
     """A scenario, its JSON (``instc scenario show --json``) and its table changes."""
     from instc.scenarios import apply_scenario, find_scenario
 
     scenario = find_scenario(name)
     titles = source_titles()
-    data: dict[str, Any] = {
+    shown: dict[str, Any] = {
         "name": scenario.name,
         "title": scenario.title,
         "description": scenario.description,
@@ -760,10 +761,10 @@ def scenario_show(
     if changes:
         from instc.scenarios.changes import table_changes
 
-        network = get_network(as_of=as_of)
+        network = get_network(as_of=as_of, data=data)
         found = table_changes(network, apply_scenario(network, scenario))
-        data["changes"] = found.to_dict()
-    return scenario, data, found
+        shown["changes"] = found.to_dict()
+    return scenario, shown, found
 
 
 def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
@@ -847,11 +848,12 @@ def assign_corridor(
     gap: float = 1e-6,
     max_iter: int = 500,
     progress: Callable[[Any], None] | None = None,
+    data: str | None = None,
 ) -> Any:
     """A year's corridor freight at user equilibrium (``instc assign corridor``)."""
     from instc.assignment.corridor import assign_corridor as engine_assign
 
-    network = get_network(as_of=str(year), scenario=scenario)
+    network = get_network(as_of=str(year), scenario=scenario, data=data)
     return engine_assign(
         network,
         year=year,
@@ -864,6 +866,34 @@ def assign_corridor(
     )
 
 
+def assign_tntp(
+    directory: str | Path,
+    *,
+    algorithm: str = "bfw",
+    gap: float = 1e-5,
+    max_iter: int = 1000,
+    toll_factor: float | None = None,
+    distance_factor: float | None = None,
+    progress: Callable[[Any], None] | None = None,
+) -> Any:
+    """A TNTP benchmark folder at user equilibrium (``instc assign tntp DIR``).
+
+    Returns the :class:`~instc.assignment.AssignmentResult`; its ``summary()`` is the
+    ``--json``. ``gap`` is the target relative gap (dimensionless), the factors convert
+    toll and length units into minutes (default: the network README's values).
+    """
+    from instc._errors import DataError
+    from instc.assignment import METHODS, assign
+    from instc.assignment.tntp import load_tntp
+
+    if algorithm not in METHODS:
+        raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
+    network, demand, _ = load_tntp(
+        directory, toll_factor=toll_factor, distance_factor=distance_factor
+    )
+    return assign(network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=progress)
+
+
 def report_html(
     *,
     scenarios: tuple[str, ...] = (),
@@ -873,6 +903,7 @@ def report_html(
     by: str = "cost",
     title: str = "INSTC corridor report",
     as_of: str | None = None,
+    data: str | None = None,
 ) -> str:
     """The self-contained HTML report as text (``instc report`` writes it to a file)."""
     from instc.reports.build import render_report
@@ -880,7 +911,7 @@ def report_html(
     from instc.scenarios import find_scenario
 
     resolved = [find_scenario(name) for name in scenarios]
-    network = get_network(as_of=as_of)
+    network = get_network(as_of=as_of, data=data)
     content = collect_report(
         network,
         scenarios=resolved,

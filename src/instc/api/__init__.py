@@ -12,6 +12,7 @@ Importing this module imports FastAPI; the dataset loads on the first request.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from instc import service
 from instc.api import models as m
-from instc.api.jobs import JobQueue
+from instc.api.jobs import JobQueue, Where
 
 __all__ = ["WEB_DIR", "create_app"]
 
@@ -44,6 +45,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     for code, why in (
         (400, "the request names something the dataset does not have, or no route exists"),
         (404, "no such job or file"),
+        (409, "the job has already ended"),
         (413, "the request body is too large"),
         (422, "a field is missing, unknown or out of bounds"),
         (429, "too many jobs are waiting; try again later"),
@@ -149,9 +151,21 @@ class _Limits:
             await _problem(503, "Time limit", late)(scope, receive, send)
 
 
-def create_app(*, workers: int = 1, timeout_s: float = REQUEST_TIMEOUT_S) -> FastAPI:
-    """The FastAPI application (``workers``: processes of the job pool)."""
-    jobs = JobQueue(workers=workers)
+def create_app(
+    *,
+    workers: int = 1,
+    timeout_s: float = REQUEST_TIMEOUT_S,
+    data: str | None = None,
+    tntp: str | None = None,
+) -> FastAPI:
+    """The FastAPI application.
+
+    ``workers``: processes of the job pool; ``timeout_s``: time limit of one request in
+    seconds; ``data``: the dataset folder every answer uses (``None``: the embedded
+    data); ``tntp``: a folder of TNTP networks for ``POST /api/jobs/assign-tntp``.
+    """
+    where = Where(data=data, tntp=tntp)
+    jobs = JobQueue(workers=workers, where=where)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -198,8 +212,8 @@ def create_app(*, workers: int = 1, timeout_s: float = REQUEST_TIMEOUT_S) -> Fas
     async def instc_error(_: Request, exc: InstcError) -> Response:
         return _problem(400, type(exc).__name__, str(exc))
 
-    _routes(app, jobs)
-    _job_routes(app, jobs)
+    _routes(app, jobs, where)
+    _job_routes(app, jobs, where)
     _web_routes(app)
     return app
 
@@ -210,7 +224,11 @@ def _version() -> str:
     return __version__
 
 
-def _routes(app: FastAPI, jobs: JobQueue) -> None:
+def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
+    def on_data(query: Any) -> Any:
+        """The service query of a request, on the server's dataset."""
+        return dataclasses.replace(query, data=where.data)
+
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, Any]:
         return {"status": "ok", "version": _version(), "jobs_pending": jobs.pending()}
@@ -222,40 +240,40 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
         limit: int = Query(10, ge=1, le=50),
     ) -> Any:
         """Places whose id, name or alias matches ``q``, best first."""
-        return _allowed(request, {"q", "limit"}) or service.places(q, limit=limit)
+        return _allowed(request, {"q", "limit"}) or service.places(q, limit=limit, data=where.data)
 
     @app.post("/api/route", tags=["routing"])
     async def route(req: m.RouteRequest) -> Response:
         """``instc route --json``: the best route (a list when ``k`` > 1)."""
-        return await _answer("route", req.to_service())
+        return await _answer("route", on_data(req.to_service()))
 
     @app.post("/api/route/geojson", tags=["routing"])
     def route_geojson(req: m.RouteRequest) -> Any:
         """The route's legs as GeoJSON, sea legs on water, land legs on their alignment."""
-        return _geojson(service.route(req.to_service()).options)
+        return _geojson(service.route(on_data(req.to_service())).options)
 
     @app.post("/api/compare", tags=["routing"])
     async def compare(req: m.CompareRequest) -> Response:
         """``instc compare --json``: the best option overall, then per corridor family."""
-        return await _answer("compare", req.to_service())
+        return await _answer("compare", on_data(req.to_service()))
 
     @app.post("/api/compare/geojson", tags=["routing"])
     def compare_geojson(req: m.CompareRequest) -> Any:
-        return _geojson(service.compare(req.to_service()).options)
+        return _geojson(service.compare(on_data(req.to_service())).options)
 
     @app.post("/api/pareto", tags=["routing"])
     async def pareto(req: m.ParetoRequest) -> Response:
         """``instc pareto --json``: options not beaten on cost, time and CO2e at once."""
-        return await _answer("pareto", req.to_service())
+        return await _answer("pareto", on_data(req.to_service()))
 
     @app.post("/api/pareto/geojson", tags=["routing"])
     def pareto_geojson(req: m.ParetoRequest) -> Any:
-        return _geojson(service.pareto(req.to_service()).options)
+        return _geojson(service.pareto(on_data(req.to_service())).options)
 
     @app.post("/api/reliability", tags=["reliability"])
     async def reliability(req: m.ReliabilityRequest) -> Response:
         """``instc reliability --json`` (up to 50,000 samples; more as a job)."""
-        return await _answer("reliability", req.to_service())
+        return await _answer("reliability", on_data(req.to_service()))
 
     @app.get("/api/network", tags=["network"])
     def network(
@@ -282,7 +300,9 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
             )
         from instc.network.geometry import network_with_geometry
 
-        return network_with_geometry(service.network_geojson(as_of=as_of, scenario=scenario))
+        return network_with_geometry(
+            service.network_geojson(as_of=as_of, scenario=scenario, data=where.data)
+        )
 
     @app.get("/api/basemap", tags=["network"])
     def basemap() -> Any:
@@ -316,12 +336,12 @@ def _routes(app: FastAPI, jobs: JobQueue) -> None:
                 "Unknown scenario",
                 f"no bundled scenario {name!r} — " + closest(name, list(bundled_names())),
             )
-        return service.scenario_show(name, changes=changes, as_of=as_of)[1]
+        return service.scenario_show(name, changes=changes, as_of=as_of, data=where.data)[1]
 
     @app.post("/api/scenarios/run", tags=["scenarios"])
     def scenario_run(req: m.ScenarioRunRequest) -> Any:
         """``instc scenario run --json`` (bundled pairs)."""
-        return service.scenario_run_json(service.scenario_run(req.to_service()))
+        return service.scenario_run_json(service.scenario_run(on_data(req.to_service())))
 
 
 _ANSWERING: dict[str, Callable[[Any], Any]] = {
@@ -353,7 +373,7 @@ def _geojson(options: Any) -> dict[str, Any]:
     return options_geojson(options)
 
 
-def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
+def _job_routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
     def submit(kind: str, params: dict[str, Any], request: Request) -> Response:
         if params.get("scenario") and not _bundled(params["scenario"]):
             return _problem(400, "Unknown scenario", f"no bundled scenario {params['scenario']!r}")
@@ -391,6 +411,26 @@ def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
     def job_scenario_run(req: m.ScenarioRunRequest, request: Request) -> Response:
         return submit("scenario-run", req.model_dump(), request)
 
+    @app.post("/api/jobs/assign-tntp", tags=["jobs"], status_code=202, responses=accepted)
+    def job_assign_tntp(req: m.TntpAssignRequest, request: Request) -> Response:
+        """``instc assign tntp DIR --json`` on a network under the server's ``--tntp``."""
+        if where.tntp is None:
+            return _problem(
+                400,
+                "No TNTP folder",
+                "this server has no TNTP networks — start it with instc serve --tntp DIR",
+            )
+        names = sorted(p.name for p in Path(where.tntp).iterdir() if p.is_dir())
+        if req.network not in names:
+            from instc.scenarios.parse import closest
+
+            return _problem(
+                400,
+                "Unknown TNTP network",
+                f"no network {req.network!r} — {closest(req.network, names)}",
+            )
+        return submit("assign-tntp", req.model_dump(), request)
+
     @app.post("/api/jobs/report", tags=["jobs"], status_code=202, responses=accepted)
     def job_report(req: m.ReportRequest, request: Request) -> Response:
         return submit("report", req.model_dump(), request)
@@ -417,6 +457,18 @@ def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
         found = status_of(job_id)
         return missing(job_id) if found is None else found.model_dump()
 
+    @app.delete("/api/jobs/{job_id}", tags=["jobs"], response_model=m.JobStatus)
+    def job_cancel(job_id: str) -> Any:
+        """Cancel a queued or running job: a queued job never starts, a running one's
+        result is discarded; its status becomes ``cancelled``. An ended job: 409."""
+        job = jobs.cancel(job_id)
+        if job is None:
+            return missing(job_id)
+        if job.status != "cancelled":
+            return _problem(409, "Job ended", f"job {job_id} is already {job.status}")
+        found = status_of(job_id)
+        return missing(job_id) if found is None else found.model_dump()
+
     @app.get("/api/jobs/{job_id}/events", tags=["jobs"])
     async def job_events(job_id: str) -> Response:
         """Server-sent events: the job's status and progress until it ends."""
@@ -433,7 +485,7 @@ def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
                 if text != last:
                     yield f"event: {found.status}\ndata: {text}\n\n"
                     last = text
-                if found.status in ("done", "failed"):
+                if found.status in ("done", "failed", "cancelled"):
                     return
                 await asyncio.sleep(0.25)
 
@@ -447,6 +499,8 @@ def _job_routes(app: FastAPI, jobs: JobQueue) -> None:
             return missing(job_id)
         if job.status == "failed":
             return _problem(400, "Job failed", job.error or "the job failed")
+        if job.status == "cancelled":
+            return _problem(409, "Job cancelled", f"job {job_id} was cancelled; submit it again")
         if job.status != "done" or job.result is None:
             return _problem(404, "Not ready", f"job {job_id} is {job.status}; see its events")
         ext = "html" if job.media_type.startswith("text/html") else "json"

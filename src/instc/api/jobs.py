@@ -4,6 +4,10 @@
 process of a ``spawn`` pool (no fork of the threaded server), reports ``(done,
 total)`` through a managed dict, and leaves its result as bytes with a media type.
 Finished jobs are kept until :data:`KEEP_JOBS` newer ones push them out.
+
+``DELETE /api/jobs/<id>`` cancels a job: a queued one never starts; a running one
+cannot be stopped inside its worker process, so it runs to its end and its result is
+discarded. Either way the job's status is ``cancelled`` at once.
 """
 
 from __future__ import annotations
@@ -14,11 +18,20 @@ import traceback
 import uuid
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 KEEP_JOBS = 64
 MAX_PENDING = 8
+
+
+@dataclass(frozen=True)
+class Where:
+    """What the server was started on: its dataset (``None``: embedded) and its folder
+    of TNTP networks (``None``: no TNTP jobs)."""
+
+    data: str | None = None
+    tntp: str | None = None
 
 
 @dataclass
@@ -30,6 +43,7 @@ class Job:
     media_type: str = "application/json"
     result: bytes | None = None
     created: float = field(default_factory=time.time)
+    future: Future[tuple[str, bytes]] | None = None
 
 
 def _progress_callback(shared: Any, job_id: str) -> Any:
@@ -46,21 +60,21 @@ def _gap_callback(shared: Any, job_id: str, max_iter: int) -> Any:
     return progress
 
 
-def run_job(kind: str, params: dict[str, Any], shared: Any, job_id: str) -> tuple[str, bytes]:
+def run_job(
+    kind: str, params: dict[str, Any], shared: Any, job_id: str, where: Where
+) -> tuple[str, bytes]:
     """Run one job in a worker process; returns ``(media_type, body)``."""
     from instc import service
+    from instc.api import models as m
 
     shared[job_id] = (0, 1)
     if kind == "criticality":
-        from instc.api.models import CriticalityRequest
-
-        req = CriticalityRequest(**params)
-        result = service.criticality(req.to_service(), progress=_progress_callback(shared, job_id))
+        req = m.CriticalityRequest(**params)
+        query = replace(req.to_service(), data=where.data)
+        result = service.criticality(query, progress=_progress_callback(shared, job_id))
         body: Any = result.to_dict(top=req.top)
     elif kind == "assign":
-        from instc.api.models import AssignRequest
-
-        a = AssignRequest(**params)
+        a = m.AssignRequest(**params)
         result = service.assign_corridor(
             year=a.year,
             scenario=a.scenario,
@@ -69,21 +83,30 @@ def run_job(kind: str, params: dict[str, Any], shared: Any, job_id: str) -> tupl
             gap=a.gap,
             max_iter=a.max_iter,
             progress=_gap_callback(shared, job_id, a.max_iter),
+            data=where.data,
         )
         body = result.to_dict(top=a.top)
+    elif kind == "assign-tntp":
+        t = m.TntpAssignRequest(**params)
+        assert where.tntp is not None  # the route refuses TNTP jobs without --tntp
+        result = service.assign_tntp(
+            f"{where.tntp}/{t.network}",
+            algorithm=t.algorithm,
+            gap=t.gap,
+            max_iter=t.max_iter,
+            toll_factor=t.toll_factor,
+            distance_factor=t.distance_factor,
+            progress=_gap_callback(shared, job_id, t.max_iter),
+        )
+        body = result.summary()
     elif kind == "reliability":
-        from instc.api.models import ReliabilityJobRequest
-
-        body = service.reliability(ReliabilityJobRequest(**params).to_service()).to_json()
+        mc = m.ReliabilityJobRequest(**params).to_service()
+        body = service.reliability(replace(mc, data=where.data)).to_json()
     elif kind == "scenario-run":
-        from instc.api.models import ScenarioRunRequest
-
-        diffs = service.scenario_run(ScenarioRunRequest(**params).to_service())
-        body = service.scenario_run_json(diffs)
+        run = m.ScenarioRunRequest(**params).to_service()
+        body = service.scenario_run_json(service.scenario_run(replace(run, data=where.data)))
     elif kind == "report":
-        from instc.api.models import ReportRequest
-
-        r = ReportRequest(**params)
+        r = m.ReportRequest(**params)
         html = service.report_html(
             scenarios=tuple(r.scenarios),
             origin=r.origin,
@@ -92,6 +115,7 @@ def run_job(kind: str, params: dict[str, Any], shared: Any, job_id: str) -> tupl
             by=r.by,
             title=r.title,
             as_of=r.as_of,
+            data=where.data,
         )
         shared[job_id] = (1, 1)
         return "text/html; charset=utf-8", html.encode("utf-8")
@@ -104,8 +128,9 @@ def run_job(kind: str, params: dict[str, Any], shared: Any, job_id: str) -> tupl
 class JobQueue:
     """The jobs of one server: submit, status, progress and results; thread-safe."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, where: Where | None = None) -> None:
         self._workers = workers
+        self._where = where or Where()
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._pool: ProcessPoolExecutor | None = None
@@ -139,12 +164,31 @@ class JobQueue:
                     break
                 del self._jobs[oldest]
             assert self._pool is not None
-            future = self._pool.submit(run_job, kind, params, self._shared, job.job_id)
-        future.add_done_callback(lambda f: self._finish(job, f))
+            job.future = self._pool.submit(
+                run_job, kind, params, self._shared, job.job_id, self._where
+            )
+        job.future.add_done_callback(lambda f: self._finish(job, f))
+        return job
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Cancel a queued or running job (see the module text); ``None`` if unknown.
+
+        A job that has already ended keeps its status.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.status not in ("queued", "running"):
+                return job
+            job.status = "cancelled"
+            job.result = None
+        if job.future is not None:
+            job.future.cancel()  # False when the worker has it: its result is discarded
         return job
 
     def _finish(self, job: Job, future: Future[tuple[str, bytes]]) -> None:
         with self._lock:
+            if job.status == "cancelled":
+                return
             try:
                 job.media_type, job.result = future.result()
                 job.status = "done"

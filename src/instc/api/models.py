@@ -297,6 +297,27 @@ class AssignRequest(BaseModel):
     top: int = Field(10, ge=1, le=200)
 
 
+class TntpAssignRequest(BaseModel):
+    """``instc assign tntp DIR``: a TNTP benchmark network at user equilibrium (a job).
+
+    ``network`` names a folder under the server's ``--tntp`` directory.
+    """
+
+    model_config = _STRICT
+
+    network: str = Field(
+        ...,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$",
+        description="a TNTP folder under the server's --tntp directory",
+        examples=["SiouxFalls"],
+    )
+    algorithm: Literal["aon", "msa", "fw", "cfw", "bfw"] = "bfw"
+    gap: float = Field(1e-5, ge=1e-9, le=1.0, description="target relative gap")
+    max_iter: int = Field(1000, ge=1, le=MAX_ITERATIONS_JOB)
+    toll_factor: float | None = Field(None, ge=0, le=1e6, description="cost per toll unit")
+    distance_factor: float | None = Field(None, ge=0, le=1e6, description="cost per length unit")
+
+
 class ReportRequest(BaseModel):
     """``instc report``: the HTML report (a job; the result is the HTML file)."""
 
@@ -333,7 +354,7 @@ class JobAccepted(BaseModel):
 class JobStatus(BaseModel):
     job_id: str
     kind: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     done: int
     total: int
     error: str | None = None

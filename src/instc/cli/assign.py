@@ -82,25 +82,28 @@ def tntp(
 ) -> None:
     """Assign a TNTP benchmark network and report gap, objective and total cost."""
     with _errors_as_red_line():
-        from instc._errors import DataError
-        from instc.assignment import METHODS, assign
-        from instc.assignment.tntp import load_tntp
+        from instc import service
         from instc.cli._common import check_number, check_options
 
-        if algorithm not in METHODS:
-            raise DataError(f"unknown algorithm {algorithm!r} — use one of {', '.join(METHODS)}")
         check_options(gap=gap, max_iter=max_iter)
         check_number(toll_factor, "--toll-factor", low=0)
         check_number(distance_factor, "--distance-factor", low=0)
         if out is not None:
             _checked_out(out)
-        network, demand, _ = load_tntp(
-            directory, toll_factor=toll_factor, distance_factor=distance_factor
-        )
+        options: dict[str, Any] = {
+            "algorithm": algorithm,
+            "gap": gap,
+            "max_iter": max_iter,
+            "toll_factor": toll_factor,
+            "distance_factor": distance_factor,
+        }
         if json_out:
-            result = assign(network, demand, method=algorithm, gap=gap, max_iter=max_iter)
+            result = service.assign_tntp(directory, **options)
         else:
-            result = _assign_with_progress(network, demand, algorithm, gap, max_iter)
+            from instc.cli._common import gap_progress
+
+            with gap_progress(f"{directory.name} {algorithm}", target_gap=gap) as report:
+                result = service.assign_tntp(directory, progress=report, **options)
         if out is not None:
             frame = result.to_frame()
             frame.insert(0, "link", range(1, len(frame) + 1))
@@ -112,18 +115,6 @@ def tntp(
             print_json(summary)
             return
         _print_summary(summary, result, out)
-
-
-def _assign_with_progress(
-    network: Any, demand: Any, algorithm: str, gap: float, max_iter: int
-) -> Any:
-    from instc.assignment import assign
-    from instc.cli._common import gap_progress
-
-    with gap_progress(f"{network.name} {algorithm}", target_gap=gap) as report:
-        return assign(
-            network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=report
-        )
 
 
 def _print_summary(summary: dict[str, Any], result: Any, out: Path | None) -> None:

@@ -6,6 +6,9 @@ server starts.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 
@@ -20,12 +23,27 @@ def _serve(
     timeout: float = typer.Option(
         30.0, "--timeout", min=1.0, max=3600.0, help="time limit of one request, seconds"
     ),
+    data: Path | None = typer.Option(
+        None, "--data", help="dataset folder the API answers from (default: the embedded data)"
+    ),
+    tntp: Path | None = typer.Option(
+        None,
+        "--tntp",
+        help="folder of TNTP networks for POST /api/jobs/assign-tntp "
+        "(default: $INSTC_TNTP_DIR when set)",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web map, offline."""
+    from instc.cli._common import err_console, fail
+
+    data_dir = _checked_data(data)
+    if tntp is None and os.environ.get("INSTC_TNTP_DIR"):
+        tntp = Path(os.environ["INSTC_TNTP_DIR"])
+    if tntp is not None and not tntp.is_dir():
+        fail(f"--tntp {tntp}: no such folder — give the folder that holds SiouxFalls/ etc.")
     import uvicorn
 
     from instc.api import create_app
-    from instc.cli._common import err_console
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
@@ -35,13 +53,35 @@ def _serve(
         )
     err_console.print(f"instc: map at http://{host}:{port}/ , API docs at /docs", highlight=False)
     uvicorn.run(
-        create_app(workers=workers, timeout_s=timeout),
+        create_app(
+            workers=workers,
+            timeout_s=timeout,
+            data=data_dir,
+            tntp=None if tntp is None else str(tntp.resolve()),
+        ),
         host=host,
         port=port,
         log_level="warning",
         limit_concurrency=200,
         timeout_keep_alive=5,
     )
+
+
+def _checked_data(data: Path | None) -> str | None:
+    """The dataset folder as a resolved path, loaded once now so that a bad folder is one
+    error line at start-up rather than an error on every request."""
+    if data is None:
+        return None
+    from instc import service
+    from instc._errors import InstcError
+    from instc.cli._common import fail
+
+    folder = str(data.expanduser().resolve())
+    try:
+        service.get_network(data=folder)
+    except InstcError as exc:
+        fail(str(exc))
+    return folder
 
 
 def register(app: typer.Typer) -> None:
