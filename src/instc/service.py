@@ -48,18 +48,24 @@ __all__ = [
     "ReliabilityQuery",
     "RouteAnswer",
     "RouteQuery",
+    "ScenarioCheck",
     "ScenarioRunQuery",
+    "SweepSummary",
     "assign_corridor",
     "assign_tntp",
+    "audit",
     "cached_answer",
     "clear_caches",
     "compare",
     "criticality",
     "dumps",
+    "expected_projects",
     "get_network",
     "network_geojson",
     "network_key",
+    "network_summary",
     "pareto",
+    "place",
     "places",
     "reliability",
     "report_html",
@@ -68,6 +74,10 @@ __all__ = [
     "scenario_show",
     "scenarios",
     "source_titles",
+    "sources",
+    "sweep",
+    "validate_scenarios",
+    "write_report",
 ]
 
 T = TypeVar("T")
@@ -921,3 +931,216 @@ def report_html(
         by=by,
     )
     return render_report(content, title=title)
+
+
+# ------------------------------------------------------------------ network inspection
+
+
+def network_summary(*, as_of: str | None = None, data: str | None = None) -> dict[str, Any]:
+    """``instc network summary --json``: counts, length by mode (km), countries and
+    project status of the network as of ``as_of`` (``None``: today)."""
+    from instc.network.timeline import summarize_network
+
+    return summarize_network(get_network(as_of=as_of, data=data))
+
+
+def expected_projects(*, as_of: str | None = None, data: str | None = None) -> set[str]:
+    """Ids of projects whose opening by ``as_of`` is a forecast, not a fact."""
+    from instc.network.timeline import project_status_as_of
+
+    network = get_network(as_of=as_of, data=data)
+    if network.as_of is None:
+        return set()
+    status = project_status_as_of(network, network.as_of)
+    return set(status.loc[status["expected"], "project_id"])
+
+
+def place(node: str, *, as_of: str | None = None, data: str | None = None) -> dict[str, Any]:
+    """``instc network show NODE --json``: a place with its links, transfers, borders,
+    services and sources."""
+    from instc.network.places import describe_node
+
+    return describe_node(get_network(as_of=as_of, data=data), node)
+
+
+def audit(*, data: str | None = None) -> dict[str, Any]:
+    """``instc network audit --json``: estimates, ranges and gaps per table, read from
+    the tables as written (a loaded network leaves slipped forecasts out)."""
+    from instc.network.load import load_tables
+    from instc.network.validate import audit_tables
+
+    parsed = load_tables(data)
+    return audit_tables(parsed.tables, parsed.parameters)
+
+
+def sources(source_id: str | None = None, *, data: str | None = None) -> Any:
+    """``instc sources [ID] --json``: every source the data cites (a list), or one with
+    the rows that cite it (a dict)."""
+    from instc.network.io import to_json_value
+    from instc.network.validate import describe_source, frame_records
+
+    network = get_network(data=data)
+    if source_id is not None:
+        return describe_source(network, source_id)
+    return [{k: to_json_value(v) for k, v in r.items()} for r in frame_records(network.sources)]
+
+
+# ------------------------------------------------------------------ files
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    """The outcome of checking one scenario file or name (``instc scenario validate``)."""
+
+    file: str
+    problems: tuple[str, ...]
+    edits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": not self.problems, **dataclasses.asdict(self)}
+
+
+def validate_scenarios(files: tuple[str, ...], *, data: str | None = None) -> list[ScenarioCheck]:
+    """Check scenario files (or bundled names): schema, ids against the dataset (every
+    link and project, whatever its date) and a trial apply. Each problem is one line:
+    file:line: what — fix."""
+    from instc._errors import ScenarioError
+    from instc.network.load import load_network
+    from instc.scenarios import ScenarioFileError, apply_scenario, find_scenario, read_scenario
+
+    network = None
+    checks = []
+    for file in files:
+        problems: list[str] = []
+        edits = 0
+        try:
+            scenario = read_scenario(file) if Path(file).exists() else find_scenario(file)
+            edits = len(scenario.edits)
+            if network is None:
+                network = load_network(data, as_of=None)
+            apply_scenario(network, scenario)
+        except ScenarioFileError as exc:
+            problems.extend(str(p) for p in exc.problems)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+        checks.append(ScenarioCheck(file, tuple(problems), edits))
+    return checks
+
+
+def write_report(
+    out: Path,
+    *,
+    scenarios: tuple[str, ...] = (),
+    fmt: str = "html",
+    origin: str = "INNSA",
+    destination: str = "RU-MOSCOW",
+    cargo: str = "container",
+    by: str = "cost",
+    pairs: Path | None = None,
+    title: str = "INSTC corridor report",
+    as_of: str | None = None,
+    data: str | None = None,
+) -> tuple[Path, ...]:
+    """``instc report``: the HTML report written atomically to ``out``, or with ``fmt``
+    ``png`` the charts into the folder ``out``; returns the files written. A bad path,
+    format or scenario fails before the slow part."""
+    from instc._errors import DataError
+    from instc.reports.build import check_output_dir, check_output_file, write_charts
+    from instc.reports.build import write_report as engine_write_report
+    from instc.scenarios import find_scenario
+    from instc.scenarios.diff import read_pairs
+
+    fmt = fmt.lower()
+    if fmt not in ("html", "png"):
+        raise DataError(f"unknown --format {fmt!r} — use html or png")
+    if fmt == "png" and (scenarios or pairs):
+        raise DataError(
+            "--scenario and --pairs apply to the HTML report — drop them with --format png"
+        )
+    if fmt == "html":
+        check_output_file(out)
+    else:
+        check_output_dir(out)
+    resolved = [find_scenario(name) for name in scenarios]
+    od_pairs = read_pairs(pairs) if pairs is not None else None
+    network = get_network(as_of=as_of, data=data)
+    if fmt == "png":
+        return write_charts(
+            network, out, origin=origin, destination=destination, cargo=cargo, by=by
+        )
+    written = engine_write_report(
+        network,
+        out,
+        scenarios=resolved,
+        origin=origin,
+        destination=destination,
+        cargo=cargo,
+        by=by,
+        pairs=od_pairs,
+        title=title,
+    )
+    return (written,)
+
+
+SWEEP_PERCENTILES = (50, 80, 90, 95)
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """A finished sweep: ``info`` (run counts, workers, elapsed s, summary file) and
+    ``frame``, the mean over replications per grid point: ``keys`` columns, then
+    ``values`` (days; ``p_within`` a probability)."""
+
+    info: dict[str, Any]
+    frame: Any
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``instc sweep --json``."""
+        return {**self.info, "summary": self.frame.to_dict("records")}
+
+
+def sweep(
+    file: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepSummary:
+    """``instc sweep FILE``: run a sweep (resumable; results per task in Parquet under
+    ``out``, default ``sweep-<name>`` beside the file); ``progress(done, total)`` counts
+    tasks."""
+    from instc._files import check_output_dir
+    from instc.sweeps import load_sweep, run_sweep
+
+    if out is not None:  # a bad folder fails before the file is read
+        check_output_dir(out, option="--out")
+    definition = load_sweep(file)
+    out_dir = out if out is not None else file.resolve().parent / f"sweep-{definition.name}"
+    check_output_dir(out_dir, option="--out")
+    result = run_sweep(
+        definition.tasks(), workers=workers, scheduler=scheduler, out_dir=out_dir, progress=progress
+    )
+    frame = result.frame()
+    keys = [k for k in ("scenario", *sorted(definition.grid), "family") if k in frame.columns]
+    if "reason" in frame.columns:
+        frame = frame[frame["reason"].isna()]
+    value_cols = ["mean_days"] + [f"p{p}_days" for p in SWEEP_PERCENTILES]
+    if definition.within_days is not None:
+        value_cols.append("p_within")
+    if keys:
+        summary = frame.groupby(keys, sort=False)[value_cols].mean().reset_index()
+    else:
+        summary = frame[value_cols].mean().to_frame().T
+    info: dict[str, Any] = {
+        "name": definition.name,
+        "tasks": result.n_tasks,
+        "run": result.n_run,
+        "resumed": result.n_resumed,
+        "workers": result.workers,
+        "elapsed_s": round(result.elapsed_s, 3),
+        "summary_parquet": str(result.summary_path),
+    }
+    return SweepSummary(info, summary, tuple(keys), tuple(value_cols))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -303,6 +304,39 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
         return network_with_geometry(
             service.network_geojson(as_of=as_of, scenario=scenario, data=where.data)
         )
+
+    @app.get("/api/network/summary", tags=["network"])
+    def network_summary(
+        request: Request, as_of: str | None = Query(None, pattern=m.AS_OF_PATTERN)
+    ) -> Any:
+        """``instc network summary --json``: counts, length by mode, projects."""
+        bad = _allowed(request, {"as_of"})
+        return bad or service.network_summary(as_of=as_of, data=where.data)
+
+    @app.get("/api/network/places/{node}", tags=["network"])
+    def network_place(
+        request: Request,
+        node: str = Path_(..., min_length=1, max_length=120),
+        as_of: str | None = Query(None, pattern=m.AS_OF_PATTERN),
+    ) -> Any:
+        """``instc network show NODE --json``: a place, its links, borders and sources."""
+        bad = _allowed(request, {"as_of"})
+        return bad or service.place(node, as_of=as_of, data=where.data)
+
+    @app.get("/api/network/audit", tags=["network"])
+    def network_audit() -> Any:
+        """``instc network audit --json``: estimates, ranges and gaps per table."""
+        return service.audit(data=where.data)
+
+    @app.get("/api/sources", tags=["network"])
+    def sources() -> Any:
+        """``instc sources --json``: every source the data cites."""
+        return service.sources(data=where.data)
+
+    @app.get("/api/sources/{source_id}", tags=["network"])
+    def source(source_id: str = Path_(..., min_length=1, max_length=120)) -> Any:
+        """``instc sources ID --json``: one source and the rows that cite it."""
+        return service.sources(source_id, data=where.data)
 
     @app.get("/api/basemap", tags=["network"])
     def basemap() -> Any:

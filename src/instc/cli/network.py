@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -36,10 +35,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _load(data: Path | None, as_of: str | None) -> Any:
-    from instc.network.load import load_network
-
-    return load_network(data, as_of=as_of if as_of is not None else "today")
+def _folder(data: Path | None) -> str | None:
+    """The service layer's spelling of ``--data``."""
+    return None if data is None else str(data)
 
 
 def validate(
@@ -92,11 +90,10 @@ def summary(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """Counts of nodes and links, length by mode, countries and project status."""
-    with _errors_as_red_line():
-        from instc.network.timeline import summarize_network
+    from instc import service
 
-        net = _load(data, as_of)
-        result = summarize_network(net)
+    with _errors_as_red_line():
+        result = service.network_summary(as_of=as_of, data=_folder(data))
     if json_out:
         from instc.cli._common import print_json
 
@@ -114,12 +111,7 @@ def summary(
     for mode, km in sorted(result["length_km_by_mode"].items()):
         lengths.add_row(mode, f"{km:,.0f}")
     console.print(lengths)
-    from instc.network.timeline import project_status_as_of
-
-    forecast = set()
-    if net.as_of is not None:
-        status = project_status_as_of(net, net.as_of)
-        forecast = set(status.loc[status["expected"], "project_id"])
+    forecast = service.expected_projects(as_of=as_of, data=_folder(data))
     projects = Table("project", "name", "status", title=f"projects as of {result['as_of']}")
     for p in result["projects"]:
         flag = " (expected)" if p["id"] in forecast else ""
@@ -135,9 +127,9 @@ def show(
 ) -> None:
     """A place: its links, transfers, borders and sources."""
     with _errors_as_red_line():
-        from instc.network.places import describe_node
+        from instc import service
 
-        result = describe_node(_load(data, as_of), node)
+        result = service.place(node, as_of=as_of, data=_folder(data))
     place = result["node"]
     node_id = place["node_id"]
     if json_out:
@@ -202,13 +194,9 @@ def audit(
 ) -> None:
     """What is an estimate, what is a range, what is missing: counts and lists per table."""
     with _errors_as_red_line():
-        from instc.network.load import load_tables
-        from instc.network.validate import audit_tables
+        from instc import service
 
-        # the tables as written (a loaded network leaves slipped forecasts out; the
-        # audit lists them)
-        parsed = load_tables(data)
-        report = audit_tables(parsed.tables, parsed.parameters)
+        report = service.audit(data=_folder(data))
     if json_out:
         from instc.cli._common import print_json
 
@@ -263,39 +251,27 @@ def sources(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """List the sources the data cites, or show one and the rows that cite it."""
+    from instc import service
+
     with _errors_as_red_line():
-        net = _load(data, None)
-    from instc.network.io import to_json_value
+        found = service.sources(source_id, data=_folder(data))
+    if json_out:
+        from instc.cli._common import print_json
 
-    frame = net.sources
+        print_json(found)
+        return
     if source_id is None:
-        from instc.network.validate import frame_records
-
-        rows = [{k: to_json_value(v) for k, v in r.items()} for r in frame_records(frame)]
-        if json_out:
-            from instc.cli._common import print_json
-
-            print_json(rows)
-            return
         from rich.table import Table
 
         from instc.cli._common import console
 
         table = Table("source", "title", "publisher", "published", title="sources")
-        for r in rows:
+        for r in found:
             table.add_row(r["source_id"], r["title"], r["publisher"] or "", r["published"] or "")
         console.print(table)
         return
-    with _errors_as_red_line():
-        from instc.network.validate import describe_source
-
-        record = describe_source(net, source_id)
+    record = found
     cited_by: dict[str, list[str]] = record["cited_by"]
-    if json_out:
-        from instc.cli._common import print_json
-
-        print_json(record)
-        return
     from instc.cli._common import console
 
     console.print(f"[bold]{record['source_id']}[/] {record['title']}", highlight=False)

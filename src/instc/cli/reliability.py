@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-_PERCENTILES = (50, 80, 90, 95)
-
 
 def _cell(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
@@ -36,61 +34,29 @@ def _sweep(
 ) -> None:
     """Run a sweep: one task per grid point, results per task in Parquet, resumable."""
 
-    from instc._files import check_output_dir
+    from instc import service
     from instc.cli._common import check_options, console, count_progress, print_json
-    from instc.sweeps import load_sweep, run_sweep
 
     check_options(workers=workers)
-    if out is not None:
-        check_output_dir(out, option="--out")
-    definition = load_sweep(file)
-    out_dir = out if out is not None else file.resolve().parent / f"sweep-{definition.name}"
-    check_output_dir(out_dir, option="--out")
-    tasks = definition.tasks()
-    with count_progress(
-        f"sweep {definition.name}", total=len(tasks), transient=as_json
-    ) as progress:
-        result = run_sweep(
-            tasks, workers=workers, scheduler=scheduler, out_dir=out_dir, progress=progress
-        )
-    frame = result.frame()
-    keys = [k for k in ("scenario", *sorted(definition.grid), "family") if k in frame.columns]
-    if "reason" in frame.columns:
-        frame = frame[frame["reason"].isna()]
-    value_cols = ["mean_days"] + [f"p{p}_days" for p in _PERCENTILES]
-    if definition.within_days is not None:
-        value_cols.append("p_within")
-    if keys:
-        summary = frame.groupby(keys, sort=False)[value_cols].mean().reset_index()
-    else:
-        summary = frame[value_cols].mean().to_frame().T
-    info: dict[str, Any] = {
-        "name": definition.name,
-        "tasks": result.n_tasks,
-        "run": result.n_run,
-        "resumed": result.n_resumed,
-        "workers": result.workers,
-        "elapsed_s": round(result.elapsed_s, 3),
-        "summary_parquet": str(result.summary_path),
-    }
+    with count_progress(f"sweep {file.name}", transient=as_json) as progress:
+        done = service.sweep(file, workers=workers, scheduler=scheduler, out=out, progress=progress)
     if as_json:
-        info["summary"] = summary.to_dict("records")
-        print_json(info)
+        print_json(done.to_json())
         return
     from rich.table import Table
 
-    table = Table(title=f"sweep {definition.name}: mean over replications (days)")
-    for col in [*keys, *value_cols]:
+    info = done.info
+    table = Table(title=f"sweep {info['name']}: mean over replications (days)")
+    columns = [*done.keys, *done.values]
+    for col in columns:
         table.add_column(col, justify="right")
-    for row in summary.to_dict("records"):
-        table.add_row(
-            *[_cell(row[c]) if c in keys else f"{row[c]:.2f}" for c in [*keys, *value_cols]]
-        )
+    for row in done.frame.to_dict("records"):
+        table.add_row(*[_cell(row[c]) if c in done.keys else f"{row[c]:.2f}" for c in columns])
     console.print(table)
     console.print(
-        f"{result.n_run} tasks run, {result.n_resumed} resumed, on "
-        f"{result.workers or 'in-process'} workers in {result.elapsed_s:.1f} s; "
-        f"results: {result.summary_path}",
+        f"{info['run']} tasks run, {info['resumed']} resumed, on "
+        f"{info['workers'] or 'in-process'} workers in {info['elapsed_s']:.1f} s; "
+        f"results: {info['summary_parquet']}",
         highlight=False,
     )
 

@@ -1,7 +1,7 @@
 """``instc report``: the self-contained HTML report, or its charts as PNG files.
 
-Only Typer is imported at start-up; the dataset, matplotlib and the engines load inside
-the command. Every instc error becomes one red line and exit code 2.
+Only Typer is imported at start-up; the work is :func:`instc.service.write_report`.
+Every instc error becomes one red line and exit code 2.
 """
 
 from __future__ import annotations
@@ -64,79 +64,26 @@ def register(app: typer.Typer) -> None:
         """Write the corridor report: map, family comparison, project timeline, scenario
         diffs and sources in one HTML file that opens offline (or the charts as PNG)."""
 
+        from instc import service
         from instc._errors import InstcError
         from instc.cli._common import console, error_line
 
         try:
-            written = _run(
+            written = service.write_report(
                 out,
-                scenario or [],
+                scenarios=tuple(scenario or ()),
                 fmt=fmt,
-                od=(origin, destination, cargo, by),
-                title=title,
+                origin=origin,
+                destination=destination,
+                cargo=cargo,
+                by=by,
                 pairs=pairs,
+                title=title,
                 as_of=as_of,
-                data=data,
+                data=None if data is None else str(data),
             )
         except InstcError as exc:
             error_line(str(exc))
             raise typer.Exit(code=2) from None
         for path in written:
             console.print(f"wrote {path}", highlight=False, soft_wrap=True)
-
-
-def _run(
-    out: Path,
-    scenarios: list[str],
-    *,
-    fmt: str,
-    od: tuple[str, str, str, str],
-    pairs: Path | None,
-    title: str,
-    as_of: str | None,
-    data: Path | None,
-) -> tuple[Path, ...]:
-    from instc._errors import DataError
-    from instc.network.load import load_network
-    from instc.reports.build import (
-        check_output_dir,
-        check_output_file,
-        write_charts,
-        write_report,
-    )
-    from instc.scenarios import find_scenario
-    from instc.scenarios.diff import read_pairs
-
-    origin, destination, cargo, by = od
-    fmt = fmt.lower()
-    if fmt not in ("html", "png"):
-        raise DataError(f"unknown --format {fmt!r} — use html or png")
-    if fmt == "png" and (scenarios or pairs):
-        raise DataError(
-            "--scenario and --pairs apply to the HTML report — drop them with --format png"
-        )
-    # fail on a bad path or scenario before the slow part
-    if fmt == "html":
-        check_output_file(out)
-    else:
-        check_output_dir(out)
-    resolved = [find_scenario(name) for name in scenarios]
-    od_pairs = read_pairs(pairs) if pairs is not None else None
-    network = load_network(data, as_of=as_of if as_of is not None else "today")
-    if fmt == "png":
-        return write_charts(
-            network, out, origin=origin, destination=destination, cargo=cargo, by=by
-        )
-    return (
-        write_report(
-            network,
-            out,
-            scenarios=resolved,
-            origin=origin,
-            destination=destination,
-            cargo=cargo,
-            by=by,
-            pairs=od_pairs,
-            title=title,
-        ),
-    )

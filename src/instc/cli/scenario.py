@@ -104,36 +104,16 @@ def register(app: typer.Typer) -> None:
 
         Prints one red line per problem (file:line: what — fix) and exits with 2.
         """
-        from instc._errors import Problem, ScenarioError
+        from instc import service
         from instc.cli._common import console, error_line
-        from instc.network.load import load_network
-        from instc.scenarios import (
-            ScenarioFileError,
-            apply_scenario,
-            find_scenario,
-            read_scenario,
-        )
 
-        network = None
-        failed = False
-        for file in files:
-            problems: list[Problem | str] = []
-            try:
-                scenario = read_scenario(file) if Path(file).exists() else find_scenario(file)
-                if network is None:
-                    network = load_network(data, as_of=None)
-                apply_scenario(network, scenario)
-            except ScenarioFileError as exc:
-                problems.extend(exc.problems)
-            except ScenarioError as exc:
-                problems.append(str(exc))
-            for problem in problems:
-                error_line(str(problem))
-            if problems:
-                failed = True
-            else:
-                console.print(f"ok: {file} ({len(scenario.edits)} edits)", highlight=False)
-        if failed:
+        checks = service.validate_scenarios(tuple(files), data=None if data is None else str(data))
+        for check in checks:
+            for problem in check.problems:
+                error_line(problem)
+            if not check.problems:
+                console.print(f"ok: {check.file} ({check.edits} edits)", highlight=False)
+        if any(check.problems for check in checks):
             raise typer.Exit(code=2)
 
 
