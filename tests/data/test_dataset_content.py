@@ -466,18 +466,43 @@ def test_every_accepted_cargo_class_has_a_tariff() -> None:
             ), (link["link_id"], cargo)
 
 
-def test_sea_container_rate_reproduces_the_sourced_lane_rate() -> None:
-    """Rate x modelled Suez distance + Suez dues = USD 1,250/TEU (West India–Rotterdam, 2023)."""
-    rate = next(
-        float(t["usd_per_unit_km"])
-        for t in table("tariffs")
-        if t["tariff_id"] == "sea-container-default"
-    )
-    legs = ["s-nhavasheva-aden", "s-aden-babelmandeb", "s-babelmandeb-suez", "s-suez-canal",
-            "s-portsaid-gibraltar", "s-gibraltar-finisterre", "s-finisterre-rotterdam"]  # fmt: skip
-    distance_km = sum(float(links()[x]["length_km"]) for x in legs)
+def _rate(tariff_id: str, column: str = "usd_per_unit_km") -> float:
+    return next(float(t[column]) for t in table("tariffs") if t["tariff_id"] == tariff_id)
+
+
+def _km(*link_ids: str) -> float:
+    return sum(float(links()[x]["length_km"]) for x in link_ids)
+
+
+def test_sea_container_rates_reproduce_the_sourced_lane_rates() -> None:
+    """Each liner's rate x its modelled distance (+ Suez dues) gives back the sourced
+    USD per 20' of its lane: West India–Rotterdam 1,250 via Suez (Jan 2023), 3,100 via
+    the Cape (June 2024, low 2,750 May, high 4,200 July), West India–Jebel Ali 250 (June
+    2024) on the India–Gulf feeder links."""
+    suez = _km(
+        "s-nhavasheva-aden", "s-aden-babelmandeb", "s-babelmandeb-suez", "s-suez-canal",
+        "s-portsaid-gibraltar", "s-gibraltar-finisterre", "s-finisterre-rotterdam",
+    )  # fmt: skip
     dues = float(links()["s-suez-canal"]["fixed_cost_usd_per_teu"])
-    assert rate * distance_km + dues == pytest.approx(1250, abs=1)
+    assert _rate("sea-container-deepsea-suez") * suez + dues == pytest.approx(1250, abs=1)
+    cape = _km(
+        "s-nhavasheva-mgsouth", "s-mgsouth-zaeast", "s-zaeast-agulhas", "s-agulhas-cape",
+        "s-cape-dakar", "s-dakar-canary", "s-canary-finisterre", "s-finisterre-rotterdam",
+    )  # fmt: skip
+    for column, usd in (("usd_per_unit_km_low", 2750), ("usd_per_unit_km", 3100),
+                        ("usd_per_unit_km_high", 4200)):  # fmt: skip
+        assert _rate("sea-container-deepsea-cape", column) * cape == pytest.approx(usd, abs=1)
+    gulf = _km("s-nhavasheva-rasalhadd", "s-rasalhadd-gulfofoman", "s-gulfofoman-hormuz",
+               "s-hormuz-jebelali")  # fmt: skip
+    assert _rate("sea-container-gulf-nhavasheva-hormuz") * gulf == pytest.approx(250, abs=0.5)
+
+
+def test_every_liner_with_port_calls_has_its_own_rate() -> None:
+    """No liner falls back to the sea default: a rate per service, with a price year."""
+    calls = {r["service_id"] for r in table("service_calls")}
+    priced = {t["service_id"]: t for t in table("tariffs") if t["service_id"]}
+    assert calls <= set(priced)
+    assert all(priced[s]["price_year"] for s in calls)
 
 
 def test_vehicle_classes_have_wtw_and_ttw_intensities() -> None:

@@ -122,7 +122,7 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
     ("tariff mode vs link", cell("tariffs", 2, "mode", "rail"), "tariffs.csv", 2, "mode", "link L-FERRY is a ferry link"),
     ("border on a ferry", cell("links", 2, "border_id", "B-ASTARA"), "links.csv", 2, "border_id", "only rail, road and pipeline"),
     ("border with one country", cell("borders", 3, "countries", "AZ"), "borders.csv", 3, "countries", "list both"),
-    ("tariff selects nothing", cell("tariffs", 3, "mode", ""), "tariffs.csv", 3, "link_id", "neither link_id nor mode"),
+    ("tariff selects nothing", cell("tariffs", 3, "mode", ""), "tariffs.csv", 3, "link_id", "neither link_id, service_id nor mode"),
     ("tariff without rate", cell("tariffs", 2, "usd_per_unit", ""), "tariffs.csv", 2, "usd_per_unit_km", "no rate"),
     ("service never runs", both(cell("services", 2, "frequency_per_week_low", ""), cell("services", 2, "frequency_per_week", "0")), "services.csv", 2, "frequency_per_week", "frequency_per_week is 0"),
     ("url not http", cell("sources", 3, "url", "ftp://example.org/rail"), "sources.csv", 3, "url", "not an http(s) address"),

@@ -41,7 +41,9 @@ def _write(directory: Path, name: str, header: str, rows: list[str]) -> None:
     (directory / f"{name}.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
-def _dataset(directory: Path, *, calls: list[str] | None = None) -> Path:
+def _dataset(
+    directory: Path, *, calls: list[str] | None = None, tariffs: list[str] | None = None
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copy(embedded_data_dir() / "parameters.toml", directory / "parameters.toml")
     # the embedded parameters cite the embedded sources: keep them, add the toy's own
@@ -122,9 +124,9 @@ def _dataset(directory: Path, *, calls: list[str] | None = None) -> Path:
     _write(
         directory,
         "tariffs",
-        "tariff_id,link_id,mode,country,cargo,usd_per_unit_km_low,usd_per_unit_km,"
+        "tariff_id,link_id,service_id,mode,country,cargo,usd_per_unit_km_low,usd_per_unit_km,"
         "usd_per_unit_km_high,usd_per_unit,price_year,source_ids,estimated,method,notes",
-        [f"T-SEA,,sea,,container,,{RATE_USD_PER_TEU_KM},,,2024,S1,,,"],
+        [f"T-SEA,,,sea,,container,,{RATE_USD_PER_TEU_KM},,,2024,S1,,,", *(tariffs or [])],
     )
     return directory
 
@@ -182,6 +184,47 @@ def test_transshipment_at_a_hub_carries_its_dwell_cost_and_the_next_wait(toy: Pa
     hubs = [leg for leg in option.legs if leg.transfer_kind == "transshipment"]
     assert [(h.from_node, h.dwell_h, h.cost_usd) for h in hubs] == [("AEHHH", 72.0, 100.0)]
     assert {leg.service_id for leg in option.legs} - {None} == {"S1", "S2"}
+
+
+def test_a_liners_own_rate_prices_its_lanes_and_a_link_rate_beats_it(tmp_path: Path) -> None:
+    """S1 has its own rate (0.05 USD/TEU-km) on its lanes A-W-H; lane W-H has a link
+    rate (0.2) that wins over the liner's; S2 has none and pays the sea default (0.1)."""
+    s1_rate, wh_rate = 0.05, 0.2
+    directory = _dataset(
+        tmp_path / "data",
+        tariffs=[
+            f"T-S1,,S1,,,container,,{s1_rate},,,2024,S1,,,",
+            f"T-WH,s-WH,,,,container,,{wh_rate},,,2024,S1,,,",
+        ],
+    )
+    assert validate_directory(directory) == []
+    option = route(load_network(directory, as_of="2027-06-01"), "INAAA", "OMCCC", by="time")
+    freight = {leg.link_id: leg.cost_usd for leg in option.legs if leg.link_id}
+    assert freight == pytest.approx(
+        {
+            "s-AW": s1_rate * LANES_KM["AW"],  # 50: the liner's rate
+            "s-WH": wh_rate * LANES_KM["WH"],  # 100: the link's own rate
+            "s-HC": RATE_USD_PER_TEU_KM * LANES_KM["HC"],  # 30: the mode default
+        }
+    )
+    hand_usd = EXPORT_A[1] + 50.0 + 100.0 + TS_USD + 30.0 + IMPORT_C[1]
+    assert option.totals.cost_usd == pytest.approx(hand_usd, abs=1e-9)
+
+
+def test_a_liner_rate_for_a_service_without_port_calls_is_one_located_line(
+    tmp_path: Path,
+) -> None:
+    directory = _dataset(tmp_path / "data", tariffs=["T-X,s-AW,S1,,,container,,0.3,,,2024,S1,,,"])
+    calls = (directory / "service_calls.csv").read_text(encoding="utf-8").splitlines()
+    keep = [line for line in calls if not line.startswith("S2,")]
+    (directory / "service_calls.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    with (directory / "tariffs.csv").open("a", encoding="utf-8") as f:
+        f.write("T-Y,,S2,,,container,,0.3,,,2024,S1,,,\n")
+    problems = validate_directory(directory)
+    located = {(p.file, p.row, p.column) for p in problems}
+    # T-X names a link and a service; T-Y prices a liner that has no port calls
+    assert {("tariffs.csv", 3, "service_id"), ("tariffs.csv", 4, "service_id")} <= located
+    assert not any(p.file == "tariffs.csv" and p.row == 2 for p in problems)
 
 
 def test_a_service_before_its_start_date_does_not_exist(toy: Path) -> None:

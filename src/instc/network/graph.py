@@ -454,6 +454,8 @@ class _Builder:
                 continue
             if row["link_id"]:
                 key: tuple[str, ...] = ("link", row["link_id"])
+            elif row.get("service_id"):
+                key = ("service", row["service_id"])
             elif row["mode"] and row["country"]:
                 key = ("country", row["mode"], row["country"])
             elif row["mode"]:
@@ -463,10 +465,15 @@ class _Builder:
             index.setdefault(key, row)  # first row in the file wins on ties
         return index
 
-    def tariff(self, link: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    def tariff(
+        self, link: Mapping[str, Any], service_id: str | None = None
+    ) -> Mapping[str, Any] | None:
+        """The most specific tariff of ``link``: its own row, then the rate of the liner
+        ``service_id`` sailing it as a lane, then its mode in a country, then its mode."""
         frm, to = self.country[link["from_node"]], self.country[link["to_node"]]
         for key in (
             ("link", link["link_id"]),
+            ("service", service_id or ""),
             ("country", link["mode"], frm),
             ("country", link["mode"], to),
             ("mode", link["mode"]),
@@ -600,7 +607,8 @@ class _Builder:
         return lid not in self.scheduled or lid in self.running
 
     # --- edges --------------------------------------------------------------------
-    def link_edge(self, link: Mapping[str, Any]) -> dict[str, Any]:
+    def link_edge(self, link: Mapping[str, Any], service_id: str | None = None) -> dict[str, Any]:
+        """The edge of ``link``; ``service_id``: the liner sailing it as a lane (its rate)."""
         mode = link["mode"]
         layer = layer_of(mode, None if _missing(link["gauge_mm"]) else int(link["gauge_mm"]))
         sources: list[str] = list(link["source_ids"] or ())
@@ -634,7 +642,7 @@ class _Builder:
             waiting_h = float(leaf["value"]) if leaf is not None else 0.0
             sources.extend(_sources(leaf))
         # freight cost
-        tariff = self.tariff(link)
+        tariff = self.tariff(link, service_id)
         freight_usd = 0.0
         charges_usd = 0.0
         years: list[int] = []
@@ -934,7 +942,11 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
                 for lid in call["lane_link_ids"]:
                     lane = lane_rows[lid]
                     if lid not in lane_edges:
-                        lane_edges[lid] = {**b.link_edge(lane), "waiting_h": 0.0, "service_id": sid}
+                        lane_edges[lid] = {
+                            **b.link_edge(lane, sid),
+                            "waiting_h": 0.0,
+                            "service_id": sid,
+                        }
                     nxt = lane["to_node"] if lane["from_node"] == at else lane["from_node"]
                     sailed = _with_surcharges(lane_edges[lid], b.surcharges("sea", at, nxt))
                     add(vnode(at, layers[k]), vnode(nxt, layers[k]), sailed, at, nxt)

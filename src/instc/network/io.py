@@ -230,12 +230,17 @@ def _tables_of(network: Network) -> dict[str, pd.DataFrame]:
     if "expected" in links.columns:
         tables["links"] = links.drop(columns=["expected"])
     present = set(links["link_id"])
-    tariffs = tables["tariffs"]
-    keep = [v is None or v in present for v in tariffs["link_id"]]
-    tables["tariffs"] = tariffs.loc[keep].reset_index(drop=True)
     services = tables["services"]
     keep = [all(i in present for i in ids) for ids in services["link_ids"]]
-    tables["services"] = services.loc[keep].reset_index(drop=True)
+    tables["services"] = services = services.loc[keep].reset_index(drop=True)
+    running = set(services["service_id"])
+    tariffs = tables["tariffs"]
+    served = tariffs["service_id"] if "service_id" in tariffs else [None] * len(tariffs)
+    keep = [
+        (link is None or link in present) and (sid is None or sid in running)
+        for link, sid in zip(tariffs["link_id"], served, strict=True)
+    ]
+    tables["tariffs"] = tariffs.loc[keep].reset_index(drop=True)
     return tables
 
 

@@ -416,12 +416,18 @@ TARIFFS = Table(
     key=("tariff_id",),
     description=(
         "Freight rate for a cargo class on a selection of links. The most specific "
-        "tariff applies: link_id, then mode + country, then mode."
+        "tariff applies: link_id, then service_id (the lanes a liner sails in its "
+        "rotation, service_calls.csv), then mode + country, then mode."
     ),
     ranges=(("usd_per_unit_km_low", "usd_per_unit_km", "usd_per_unit_km_high"),),
     columns=(
         Column("tariff_id", required=True),
         Column("link_id", ref=("links", "link_id")),
+        Column(
+            "service_id",
+            ref=("services", "service_id"),
+            description="a liner whose rotation lanes (service_calls.csv) this rate prices",
+        ),
         Column("mode", allowed=MODES),
         Column("country", allowed=tuple(COUNTRIES)),
         Column("cargo", required=True, allowed=CARGO_CLASSES),
@@ -440,7 +446,7 @@ TARIFFS = Table(
     validity=("valid_from", "valid_to"),
     # one rate for a selection: rows of one (link, mode, country, cargo) may follow each
     # other in time under their own tariff ids
-    series=("link_id", "mode", "country", "cargo"),
+    series=("link_id", "service_id", "mode", "country", "cargo"),
 )
 
 SURCHARGES = Table(

@@ -1196,6 +1196,7 @@ class _Checker:
 
     def tariffs(self) -> None:
         link_modes = {r["link_id"]: r["mode"] for _, r in self.rows("links")}
+        rotations = {r["service_id"] for _, r in self.rows("service_calls")}
         for i, row in self.rows("tariffs"):
             linked = link_modes.get(row["link_id"])
             if row["mode"] and linked and linked != row["mode"]:
@@ -1206,13 +1207,31 @@ class _Checker:
                     f"mode {row['mode']} but link {row['link_id']} is a {linked} link",
                     f"set mode to {linked} or leave it empty",
                 )
-            if not row["link_id"] and not row["mode"]:
+            service = row.get("service_id")
+            if not row["link_id"] and not row["mode"] and not service:
                 self.add(
                     "tariffs",
                     i,
                     "link_id",
-                    "the tariff names neither link_id nor mode",
-                    "fill in link_id, or mode (and country)",
+                    "the tariff names neither link_id, service_id nor mode",
+                    "fill in link_id, service_id, or mode (and country)",
+                )
+            if service and (row["link_id"] or row["country"]):
+                self.add(
+                    "tariffs",
+                    i,
+                    "service_id",
+                    "a liner's rate prices the lanes of its rotation, not a link or a country",
+                    "leave link_id and country empty, or service_id",
+                )
+            if service and service not in rotations:
+                self.add(
+                    "tariffs",
+                    i,
+                    "service_id",
+                    f"service {service} has no port calls in service_calls.csv: the rate "
+                    "prices no lane",
+                    "add its calls, or price its links with link_id",
                 )
             if _missing(row["usd_per_unit_km"]) and _missing(row["usd_per_unit"]):
                 self.add(

@@ -495,6 +495,8 @@ class TariffIndex:
 
     def add(self, index: int, row: Mapping[str, Any]) -> None:
         cargo = row["cargo"]
+        if row.get("service_id") and not row["link_id"]:
+            return  # a liner's rate on its lanes: not a selection of links an edit names
         if row["link_id"]:
             key: tuple[str, ...] = ("link", row["link_id"], cargo)
         elif row["mode"] and row["country"]:
