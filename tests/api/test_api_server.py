@@ -155,3 +155,24 @@ def test_an_ended_job_cannot_be_cancelled(client_default: Any) -> None:
     r = client_default.delete(job["status_url"])
     assert r.status_code == 409
     assert client_default.get(job["status_url"]).json()["status"] == "done"
+
+
+def test_network_and_route_geojson_say_how_land_links_are_drawn(client_default: Any) -> None:
+    features = client_default.get("/api/network", params={"as_of": "2030"}).json()["features"]
+    by_id = {f["properties"].get("link_id"): f for f in features}
+    road = by_id["d-makhachkala-astrakhan"]
+    assert road["properties"]["alignment"] == "via-notes"
+    assert len(road["geometry"]["coordinates"]) == 3  # through Kizlyar
+    land = [f for f in features if f["properties"].get("mode") in ("rail", "road")]
+    assert land and all("alignment" in f["properties"] for f in land)
+    body = {
+        "origin": "Makhachkala",
+        "destination": "Astrakhan",
+        "as_of": "2030",
+        "constraints": {"avoid_mode": ["rail"]},
+    }
+    legs = client_default.post("/api/route/geojson", json=body).json()["features"]
+    drawn = [f for f in legs if f["properties"].get("link_id") == "d-makhachkala-astrakhan"]
+    assert len(drawn) == 1
+    assert drawn[0]["properties"]["alignment"] == "via-notes"
+    assert len(drawn[0]["geometry"]["coordinates"]) == 3

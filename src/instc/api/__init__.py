@@ -251,7 +251,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
     @app.post("/api/route/geojson", tags=["routing"])
     def route_geojson(req: m.RouteRequest) -> Any:
         """The route's legs as GeoJSON, sea legs on water, land legs on their alignment."""
-        return _geojson(service.route(on_data(req.to_service())).options)
+        return _geojson(service.route(on_data(req.to_service())))
 
     @app.post("/api/compare", tags=["routing"])
     async def compare(req: m.CompareRequest) -> Response:
@@ -260,7 +260,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
 
     @app.post("/api/compare/geojson", tags=["routing"])
     def compare_geojson(req: m.CompareRequest) -> Any:
-        return _geojson(service.compare(on_data(req.to_service())).options)
+        return _geojson(service.compare(on_data(req.to_service())))
 
     @app.post("/api/pareto", tags=["routing"])
     async def pareto(req: m.ParetoRequest) -> Response:
@@ -269,7 +269,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
 
     @app.post("/api/pareto/geojson", tags=["routing"])
     def pareto_geojson(req: m.ParetoRequest) -> Any:
-        return _geojson(service.pareto(on_data(req.to_service())).options)
+        return _geojson(service.pareto(on_data(req.to_service())))
 
     @app.post("/api/reliability", tags=["reliability"])
     async def reliability(req: m.ReliabilityRequest) -> Response:
@@ -301,9 +301,9 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
             )
         from instc.network.geometry import network_with_geometry
 
-        return network_with_geometry(
-            service.network_geojson(as_of=as_of, scenario=scenario, data=where.data)
-        )
+        collection = service.network_geojson(as_of=as_of, scenario=scenario, data=where.data)
+        network = service.get_network(as_of=as_of, scenario=scenario, data=where.data)
+        return network_with_geometry(collection, network)
 
     @app.get("/api/network/summary", tags=["network"])
     def network_summary(
@@ -401,10 +401,13 @@ def _bundled(name: str) -> bool:
     return name in bundled_names()
 
 
-def _geojson(options: Any) -> dict[str, Any]:
+def _geojson(answer: Any) -> dict[str, Any]:
+    """The options of an answer as GeoJSON, drawn on water and along alignments."""
     from instc.network.geometry import options_geojson
 
-    return options_geojson(options)
+    q = answer.query
+    network = service.get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
+    return options_geojson(answer.options, network)
 
 
 def _job_routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
