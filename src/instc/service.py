@@ -70,6 +70,7 @@ __all__ = [
     "reliability",
     "report_html",
     "route",
+    "scenario_flows",
     "scenario_run",
     "scenario_show",
     "scenarios",
@@ -183,7 +184,13 @@ class ReliabilityQuery:
 
 @dataclass(frozen=True)
 class ScenarioRunQuery:
-    """Scenarios' best option per OD pair before and after (``instc scenario run``)."""
+    """Scenarios' best option per OD pair and per route family, before and after
+    (``instc scenario run``).
+
+    ``same_date``: compare on the scenario's date with the baseline without the
+    scenario's projects (``True``), or the baseline at ``as_of`` (``False``); ``None``:
+    the same date for a scenario that opens a project, else each its own date.
+    """
 
     names: tuple[str, ...]
     baseline: str | None = None
@@ -192,7 +199,7 @@ class ScenarioRunQuery:
     by: str = "cost"
     as_of: str | None = None
     vessel_flag: str | None = None
-    same_date: bool = False
+    same_date: bool | None = None
     data: str | None = None
 
 
@@ -787,7 +794,13 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
 
     def compute() -> tuple[Any, ...]:
         from instc.scenarios import find_scenario
-        from instc.scenarios.diff import default_pairs, read_pairs, route_planner, run_scenario
+        from instc.scenarios.diff import (
+            default_pairs,
+            family_planner,
+            read_pairs,
+            route_planner,
+            run_scenario,
+        )
 
         network = get_network(as_of=q.as_of, data=q.data)
         base = find_scenario(q.baseline) if q.baseline else None
@@ -802,6 +815,7 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
                     raise ScenarioError(f"unknown pair group {name!r} — {closest(name, groups)}")
             od = tuple(p for p in od if p.group in q.groups)
         planner = route_planner(by=q.by, vessel_flag=q.vessel_flag)
+        families = family_planner(by=q.by, vessel_flag=q.vessel_flag)
         return tuple(
             run_scenario(
                 network,
@@ -809,6 +823,7 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
                 pairs=od,
                 baseline=base,
                 planner=planner,
+                family_plan=families,
                 same_date=q.same_date,
             )
             for name in q.names
@@ -820,9 +835,38 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
     return _cached(("scenario_run", network_key(as_of=q.as_of, data=q.data), digests, q), compute)
 
 
-def scenario_run_json(diffs: tuple[Any, ...]) -> Any:
-    """The ``--json`` of ``instc scenario run``."""
-    return diffs[0].to_dict() if len(diffs) == 1 else [d.to_dict() for d in diffs]
+def scenario_flows(query: ScenarioRunQuery) -> tuple[Any, ...]:
+    """The :class:`~instc.scenarios.flows.FlowDiff` of each scenario of the query: the
+    corridor assignment of the scenario's year without and with it, on the networks
+    :func:`scenario_run` compares (``pairs``, ``groups``, ``by`` and ``vessel_flag`` do not
+    apply: the assignment routes the year's whole demand)."""
+    q = query
+
+    def compute() -> tuple[Any, ...]:
+        from instc.scenarios import find_scenario
+        from instc.scenarios.flows import scenario_flows as engine_flows
+
+        network = get_network(as_of=q.as_of, data=q.data)
+        base = find_scenario(q.baseline) if q.baseline else None
+        return tuple(
+            engine_flows(network, find_scenario(name), baseline=base, same_date=q.same_date)
+            for name in q.names
+        )
+
+    digests = tuple(network_key(scenario=n).scenario_sha256 for n in (*q.names, q.baseline) if n)
+    key = (q.names, q.baseline, q.as_of, q.same_date)
+    return _cached(
+        ("scenario_flows", network_key(as_of=q.as_of, data=q.data), digests, key), compute
+    )
+
+
+def scenario_run_json(diffs: tuple[Any, ...], flows: tuple[Any, ...] | None = None) -> Any:
+    """The ``--json`` of ``instc scenario run``: each diff's ``to_dict()``, with its
+    ``flows`` (:func:`scenario_flows`) when given."""
+    out = [d.to_dict() for d in diffs]
+    for data, flow in zip(out, flows or (), strict=False):
+        data["flows"] = flow.to_dict()
+    return out[0] if len(out) == 1 else out
 
 
 # ------------------------------------------------------------------ long work

@@ -82,17 +82,26 @@ def test_validate_unknown_link_against_the_dataset(tmp_path: Path) -> None:
 
 def test_run_json_shows_the_change_on_the_affected_pairs() -> None:
     result = runner.invoke(
-        app, ["scenario", "run", "rasht-astara", "--json", "--as-of", "2026-11-25"]
+        app, ["scenario", "run", "rasht-astara", "--json", "--as-of", "2026-11-25", "--no-flows"]
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["scenario"] == "rasht-astara" and data["baseline"] == "baseline"
-    changed = [p for p in data["pairs"] if p["changed"]]
+    # a project scenario: the same date, the baseline without the project
+    assert data["scenario"] == "rasht-astara"
+    assert data["baseline"] == "baseline without rasht-astara"
+    assert data["same_date"] and data["as_of_before"] == data["as_of_after"] == "2028-01-01"
+    assert data["held_closed"] == ["rasht-astara"] and "flows" not in data
+    changed = [p for p in data["pairs"] if p["best_changed"]]
     assert changed
     for pair in data["pairs"]:
         assert {"origin", "destination", "cargo", "before", "after", "delta"} <= set(pair)
         if pair["delta"] is not None:
             assert set(pair["delta"]) == TOTALS
+    moscow = next(
+        p for p in data["pairs"] if p["origin"] == "INNSA" and p["destination"] == "RU-MOSCOW"
+    )
+    western = next(f for f in moscow["families"] if f["family"] == "western_rail")
+    assert western["delta"]["cost_usd"] < 0 and western["delta"]["time_h"] < 0
     for pair in changed:
         assert "r-rasht-astara" in pair["links_entered"]
         # the railway takes distance from the road: rail share up, road share down

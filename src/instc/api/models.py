@@ -248,7 +248,8 @@ class ScenarioRunRequest(BaseModel):
     by: By = "cost"
     as_of: AsOf | None = None
     vessel_flag: Flag | None = None
-    same_date: bool = False
+    # None: the same date for a scenario that opens a project (service.ScenarioRunQuery)
+    same_date: bool | None = None
 
     def to_service(self) -> service.ScenarioRunQuery:
         return service.ScenarioRunQuery(

@@ -151,41 +151,54 @@ def _run_command(scenario_app: typer.Typer) -> None:
             ),
         ] = None,
         same_date: Annotated[
-            bool,
+            bool | None,
             typer.Option(
-                "--same-date",
-                help="Take the baseline at each scenario's date, so the diff holds only "
-                "the scenario's edits.",
+                "--same-date/--no-same-date",
+                help="Take the baseline at each scenario's date without the projects the "
+                "scenario opens, so the diff holds only the scenario (default for a "
+                "scenario that opens a project); --no-same-date takes the baseline at "
+                "--as-of (default: today).",
+                show_default=False,
             ),
-        ] = False,
+        ] = None,
         show_all: Annotated[
             bool, typer.Option("--all", help="Also list the pairs the scenario leaves alone.")
         ] = False,
+        flows: Annotated[
+            bool,
+            typer.Option(
+                "--flows/--no-flows",
+                help="Also run the corridor assignment of the scenario's year without and "
+                "with the scenario: tonnes per route family, links that gain or lose "
+                "volume, V/C and delay.",
+            ),
+        ] = True,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Run scenarios: the best option per OD pair before and after, and the deltas."""
+        """Run scenarios: per OD pair and per route family the best option before and
+        after, and the deltas; then the flows (corridor assignment) before and after."""
         from instc.cli._common import print_json
-        from instc.service import ScenarioRunQuery, scenario_run, scenario_run_json
+        from instc.service import ScenarioRunQuery, scenario_flows, scenario_run, scenario_run_json
 
-        diffs = list(
-            scenario_run(
-                ScenarioRunQuery(
-                    tuple(names),
-                    baseline=baseline,
-                    pairs=None if pairs is None else str(pairs),
-                    groups=tuple(group or ()),
-                    by=by,
-                    as_of=as_of,
-                    vessel_flag=vessel_flag,
-                    same_date=same_date,
-                    data=None if data is None else str(data),
-                )
-            )
+        query = ScenarioRunQuery(
+            tuple(names),
+            baseline=baseline,
+            pairs=None if pairs is None else str(pairs),
+            groups=tuple(group or ()),
+            by=by,
+            as_of=as_of,
+            vessel_flag=vessel_flag,
+            same_date=same_date,
+            data=None if data is None else str(data),
         )
+        diffs = scenario_run(query)
+        found = scenario_flows(query) if flows and data is None else None
         if json_out:
-            print_json(scenario_run_json(tuple(diffs)))
+            print_json(scenario_run_json(diffs, found))
             return
-        _print_diffs(diffs, show_all=show_all, by=by)
+        _print_diffs(list(diffs), show_all=show_all, by=by)
+        for flow in found or ():
+            _print_flows(flow)
 
 
 def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
@@ -199,6 +212,8 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
         title=f"{title} (baseline: {diffs[0].baseline}; best option by {by}; per cargo unit)",
         title_justify="left",
     )
+    for diff in diffs:
+        console.print(_dates_line(diff), highlight=False)
     many = len(diffs) > 1
     columns = [
         "pair",
@@ -215,7 +230,7 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
     unchanged = 0
     for diff in diffs:
         for p in diff.pairs:
-            if not p.changed and not show_all:
+            if not p.best_changed and not show_all:
                 unchanged += 1
                 continue
             if p.delta is not None:
@@ -244,7 +259,123 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
             )
     console.print(table)
     if unchanged:
-        console.print(f"{unchanged} pair(s) unchanged (--all lists them).", highlight=False)
+        console.print(
+            f"{unchanged} pair(s) with the same best option (--all lists them).", highlight=False
+        )
+    _print_families(diffs, show_all=show_all, by=by)
+
+
+def _print_flows(flow: Any, top: int = 12) -> None:
+    """The flow view of one scenario: family tonnes, the elements that moved, OD times."""
+    from rich.table import Table
+
+    from instc.cli._common import console
+    from instc.units import h_to_days
+
+    families = Table(
+        title=f"Flows {flow.year} ({flow.scenario} vs {flow.baseline}): tonnes per route family",
+        title_justify="left",
+    )
+    for column in ("family", "Mt/yr before", "Mt/yr after", "shift Mt/yr"):
+        families.add_column(column, justify="left" if column == "family" else "right")
+    for row in flow.families.itertuples():
+        families.add_row(
+            row.family, f"{row.before_t / 1e6:.2f}", f"{row.after_t / 1e6:.2f}",
+            f"{row.shift_t / 1e6:+.2f}",
+        )  # fmt: skip
+    console.print(families)
+    moved = flow.moved(top)
+    if moved.empty:
+        console.print("  no link, border or terminal changes volume", highlight=False)
+    else:
+        table = Table(
+            title="Links, borders and terminals whose volume changed", title_justify="left"
+        )
+        for column in ("element", "Mt/yr before -> after", "V/C before -> after", "delay h"):
+            table.add_column(column, justify="left" if column == "element" else "right")
+        for r in moved.to_dict(orient="records"):
+            table.add_row(
+                f"{r['element_id']} ({r['name']})",
+                _before_after(
+                    r["volume_t_per_year_before"] / 1e6, r["volume_t_per_year_after"] / 1e6
+                ),
+                _before_after(r["volume_capacity_before"], r["volume_capacity_after"]),
+                _before_after(r["delay_h_before"], r["delay_h_after"], 1),
+            )
+        console.print(table)
+    ods = Table(title="OD pairs at equilibrium (per unit)", title_justify="left")
+    for column in ("class", "pair", "days before -> after", "USD before -> after"):
+        ods.add_column(column, justify="left" if column in ("class", "pair") else "right")
+    for r in flow.ods.to_dict(orient="records"):
+        ods.add_row(
+            r["class"],
+            f"{r['origin']} -> {r['destination']}",
+            _before_after(h_to_days(r["eq_time_h_before"]), h_to_days(r["eq_time_h_after"]), 1),
+            _before_after(r["eq_money_usd_before"], r["eq_money_usd_after"], 0),
+        )
+    console.print(ods)
+
+
+def _before_after(before: Any, after: Any, digits: int = 2) -> str:
+    """``before -> after`` with ``digits`` decimals; "-" for a missing number (no
+    capacity, no route)."""
+    import math
+
+    def num(value: Any) -> str:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return "-"
+        return f"{value:,.{digits}f}"
+
+    return f"{num(before)} -> {num(after)}"
+
+
+def _dates_line(diff: Any) -> str:
+    """Which networks a diff compares, and on which dates."""
+    before = diff.as_of_before or "no date"
+    after = diff.as_of_after or "no date"
+    when = f"both as of {after}" if diff.same_date else f"{before} -> {after}"
+    held = f"; the baseline holds {', '.join(diff.held_closed)} closed" if diff.held_closed else ""
+    return f"{diff.scenario}: {diff.baseline} vs scenario, {when}{held}"
+
+
+def _print_families(diffs: list[Any], *, show_all: bool, by: str) -> None:
+    """Per pair and route family: the family's best option before -> after, and deltas."""
+    from rich.table import Table
+
+    from instc.cli._common import console
+    from instc.units import h_to_days
+
+    table = Table(
+        title=f"Route families (each family's best option by {by}; per cargo unit)",
+        title_justify="left",
+    )
+    many = len(diffs) > 1
+    columns = ["pair", "family", "USD before -> after", "Δ USD", "days before -> after", "Δ d"]
+    for column in ["scenario", *columns] if many else columns:
+        table.add_column(column, justify="right" if "USD" in column or "d" in column else "left")
+    rows = 0
+    for diff in diffs:
+        for p in diff.pairs:
+            for f in p.families:
+                if not (f.changed or show_all):
+                    continue
+                rows += 1
+                usd = [f"{t['cost_usd']:,.0f}" if t else "none" for t in (f.before, f.after)]
+                days = [
+                    f"{h_to_days(t['time_h']):.1f}" if t else "none" for t in (f.before, f.after)
+                ]
+                d = f.delta
+                table.add_row(
+                    *([diff.scenario] if many else []),
+                    f"{p.origin} -> {p.destination} ({p.cargo})",
+                    f.family,
+                    " -> ".join(usd),
+                    f"{d['cost_usd']:+,.0f}" if d else "",
+                    " -> ".join(days),
+                    f"{h_to_days(d['time_h']):+.2f}" if d else "",
+                )
+    if rows:
+        console.print(table)
 
 
 def _print_changes(found: Any) -> None:

@@ -19,6 +19,7 @@ builds the default one on :func:`instc.routing.route`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from instc.scenarios.schema import Scenario
 
 __all__ = [
+    "FamilyDiff",
+    "FamilyPlanner",
     "ODPair",
     "PairDiff",
     "Planner",
@@ -41,12 +44,15 @@ __all__ = [
     "default_pairs",
     "diff_networks",
     "family_of",
+    "family_planner",
     "read_pairs",
     "route_planner",
     "run_scenario",
 ]
 
 Planner = Callable[[Any, str, str, str], Any]
+# (network, origin, destination, cargo) -> ({family id: option}, {family id: why none})
+FamilyPlanner = Callable[[Any, str, str, str], tuple[Mapping[str, Any], Mapping[str, str]]]
 
 # Changes smaller than this (in the totals' own units) are rounding, not a change.
 _TOLERANCE = 1e-9
@@ -62,6 +68,58 @@ class ODPair:
     group: str = ""
 
 
+def _totals(option: Any) -> dict[str, float] | None:
+    return None if option is None else {k: float(v) for k, v in option.totals.to_dict().items()}
+
+
+def _delta(
+    before: Mapping[str, float] | None, after: Mapping[str, float] | None
+) -> dict[str, float] | None:
+    """After minus before for every total both have (``None`` unless both exist)."""
+    if before is None or after is None:
+        return None
+    return {k: after[k] - before[k] for k in before if k in after}
+
+
+@dataclass(frozen=True)
+class FamilyDiff:
+    """The best option of one route family for a pair, before and after a scenario.
+
+    ``before`` / ``after`` are the option's totals (``cost_usd``, ``time_h``, ``co2e_kg``,
+    ... per cargo unit), ``None`` when the family has no option, with the reason in
+    ``no_route_before`` / ``no_route_after``.
+    """
+
+    family: str
+    before: Mapping[str, float] | None
+    after: Mapping[str, float] | None
+    no_route_before: str | None = None
+    no_route_after: str | None = None
+
+    @property
+    def delta(self) -> dict[str, float] | None:
+        """After minus before (``None`` when either side has no option)."""
+        return _delta(self.before, self.after)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the family's option changed."""
+        if (self.before is None) != (self.after is None):
+            return True
+        return any(abs(v) > _TOLERANCE for v in (self.delta or {}).values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "before": None if self.before is None else dict(self.before),
+            "after": None if self.after is None else dict(self.after),
+            "delta": self.delta,
+            "changed": self.changed,
+            "no_route_before": self.no_route_before,
+            "no_route_after": self.no_route_after,
+        }
+
+
 @dataclass(frozen=True)
 class PairDiff:
     """The best option for one pair before and after a scenario.
@@ -70,7 +128,8 @@ class PairDiff:
     route, with the reason in ``no_route_before`` / ``no_route_after``); ``delta`` is
     after minus before for every total both have. ``mode_share_*`` is the share of the
     distance run on each mode; ``links_entered`` / ``links_left`` the links the best
-    route started or stopped using.
+    route started or stopped using; ``families`` the best option of each route family
+    before and after (empty unless a family planner was given).
     """
 
     origin: str
@@ -88,15 +147,22 @@ class PairDiff:
     no_route_before: str | None = None
     no_route_after: str | None = None
     group: str = ""
+    families: tuple[FamilyDiff, ...] = ()
 
     @property
-    def changed(self) -> bool:
-        """Whether the scenario changed anything for this pair."""
+    def best_changed(self) -> bool:
+        """Whether the scenario changed the pair's best option."""
         if (self.before is None) != (self.after is None):
             return True
         if self.links_entered or self.links_left:
             return True
         return any(abs(v) > _TOLERANCE for v in (self.delta or {}).values())
+
+    @property
+    def changed(self) -> bool:
+        """Whether the scenario changed anything for this pair (its best option or the
+        option of a family)."""
+        return self.best_changed or any(f.changed for f in self.families)
 
     def mode_share_change(self, *, threshold: float = 0.005) -> dict[str, float]:
         """After minus before share of the distance per mode (changes above ``threshold``).
@@ -122,6 +188,7 @@ class PairDiff:
             "after": None if self.after is None else dict(self.after),
             "delta": None if self.delta is None else dict(self.delta),
             "changed": self.changed,
+            "best_changed": self.best_changed,
             "family_before": self.family_before,
             "family_after": self.family_after,
             "mode_share_before": dict(self.mode_share_before),
@@ -131,29 +198,63 @@ class PairDiff:
             "links_left": list(self.links_left),
             "no_route_before": self.no_route_before,
             "no_route_after": self.no_route_after,
+            "families": [f.to_dict() for f in self.families],
         }
 
 
 @dataclass(frozen=True)
 class ScenarioDiff:
-    """A scenario's effect on every pair compared."""
+    """A scenario's effect on every pair compared.
+
+    ``same_date``: both networks are of one date; ``held_closed``: the projects the
+    baseline keeps closed (a project scenario compared with the network without it).
+    """
 
     scenario: str
     baseline: str
     pairs: tuple[PairDiff, ...]
     as_of_before: dt.date | None = None
     as_of_after: dt.date | None = None
+    same_date: bool = False
+    held_closed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """``{"scenario", "baseline", "pairs": [{"origin", "destination", "cargo",
-        "before", "after", "delta", ...}], "as_of_before", "as_of_after"}``."""
+        "before", "after", "delta", "families": [...], ...}], "as_of_before",
+        "as_of_after", "same_date", "held_closed"}``."""
         return {
             "scenario": self.scenario,
             "baseline": self.baseline,
             "pairs": [p.to_dict() for p in self.pairs],
             "as_of_before": self.as_of_before.isoformat() if self.as_of_before else None,
             "as_of_after": self.as_of_after.isoformat() if self.as_of_after else None,
+            "same_date": self.same_date,
+            "held_closed": list(self.held_closed),
         }
+
+    def family_frame(self) -> pd.DataFrame:
+        """One row per pair and family: totals before/after and their deltas."""
+        import pandas as pd
+
+        rows = []
+        for p in self.pairs:
+            for f in p.families:
+                row: dict[str, Any] = {
+                    "origin": p.origin,
+                    "destination": p.destination,
+                    "cargo": p.cargo,
+                    "family": f.family,
+                    "changed": f.changed,
+                }
+                for prefix, totals in (
+                    ("before", f.before),
+                    ("after", f.after),
+                    ("delta", f.delta),
+                ):
+                    for key, value in (totals or {}).items():
+                        row[f"{prefix}_{key}"] = value
+                rows.append(row)
+        return pd.DataFrame(rows)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per pair: the totals before/after and their deltas as columns."""
@@ -196,27 +297,43 @@ def _best(planner: Planner, network: Any, pair: ODPair) -> tuple[Any | None, str
         return None, str(exc)
 
 
+def _family_diffs(
+    family_plan: FamilyPlanner, before: Any, after: Any, pair: ODPair
+) -> tuple[FamilyDiff, ...]:
+    old, why_old = family_plan(before, pair.origin, pair.destination, pair.cargo)
+    new, why_new = family_plan(after, pair.origin, pair.destination, pair.cargo)
+    names = [*old, *why_old]
+    names += [f for f in (*new, *why_new) if f not in names]
+    return tuple(
+        FamilyDiff(
+            family=f,
+            before=_totals(old.get(f)),
+            after=_totals(new.get(f)),
+            no_route_before=why_old.get(f),
+            no_route_after=why_new.get(f),
+        )
+        for f in dict.fromkeys(names)
+    )
+
+
 def diff_networks(
     before: Any,
     after: Any,
     pairs: Sequence[ODPair],
     *,
     planner: Planner,
+    family_plan: FamilyPlanner | None = None,
     scenario: str = "scenario",
     baseline: str = "baseline",
 ) -> ScenarioDiff:
-    """Plan every pair on both networks and compare the best options."""
+    """Plan every pair on both networks and compare the best options (and, with
+    ``family_plan``, the best option of every route family)."""
     out = []
     for pair in pairs:
         old, why_old = _best(planner, before, pair)
         new, why_new = _best(planner, after, pair)
-        t_old = dict(old.totals.to_dict()) if old is not None else None
-        t_new = dict(new.totals.to_dict()) if new is not None else None
-        delta = (
-            {k: float(t_new[k]) - float(t_old[k]) for k in t_old if k in t_new}
-            if t_old is not None and t_new is not None
-            else None
-        )
+        t_old, t_new = _totals(old), _totals(new)
+        delta = _delta(t_old, t_new)
         links_old = [leg.link_id for leg in old.legs if leg.link_id] if old is not None else []
         links_new = [leg.link_id for leg in new.legs if leg.link_id] if new is not None else []
         out.append(
@@ -236,6 +353,7 @@ def diff_networks(
                 links_left=tuple(x for x in dict.fromkeys(links_old) if x not in links_new),
                 no_route_before=why_old,
                 no_route_after=why_new,
+                families=(_family_diffs(family_plan, before, after, pair) if family_plan else ()),
             )
         )
     return ScenarioDiff(
@@ -342,6 +460,59 @@ def family_of(option: Any, families: Sequence[Any]) -> str | None:
     return None
 
 
+def _scenario_rules(network: Network) -> list[Any]:
+    """The routing rules of the network, with a scenario's ``caspian_littoral_only``
+    rule (``network.parameters['rules']``) switching ``caspian_littoral_flag``."""
+    import dataclasses
+
+    from instc.routing.rules import rules_for
+
+    rules = list(rules_for(network))
+    leaf = network.parameters.get("rules", {}).get("caspian_littoral_only")
+    if isinstance(leaf, Mapping):
+        rules = [
+            dataclasses.replace(r, enabled=bool(leaf["value"]))
+            if r.rule_id == "caspian_littoral_flag"
+            else r
+            for r in rules
+        ]
+    return rules
+
+
+def family_planner(*, by: str = "cost", vessel_flag: str | None = None) -> FamilyPlanner:
+    """The best option of every route family by ``by`` (:func:`instc.routing.compare.compare`
+    with no detour limit: a scenario diff compares a family with itself, so a family is
+    kept however long its route; U-turns are still no member of a family).
+
+    Returns ``({family id: option}, {family id: why it has none})``.
+    """
+
+    def plan(
+        network: Network, origin: str, destination: str, cargo: str
+    ) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+        from instc.routing.compare import BEST, compare
+
+        try:
+            found = compare(
+                network,
+                origin,
+                destination,
+                cargo=cargo,
+                by=by,
+                vessel_flag=vessel_flag,
+                rules=_scenario_rules(network),
+                max_detour=math.inf,
+            )
+        except NoRouteError as exc:
+            return {}, {"*": str(exc)}
+        options = {str(o.family): o for o in found.options if o.family != BEST}
+        missing = dict(found.missing)
+        missing.update((n.family, n.reason) for n in found.not_shown)
+        return options, missing
+
+    return plan
+
+
 def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planner:
     """The default planner: the best option by ``by`` (:func:`instc.routing.shortest.route`),
     labelled with its corridor family.
@@ -355,20 +526,16 @@ def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planne
         import dataclasses
 
         from instc.routing.compare import load_families
-        from instc.routing.rules import rules_for
         from instc.routing.shortest import route
 
-        rules = list(rules_for(network))
-        leaf = network.parameters.get("rules", {}).get("caspian_littoral_only")
-        if isinstance(leaf, Mapping):
-            rules = [
-                dataclasses.replace(r, enabled=bool(leaf["value"]))
-                if r.rule_id == "caspian_littoral_flag"
-                else r
-                for r in rules
-            ]
         option = route(
-            network, origin, destination, cargo=cargo, by=by, vessel_flag=vessel_flag, rules=rules
+            network,
+            origin,
+            destination,
+            cargo=cargo,
+            by=by,
+            vessel_flag=vessel_flag,
+            rules=_scenario_rules(network),
         )
         from instc.network.contract import data_file
 
@@ -385,33 +552,34 @@ def run_scenario(
     pairs: Sequence[ODPair] | None = None,
     baseline: Scenario | None = None,
     planner: Planner | None = None,
-    same_date: bool = False,
+    family_plan: FamilyPlanner | None = None,
+    same_date: bool | None = None,
 ) -> ScenarioDiff:
     """The effect of ``scenario`` on ``network``: the network as it is (or as ``baseline``
     describes it, when given) against the network as ``scenario`` describes it.
 
     Baseline and scenario are both applied to ``network``: to build one scenario on top of
     another, name the other as its ``parent``. With ``same_date`` the baseline is taken at
-    the scenario's date, so that the diff holds only the scenario's edits and not what the
-    project timeline changes between the two dates.
+    the scenario's date without the projects the scenario opens, so that the diff holds
+    only the scenario's edits and not what the project timeline changes between two
+    dates; ``None`` (the default) means same date for a scenario that opens a project
+    (:func:`instc.scenarios.baseline.scenario_networks`).
     """
-    from instc.scenarios.apply import apply_scenario
-    from instc.scenarios.schema import Scenario as _Scenario
+    import dataclasses
 
-    before = apply_scenario(network, baseline) if baseline is not None else network
-    after = apply_scenario(network, scenario)
-    if same_date and after.as_of != before.as_of:
-        # an empty scenario that only moves the date: the edited tables re-filtered
-        redate = _Scenario(name="same-date", description="", as_of=after.as_of)
-        before = apply_scenario(before, redate)
-    return diff_networks(
-        before,
-        after,
+    from instc.scenarios.baseline import scenario_networks
+
+    nets = scenario_networks(network, scenario, baseline=baseline, same_date=same_date)
+    diff = diff_networks(
+        nets.before,
+        nets.after,
         pairs if pairs is not None else default_pairs(network),
         planner=planner or route_planner(),
+        family_plan=family_plan,
         scenario=scenario.name,
-        baseline=baseline.name if baseline is not None else "baseline",
+        baseline=nets.baseline,
     )
+    return dataclasses.replace(diff, same_date=nets.same_date, held_closed=nets.held_closed)
 
 
 def compare_table(diffs: Sequence[ScenarioDiff]) -> pd.DataFrame:

@@ -1,0 +1,86 @@
+"""The flow view of a scenario: two corridor assignments side by side."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from instc.cli import app
+from instc.scenarios.flows import flow_diff
+
+
+def _run(
+    family_t: dict[str, float], volumes: dict[str, float], od_time_h: float
+) -> SimpleNamespace:
+    """A stand-in for a CorridorAssignment: what flow_diff reads."""
+    families = pd.DataFrame({"family": list(family_t), "volume_t": list(family_t.values())})
+    cap = {"link:a": 100.0, "link:b": math.nan, "link:new": 50.0}
+    elements = pd.DataFrame(
+        {
+            "element_id": list(volumes),
+            "kind": "link",
+            "name": [e.upper() for e in volumes],
+            "mode": "rail",
+            "volume_t_per_year": list(volumes.values()),
+            "capacity_t_per_year": [cap[e] for e in volumes],
+            "volume_capacity": [v / cap[e] for e, v in volumes.items()],
+            "delay_h": 0.0,
+        }
+    )
+    ods = pd.DataFrame(
+        {
+            "class": ["container"],
+            "origin": ["A"],
+            "destination": ["B"],
+            "volume_t": [80.0],
+            "eq_time_h": [od_time_h],
+            "eq_money_usd": [100.0],
+            "eq_generalised_usd": [110.0],
+        }
+    )
+    return SimpleNamespace(
+        year=2028, elements=elements, od_costs=ods, family_totals=lambda: families
+    )
+
+
+def test_flow_diff_shifts_tonnes_by_hand() -> None:
+    """80 t move from link a (family sea) to a new link (family rail); b keeps its 10 t."""
+    before = _run({"sea": 80.0, "rail": 0.0}, {"link:a": 80.0, "link:b": 10.0}, 48.0)
+    after = _run(
+        {"sea": 0.0, "rail": 80.0}, {"link:a": 0.0, "link:b": 10.0, "link:new": 80.0}, 30.0
+    )
+    diff = flow_diff(before, after, scenario="s", baseline="b")  # type: ignore[arg-type]
+    fam = diff.families.set_index("family")
+    assert fam.loc["sea", "shift_t"] == -80.0 and fam.loc["rail", "shift_t"] == 80.0
+    el = diff.elements.set_index("element_id")
+    assert el.loc["link:new", "volume_t_per_year_before"] == 0.0  # absent before: no volume
+    assert el.loc["link:new", "volume_change_t"] == 80.0
+    assert el.loc["link:a", "volume_capacity_before"] == pytest.approx(0.8)
+    assert el.loc["link:a", "volume_capacity_after"] == 0.0
+    moved = diff.moved()
+    assert set(moved["element_id"]) == {"link:a", "link:new"}  # b did not move
+    assert (
+        diff.ods.loc[0, "eq_time_h_before"] == 48.0 and diff.ods.loc[0, "eq_time_h_after"] == 30.0
+    )
+    data = diff.to_dict()
+    assert data["year"] == 2028 and len(data["elements_moved"]) == 2
+    assert data["ods"][0]["eq_money_usd_before"] == 100.0
+
+
+def test_scenario_flows_json_of_a_project_scenario() -> None:
+    """The CLI's flow view runs the assignment of the scenario's year on both networks:
+    the same demand (each OD's tonnes) before and after, on the same date."""
+    result = CliRunner().invoke(
+        app, ["scenario", "run", "rasht-astara", "--group", "india-russia", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    flows = json.loads(result.output)["flows"]
+    assert flows["year"] == 2028 and flows["baseline"] == "baseline without rasht-astara"
+    assert {f["family"] for f in flows["families"]} >= {"western_rail", "suez", "caspian_sea"}
+    for od in flows["ods"]:
+        assert od["volume_t_before"] == pytest.approx(od["volume_t_after"])
