@@ -74,6 +74,7 @@ __all__ = [
     "scenario_run",
     "scenario_show",
     "scenarios",
+    "select_link",
     "source_titles",
     "sources",
     "sweep",
@@ -946,6 +947,35 @@ def assign_tntp(
         directory, toll_factor=toll_factor, distance_factor=distance_factor
     )
     return assign(network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=progress)
+
+
+def select_link(
+    *,
+    year: int = 2030,
+    element: str,
+    scenario: str | None = None,
+    demand_level: str = "mode",
+    algorithm: str = "bfw",
+    gap: float = 1e-6,
+    max_iter: int = 500,
+    data: str | None = None,
+) -> Any:
+    """Select-link analysis (``instc assign corridor --select-link``): the OD pairs whose
+    equilibrium flow of ``year`` uses the link, border or terminal ``element``, and the
+    tonnes each sends through it (a :class:`~instc.assignment.select_link.SelectLink`;
+    ``to_dict()`` is the ``--json``)."""
+    from instc.assignment.select_link import select_link as engine_select_link
+
+    run = assign_corridor(
+        year=year,
+        scenario=scenario,
+        demand_level=demand_level,
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+        data=data,
+    )
+    return engine_select_link(run, element)
 
 
 def report_html(

@@ -463,7 +463,9 @@ class CorridorAssignment:
     the cheapest path at free flow, and at equilibrium the OD's generalised cost with
     the volume-weighted mean time and money over the paths it uses.
     ``family_shares``: share of each OD's volume on each route family of
-    ``families.toml`` (via groups only).
+    ``families.toml`` (via groups only). ``link_elements``: the element id of each
+    assignment link (``"connector"`` for a zone connector), in the order of
+    ``assignment.flows``, for select-link analysis (:mod:`instc.assignment.select_link`).
     """
 
     year: int
@@ -477,6 +479,7 @@ class CorridorAssignment:
     capacitated: int
     uncapacitated: int
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    link_elements: tuple[str, ...] = field(default=(), repr=False)
 
     def saturated(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` capacitated elements with the highest volume/capacity."""
@@ -672,6 +675,7 @@ def assign_corridor(
         capacitated=int(cap_frame.notna().sum()),
         uncapacitated=int(cap_frame.isna().sum()),
         parameters=_used_parameters(network, [graphs[c].unit for c in specs]),
+        link_elements=tuple(b.element_of),
     )
 
 

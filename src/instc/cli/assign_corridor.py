@@ -27,10 +27,17 @@ def corridor(
         help="also scale the demand by these factors (e.g. 0.5,1,2) and show how OD "
         "costs rise with volume",
     ),
+    select: str | None = typer.Option(
+        None,
+        "--select-link",
+        help="select-link analysis: which OD pairs use this link, border or terminal "
+        "(e.g. r-rasht-astara, AZ-IR-ASTARA, link:d-rasht-astara) and how many tonnes",
+    ),
     json_out: bool = typer.Option(False, "--json", help="print JSON for machines"),
 ) -> None:
     """Assign a year's corridor freight and name the links, borders and terminals that
-    saturate first, with the sources of their capacities."""
+    saturate first, with the sources of their capacities (or, with --select-link, the
+    OD pairs that use one of them)."""
     from instc.cli.assign import _errors_as_red_line
 
     with _errors_as_red_line():
@@ -38,6 +45,9 @@ def corridor(
         from instc.service import assign_corridor, get_network
 
         check_options(year=year, gap=gap, max_iter=max_iter, top=top)
+        if select is not None:
+            _select_link(select, year, scenario, demand_level, algorithm, gap, max_iter, json_out)
+            return
         scales = _scales(sweep) if sweep is not None else None
         network = get_network(as_of=str(year), scenario=scenario)
         options: dict[str, Any] = {
@@ -246,6 +256,80 @@ def _print(result: Any, top: int) -> None:
             f"[yellow]warning:[/] target gap {a.target_gap:g} not reached — raise --max-iter",
             highlight=False,
         )
+
+
+def _print_select_link(found: Any) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    where = f", scenario {found.scenario}" if found.scenario else ""
+    table = Table(
+        title=f"Select link {found.query} ({', '.join(found.elements)}), {found.year}{where}: "
+        f"{_mt(found.total_t)} Mt/yr",
+        title_justify="left",
+    )
+    for col in ("class", "origin -> destination", "OD Mt/yr", "through Mt/yr", "share of OD"):
+        table.add_column(col, justify="left" if col[0] in "co" else "right")
+    for r in found.ods.to_dict(orient="records"):
+        table.add_row(
+            r["class"],
+            f"{r['origin']} -> {r['destination']}",
+            _mt(r["volume_t"]),
+            _mt(r["through_t"]),
+            f"{r['share']:.1%}",
+        )
+    console.print(table)
+    if found.ods.empty:
+        console.print("no OD pair's equilibrium flow uses it", highlight=False)
+
+
+def _select_link(
+    element: str,
+    year: int,
+    scenario: str | None,
+    demand_level: str,
+    algorithm: str,
+    gap: float,
+    max_iter: int,
+    json_out: bool,
+) -> None:
+    from rich.table import Table
+
+    from instc.cli._common import console, print_json
+    from instc.service import select_link
+
+    found = select_link(
+        year=year,
+        element=element,
+        scenario=scenario,
+        demand_level=demand_level,
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+    )
+    if json_out:
+        print_json(found.to_dict())
+        return
+    where = f", scenario {found.scenario}" if found.scenario else ""
+    table = Table(
+        title=f"Select link {found.query} ({', '.join(found.elements)}), {found.year}{where}: "
+        f"{_mt(found.total_t)} Mt/yr",
+        title_justify="left",
+    )
+    for col in ("class", "origin -> destination", "OD Mt/yr", "through Mt/yr", "share of OD"):
+        table.add_column(col, justify="left" if col[0] in "co" else "right")
+    for r in found.ods.to_dict(orient="records"):
+        table.add_row(
+            r["class"],
+            f"{r['origin']} -> {r['destination']}",
+            _mt(r["volume_t"]),
+            _mt(r["through_t"]),
+            f"{r['share']:.1%}",
+        )
+    console.print(table)
+    if found.ods.empty:
+        console.print("no OD pair's equilibrium flow uses it", highlight=False)
 
 
 def _branch_check(network: Any, result: Any) -> Any:
