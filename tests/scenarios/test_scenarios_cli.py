@@ -179,3 +179,13 @@ def test_run_group_filters_the_default_pairs() -> None:
     bad = runner.invoke(app, ["scenario", "run", "rasht-astara", "--group", "oill"])
     assert isinstance(bad.exception, ScenarioError)
     assert "did you mean 'oil'" in str(bad.exception)
+
+
+def test_run_prints_the_cost_of_a_route_that_did_not_exist() -> None:
+    result = runner.invoke(
+        app,
+        ["scenario", "run", "baku-novorossiysk-15mt", "--group", "oil", "--no-flows"],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "liquid (t)" in result.output and "no route -> 12.00" in result.output

@@ -321,3 +321,23 @@ def test_opened_projects_follow_the_parent_chain() -> None:
     assert [e.action for e in counterfactual.edits] == ["close"]
     assert counterfactual.edits[0].selection.project == ("rasht-astara",)
     assert without_projects(load_bundled("red-sea-closed"), None).edits == ()
+
+
+def test_pipeline_scenario_shows_the_cost_per_tonne_of_the_route_it_opens(
+    embedded: Network,
+) -> None:
+    """Baku–Novorossiysk, suspended since 2022, is the only liquid way from Sangachal to
+    Novorossiysk: without it no route, with it the tariff (USD per t-km, cut by 25 %)
+    times the length, per tonne."""
+    pair = ODPair("AZ-SANGACHAL", "RUNVS", "liquid")
+    diff = run_scenario(embedded, load_bundled("baku-novorossiysk-15mt"), pairs=[pair])
+    oil = diff.pairs[0]
+    assert (
+        oil.before is None and oil.no_route_before and "o-baku-novorossiysk" in oil.no_route_before
+    )
+    assert oil.after is not None and oil.unit == "t"
+    tariffs = embedded.tables["tariffs"].set_index("tariff_id")
+    length_km = embedded.all_links.set_index("link_id").loc["o-baku-novorossiysk", "length_km"]  # type: ignore[union-attr]
+    expected = tariffs.loc["pipeline-bnp", "usd_per_unit_km"] * length_km * 0.75
+    assert oil.after["cost_usd"] == pytest.approx(expected, rel=1e-9)  # USD 12.0 per t
+    assert "o-baku-novorossiysk" in oil.links_entered

@@ -43,8 +43,15 @@ def _run(
             "eq_generalised_usd": [110.0],
         }
     )
+    od = SimpleNamespace(class_name="container", origin="A", destination="B", volume_t=80.0)
+    unrouted = (SimpleNamespace(user_class="container:A>B"),) if od_time_h == math.inf else ()
     return SimpleNamespace(
-        year=2028, elements=elements, od_costs=ods, family_totals=lambda: families
+        year=2028,
+        elements=elements,
+        od_costs=ods,
+        family_totals=lambda: families,
+        demand=SimpleNamespace(ods=(od,)),
+        assignment=SimpleNamespace(unreachable_pairs=unrouted),
     )
 
 
@@ -70,6 +77,16 @@ def test_flow_diff_shifts_tonnes_by_hand() -> None:
     data = diff.to_dict()
     assert data["year"] == 2028 and len(data["elements_moved"]) == 2
     assert data["ods"][0]["eq_money_usd_before"] == 100.0
+    assert diff.unserved_before_t == diff.unserved_after_t == 0.0
+
+
+def test_flow_diff_counts_demand_a_scenario_connects() -> None:
+    """An OD with no path before (a pipeline not open) is unserved: its 80 t count."""
+    before = _run({"sea": 0.0}, {"link:a": 0.0}, math.inf)
+    after = _run({"sea": 80.0}, {"link:a": 80.0}, 30.0)
+    diff = flow_diff(before, after)  # type: ignore[arg-type]
+    assert diff.unserved_before_t == 80.0 and diff.unserved_after_t == 0.0
+    assert diff.to_dict()["unserved_before_t"] == 80.0
 
 
 def test_scenario_flows_json_of_a_project_scenario() -> None:

@@ -240,9 +240,7 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
                     f"{p.delta['co2e_kg']:+,.1f}",
                 ]
             else:
-                before = "no route" if p.before is None else "route"
-                after = "no route" if p.after is None else "route"
-                cells = [f"{before} -> {after}", "", ""]
+                cells = _one_sided(p.before, p.after)
             family = (
                 f"{p.family_before or '-'} -> {p.family_after or '-'}"
                 if p.family_before != p.family_after
@@ -251,7 +249,7 @@ def _print_diffs(diffs: list[Any], *, show_all: bool, by: str) -> None:
             table.add_row(
                 *([diff.scenario] if many else []),
                 f"{p.origin} -> {p.destination}",
-                p.cargo,
+                f"{p.cargo} ({p.unit})" if p.unit else p.cargo,
                 *cells,
                 family,
                 " ".join(f"{m} {100 * v:+.0f}" for m, v in p.mode_share_change().items()),
@@ -284,6 +282,12 @@ def _print_flows(flow: Any, top: int = 12) -> None:
             f"{row.shift_t / 1e6:+.2f}",
         )  # fmt: skip
     console.print(families)
+    if flow.unserved_before_t or flow.unserved_after_t:
+        console.print(
+            f"  demand with no route (not assigned): {flow.unserved_before_t / 1e6:.2f} -> "
+            f"{flow.unserved_after_t / 1e6:.2f} Mt/yr",
+            highlight=False,
+        )
     moved = flow.moved(top)
     if moved.empty:
         console.print("  no link, border or terminal changes volume", highlight=False)
@@ -327,6 +331,23 @@ def _before_after(before: Any, after: Any, digits: int = 2) -> str:
         return f"{value:,.{digits}f}"
 
     return f"{num(before)} -> {num(after)}"
+
+
+def _one_sided(before: Any, after: Any) -> list[str]:
+    """Cost, days and CO2e cells of a pair with a route on one side only: the totals of
+    that side (``no route -> 12.00``: what the new route costs per cargo unit)."""
+    from instc.units import h_to_days
+
+    def side(totals: Any, key: str, digits: int) -> str:
+        if totals is None:
+            return "no route"
+        value = h_to_days(totals[key]) if key == "time_h" else totals[key]
+        return f"{value:,.{digits}f}"
+
+    return [
+        f"{side(before, key, digits)} -> {side(after, key, digits)}"
+        for key, digits in (("cost_usd", 2), ("time_h", 1), ("co2e_kg", 1))
+    ]
 
 
 def _dates_line(diff: Any) -> str:

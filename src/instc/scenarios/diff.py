@@ -19,7 +19,6 @@ builds the default one on :func:`instc.routing.route`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +147,7 @@ class PairDiff:
     no_route_after: str | None = None
     group: str = ""
     families: tuple[FamilyDiff, ...] = ()
+    unit: str = ""  # the cargo unit the totals are per (teu, t, truck)
 
     @property
     def best_changed(self) -> bool:
@@ -183,6 +183,7 @@ class PairDiff:
             "origin": self.origin,
             "destination": self.destination,
             "cargo": self.cargo,
+            "unit": self.unit,
             "group": self.group,
             "before": None if self.before is None else dict(self.before),
             "after": None if self.after is None else dict(self.after),
@@ -345,6 +346,7 @@ def diff_networks(
                 before=t_old,
                 after=t_new,
                 delta=delta,
+                unit=str(getattr(old if old is not None else new, "unit", "")),
                 family_before=getattr(old, "family", None),
                 family_after=getattr(new, "family", None),
                 mode_share_before=_mode_share(old.legs) if old is not None else {},
@@ -480,9 +482,10 @@ def _scenario_rules(network: Network) -> list[Any]:
 
 
 def family_planner(*, by: str = "cost", vessel_flag: str | None = None) -> FamilyPlanner:
-    """The best option of every route family by ``by`` (:func:`instc.routing.compare.compare`
-    with no detour limit: a scenario diff compares a family with itself, so a family is
-    kept however long its route; U-turns are still no member of a family).
+    """The best option of every route family by ``by``, as :func:`instc.routing.compare.compare`
+    shows it: a family option that is a detour or makes a U-turn is no member of its
+    family (a pipeline that opens must not make "western rail" of oil that runs to
+    Novorossiysk and back by rail).
 
     Returns ``({family id: option}, {family id: why it has none})``.
     """
@@ -501,7 +504,6 @@ def family_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Famil
                 by=by,
                 vessel_flag=vessel_flag,
                 rules=_scenario_rules(network),
-                max_detour=math.inf,
             )
         except NoRouteError as exc:
             return {}, {"*": str(exc)}

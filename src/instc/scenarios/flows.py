@@ -42,7 +42,8 @@ class FlowDiff:
     ``*_before`` / ``*_after`` of volume (t/year), capacity (t/year, NaN: unbounded),
     volume/capacity and delay (h, busiest direction), and ``volume_change_t``.
     ``ods``: per class and OD the tonnes and the equilibrium time (h), money (USD per
-    unit) and generalised cost before and after.
+    unit) and generalised cost before and after. ``unserved_*_t``: demand (t/year)
+    with no path, not assigned (a pipeline's oil before the pipeline opens).
     """
 
     scenario: str
@@ -51,6 +52,8 @@ class FlowDiff:
     families: pd.DataFrame = field(repr=False)
     elements: pd.DataFrame = field(repr=False)
     ods: pd.DataFrame = field(repr=False)
+    unserved_before_t: float = 0.0
+    unserved_after_t: float = 0.0
 
     def moved(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` elements whose volume changed most (either sign)."""
@@ -64,6 +67,8 @@ class FlowDiff:
             "scenario": self.scenario,
             "baseline": self.baseline,
             "year": self.year,
+            "unserved_before_t": self.unserved_before_t,
+            "unserved_after_t": self.unserved_after_t,
             "families": _records(self.families),
             "elements_moved": _records(self.moved(top)),
             "ods": _records(self.ods),
@@ -118,6 +123,20 @@ def flow_diff(
         families=fam,
         elements=elements.sort_values("element_id").reset_index(drop=True),
         ods=ods,
+        unserved_before_t=_unserved_t(before),
+        unserved_after_t=_unserved_t(after),
+    )
+
+
+def _unserved_t(run: CorridorAssignment) -> float:
+    """Tonnes of the OD pairs the assignment could not route (t/year)."""
+    unrouted = {p.user_class for p in run.assignment.unreachable_pairs}
+    return float(
+        sum(
+            od.volume_t
+            for od in run.demand.ods
+            if f"{od.class_name}:{od.origin}>{od.destination}" in unrouted
+        )
     )
 
 
