@@ -61,7 +61,9 @@ class SelectLink:
 
     ``ods``: per class and OD pair the OD's ``volume_t`` (t/year), the tonnes through
     the element ``through_t`` and their ``share`` of the OD; only pairs with flow
-    through it, largest first. ``total_t`` is the element's two-way volume.
+    through it, largest first. ``total_t`` is the element's two-way volume. A share
+    above 1 means the OD's route passes the element in both directions (a liner that
+    sails into the Gulf to Jebel Ali and out again past Hormuz).
     """
 
     query: str
@@ -107,7 +109,7 @@ def select_link(run: CorridorAssignment, name: str) -> SelectLink:
                     "destination": od.destination,
                     "volume_t": od.volume_t,
                     "through_t": through,
-                    "share": min(through / od.volume_t, 1.0) if od.volume_t > 0 else math.nan,
+                    "share": through / od.volume_t if od.volume_t > 0 else math.nan,
                 }
             )
     columns = ["class", "origin", "destination", "volume_t", "through_t", "share"]
