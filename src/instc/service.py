@@ -51,6 +51,7 @@ __all__ = [
     "ScenarioCheck",
     "ScenarioRunQuery",
     "SweepSummary",
+    "appraise",
     "assign_corridor",
     "assign_tntp",
     "audit",
@@ -947,6 +948,33 @@ def assign_tntp(
         directory, toll_factor=toll_factor, distance_factor=distance_factor
     )
     return assign(network, demand, method=algorithm, gap=gap, max_iter=max_iter, progress=progress)
+
+
+def appraise(
+    scenario: str,
+    *,
+    years: str = "2026-2035",
+    baseline: str | None = None,
+    demand_level: str = "mode",
+) -> Any:
+    """A scenario's yearly time and money savings for shippers and CO2e change
+    (``instc appraise``; an :class:`~instc.scenarios.appraise.Appraisal` whose
+    ``to_dict()`` is the ``--json``). ``years``: ``FIRST-LAST``."""
+    from instc.scenarios import find_scenario
+    from instc.scenarios.appraise import appraise as engine_appraise
+    from instc.scenarios.appraise import parse_years
+
+    span = parse_years(years)
+    chosen = find_scenario(scenario)
+    base = find_scenario(baseline) if baseline else None
+
+    def compute() -> Any:
+        return engine_appraise(
+            get_network(), chosen, years=span, baseline=base, demand_level=demand_level
+        )
+
+    digests = tuple(network_key(scenario=n).scenario_sha256 for n in (scenario, baseline) if n)
+    return _cached(("appraise", network_key(), digests, span, demand_level), compute)
 
 
 def select_link(

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from instc.cli import appraise as _appraise
 from instc.cli import assign as _assign
 from instc.cli import backtest as _backtest
 from instc.cli import criticality as _criticality
@@ -33,6 +34,7 @@ for _module in (
     _routing,
     _scenario,
     _assign,
+    _appraise,
     _reliability,
     _criticality,
     _report,

@@ -1,0 +1,245 @@
+"""Appraise a scenario year by year: what shippers save in time and money, and the
+change in emissions.
+
+For every year the corridor freight of that year is assigned
+(:func:`instc.assignment.corridor.assign_corridor`) on two networks of 1 January of the
+year: without the scenario (its projects held closed,
+:func:`instc.scenarios.baseline.scenario_networks`) and with it (the scenario's edits
+that hold on that date). Per OD pair, with its volume ``V`` (cargo units per year):
+
+- money saving ``V x (money_without - money_with)`` (USD; equilibrium money per unit),
+- time saving ``V x (time_without - time_with)`` (unit-days) and its value at the value
+  of time of ``parameters.toml`` (``value_of_time.usd_per_<unit>_day``), the one the
+  assignment's shippers trade money against,
+- CO2e change ``V x (co2e_with - co2e_without)`` (t, well-to-wheel) on each OD's best
+  route by generalised cost (:func:`instc.routing.route`, ``by="generalised"``).
+
+An OD with no route on one side (a pipeline's oil before it opens) is not in the
+savings; its tonnes are counted as ``newly_served_t`` (or ``lost_t``). Demand is fixed
+(the same tonnes with and without): no induced traffic, no rule of half. Values are in
+the prices of the dataset's rows, undiscounted; :attr:`Appraisal.assumptions` lists it all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from instc._errors import DataError, NoRouteError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from instc.assignment.corridor import CorridorAssignment
+    from instc.network.model import Network
+    from instc.scenarios.schema import Scenario
+
+__all__ = ["Appraisal", "appraise", "parse_years"]
+
+_KG_PER_T = 1000.0
+_HOURS_PER_DAY = 24.0
+_MAX_YEARS = 30
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"2026-2035"`` -> ``(2026, 2035)``; ``"2030"`` -> ``(2030, 2030)``.
+
+    >>> parse_years("2026-2035")
+    (2026, 2035)
+    """
+    first, _, last = text.strip().partition("-")
+    try:
+        years = (int(first), int(last or first))
+    except ValueError:
+        raise DataError(f"--years {text!r}: give FIRST-LAST, e.g. 2026-2035") from None
+    if not (1990 <= years[0] <= years[1] <= 2100):
+        raise DataError(f"--years {text!r}: give FIRST <= LAST between 1990 and 2100")
+    if years[1] - years[0] + 1 > _MAX_YEARS:
+        raise DataError(f"--years {text!r}: at most {_MAX_YEARS} years per appraisal")
+    return years
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """A scenario's yearly savings for shippers and emissions change.
+
+    ``years``: one row per year with ``demand_t``, ``money_saving_usd``,
+    ``time_saving_unit_days`` (cargo units x days, summed over classes),
+    ``time_saving_usd``, ``total_saving_usd`` (money + time), ``co2e_change_t``
+    (with minus without; negative: less), ``newly_served_t`` and ``lost_t``.
+    ``ods``: the same per year and OD pair. ``value_of_time``: the values used, with
+    unit, basis, sources and method.
+    """
+
+    scenario: str
+    baseline: str
+    years: pd.DataFrame = field(repr=False)
+    ods: pd.DataFrame = field(repr=False)
+    value_of_time: dict[str, dict[str, Any]]
+    assumptions: tuple[str, ...]
+
+    def totals(self) -> dict[str, float]:
+        """Sums over the years (undiscounted)."""
+        columns = [c for c in self.years.columns if c != "year"]
+        return {c: float(self.years[c].sum()) for c in columns}
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))
+            for row in rows:
+                for key, value in row.items():
+                    if isinstance(value, float) and not math.isfinite(value):
+                        row[key] = None
+            return rows
+
+        return {
+            "scenario": self.scenario,
+            "baseline": self.baseline,
+            "years": records(self.years),
+            "totals": self.totals(),
+            "ods": records(self.ods),
+            "value_of_time": self.value_of_time,
+            "assumptions": list(self.assumptions),
+        }
+
+
+def _co2e_kg_per_unit(network: Network, origin: str, destination: str, cargo: str) -> float:
+    """CO2e (kg WTW per cargo unit) of the best route by generalised cost (NaN: none)."""
+    from instc.routing.shortest import route
+
+    try:
+        return float(route(network, origin, destination, cargo=cargo, by="generalised")
+                     .totals.co2e_kg)  # fmt: skip
+    except NoRouteError:
+        return math.nan
+
+
+def _od_rows(
+    year: int, without: CorridorAssignment, with_: CorridorAssignment, nets: Any
+) -> list[dict[str, Any]]:
+    keys = ["class", "origin", "destination"]
+    time_h = [run.od_costs.set_index(keys)["eq_time_h"].to_dict() for run in (without, with_)]
+    money = [run.od_costs.set_index(keys)["eq_money_usd"].to_dict() for run in (without, with_)]
+    unrouted = {
+        side: {p.user_class for p in run.assignment.unreachable_pairs}
+        for side, run in (("without", without), ("with", with_))
+    }
+    rows = []
+    for od in with_.demand.ods:
+        name = f"{od.class_name}:{od.origin}>{od.destination}"
+        key = (od.class_name, od.origin, od.destination)
+        vot = float(with_.parameters[f"value_of_time.usd_per_{od.unit}_day"]["value"])
+        served = (name not in unrouted["without"], name not in unrouted["with"])
+        row: dict[str, Any] = {
+            "year": year,
+            "class": od.class_name,
+            "origin": od.origin,
+            "destination": od.destination,
+            "unit": od.unit,
+            "volume": od.volume,
+            "volume_t": od.volume_t,
+            "newly_served_t": od.volume_t if served == (False, True) else 0.0,
+            "lost_t": od.volume_t if served == (True, False) else 0.0,
+        }
+        both = all(served)
+        dt_days = (time_h[0][key] - time_h[1][key]) / _HOURS_PER_DAY
+        d_money = money[0][key] - money[1][key]
+        row["money_saving_usd"] = od.volume * d_money if both else 0.0
+        row["time_saving_unit_days"] = od.volume * dt_days if both else 0.0
+        row["time_saving_usd"] = row["time_saving_unit_days"] * vot
+        row["total_saving_usd"] = row["money_saving_usd"] + row["time_saving_usd"]
+        co2e = [
+            _co2e_kg_per_unit(n, od.origin, od.destination, od.cargo)
+            for n in (nets.before, nets.after)
+        ]
+        change = od.volume * (co2e[1] - co2e[0]) / _KG_PER_T if both else 0.0
+        row["co2e_change_t"] = change if math.isfinite(change) else 0.0
+        rows.append(row)
+    return rows
+
+
+def appraise(
+    network: Network,
+    scenario: Scenario,
+    *,
+    years: tuple[int, int],
+    baseline: Scenario | None = None,
+    demand_level: str = "mode",
+) -> Appraisal:
+    """The scenario's savings and emissions change for each year of ``years`` (first,
+    last; inclusive), each on the networks of 1 January of the year."""
+    import pandas as pd
+
+    from instc.assignment.corridor import assign_corridor
+    from instc.scenarios.baseline import scenario_networks
+
+    rows: list[dict[str, Any]] = []
+    label = "baseline"
+    vot: dict[str, dict[str, Any]] = {}
+    demand_sources: set[str] = set()
+    for year in range(years[0], years[1] + 1):
+        dated = dataclasses.replace(scenario, as_of=dt.date(year, 1, 1))
+        nets = scenario_networks(network, dated, baseline=baseline, same_date=True)
+        label = nets.baseline
+        runs = [
+            assign_corridor(n, year=year, demand_level=demand_level, scenario=s)
+            for n, s in ((nets.before, nets.baseline), (nets.after, scenario.name))
+        ]
+        rows += _od_rows(year, runs[0], runs[1], nets)
+        vot.update(
+            {k: dict(v) for k, v in runs[1].parameters.items() if k.startswith("value_of_time")}
+        )
+        demand_sources.update(runs[1].demand.total.source_ids)
+    ods = pd.DataFrame(rows)
+    sums = [
+        "volume_t",
+        "money_saving_usd",
+        "time_saving_unit_days",
+        "time_saving_usd",
+        "total_saving_usd",
+        "co2e_change_t",
+        "newly_served_t",
+        "lost_t",
+    ]
+    by_year = (
+        ods.groupby("year", as_index=False)[sums].sum().rename(columns={"volume_t": "demand_t"})
+    )
+    return Appraisal(
+        scenario=scenario.name,
+        baseline=label,
+        years=by_year,
+        ods=ods,
+        value_of_time=vot,
+        assumptions=_assumptions(scenario, label, vot, sorted(demand_sources), demand_level),
+    )
+
+
+def _assumptions(
+    scenario: Scenario,
+    baseline: str,
+    vot: dict[str, dict[str, Any]],
+    demand_sources: list[str],
+    demand_level: str,
+) -> tuple[str, ...]:
+    values = "; ".join(
+        f"{k} = {v['value']:g} {v.get('unit', '')} ({v.get('basis', '')}"
+        + (f", {', '.join(v['source_ids'])}" if v.get("source_ids") else "")
+        + ")"
+        for k, v in vot.items()
+    )
+    return (
+        f"Each year: the corridor freight of the year ({demand_level} level; sources "
+        f"{', '.join(demand_sources) or '-'}) at user equilibrium on the network of "
+        f"1 January, with {scenario.name} against {baseline}.",
+        "Fixed demand: the same tonnes with and without the scenario (no induced or "
+        "diverted demand, so no rule of half); an OD pair routed on one side only counts "
+        "as newly served or lost tonnes, not as a saving.",
+        f"Value of time: {values}; the same values the assignment's shippers use.",
+        "Money and time per unit are the OD pair's equilibrium means over the routes it "
+        "uses; CO2e (well-to-wheel) is that of its best route by generalised cost.",
+        "Undiscounted, in the price years of the dataset's tariffs and charges.",
+        *scenario.assumptions,
+    )

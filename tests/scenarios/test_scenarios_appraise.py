@@ -1,0 +1,99 @@
+"""instc appraise: yearly savings for shippers and CO2e change, checked by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from instc._errors import DataError
+from instc.cli import app, run
+from instc.network.load import load_network
+from instc.routing.shortest import route
+from instc.scenarios import parse_scenario
+from instc.scenarios.appraise import appraise, parse_years
+
+# Halve the liquid tariff and double the speed of Yalama–Baku, a rail link only the
+# liquid OD pair Moscow -> Tehran uses (select-link: 100 % of it, uncapacitated), so its
+# route stays the same and nothing else moves.
+CUT = """name = "cut"
+description = "d"
+sources = ["F098"]
+[[edit]]
+action = "scale"
+field = "tariff_usd_per_unit_km"
+factor = 0.5
+link = "r-yalama-baku"
+cargo = "liquid"
+[[edit]]
+action = "scale"
+field = "speed_kmh"
+factor = 2.0
+link = "r-yalama-baku"
+"""
+
+
+def test_savings_of_a_cheaper_faster_link_by_hand() -> None:
+    network = load_network(as_of="2026-12-01")
+    found = appraise(network, parse_scenario(CUT, file="cut.toml"), years=(2027, 2027))
+    oil = found.ods.set_index(["class", "origin", "destination"]).loc[
+        ("liquid", "RU-MOSCOW", "IR-TEHRAN")
+    ]
+    leg = next(
+        leg
+        for leg in route(
+            load_network(as_of="2027-01-01"), "RU-MOSCOW", "IR-TEHRAN", cargo="liquid"
+        ).legs
+        if leg.link_id == "r-yalama-baku"
+    )
+    tonnes = oil["volume"]  # liquid is counted in t
+    assert oil["money_saving_usd"] == pytest.approx(tonnes * leg.freight_usd / 2, rel=1e-9)
+    days = tonnes * leg.moving_h / 2 / 24
+    assert oil["time_saving_unit_days"] == pytest.approx(days, rel=1e-9)
+    vot = network.parameters["value_of_time"]["usd_per_t_day"]["value"]
+    assert oil["time_saving_usd"] == pytest.approx(days * vot, rel=1e-9)
+    year = found.years.iloc[0]
+    assert year["money_saving_usd"] == pytest.approx(oil["money_saving_usd"], rel=1e-9)
+    assert year["total_saving_usd"] == pytest.approx(
+        oil["money_saving_usd"] + oil["time_saving_usd"], rel=1e-9
+    )
+    assert year["co2e_change_t"] == 0.0  # same route, same tonne-km
+    assert any("Value of time" in text for text in found.assumptions)
+
+
+def test_a_project_saves_nothing_before_it_opens() -> None:
+    """Rasht–Astara opens on 1 January 2028 in the scenario: 2026 and 2027 are the same
+    network with and without it."""
+    from instc.scenarios import load_bundled
+
+    found = appraise(load_network(), load_bundled("rasht-astara"), years=(2026, 2027))
+    assert found.years["year"].tolist() == [2026, 2027]
+    assert (found.years["total_saving_usd"] == 0.0).all()
+    assert found.baseline == "baseline without rasht-astara"
+    data = found.to_dict()
+    assert set(data) >= {"years", "totals", "ods", "value_of_time", "assumptions"}
+    assert "value_of_time.usd_per_teu_day" in data["value_of_time"]
+
+
+def test_years_are_checked() -> None:
+    assert parse_years("2030") == (2030, 2030)
+    for bad in ("2035-2026", "abc", "2020-2099"):
+        with pytest.raises(DataError, match="--years"):
+            parse_years(bad)
+
+
+def test_cli_appraise_json_and_bad_years(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cut.toml"
+    path.write_text(CUT)
+    runner = CliRunner()
+    result = runner.invoke(app, ["appraise", str(path), "--years", "2027-2027", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["years"][0]["year"] == 2027 and data["totals"]["money_saving_usd"] > 0
+    assert run(["appraise", str(path), "--years", "2030-2026"]) == 2
+    err = capsys.readouterr().err
+    assert "--years '2030-2026'" in err and "Traceback" not in err
