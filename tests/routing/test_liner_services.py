@@ -305,3 +305,15 @@ def test_eastern_rail_waits_for_wagon_formation_not_the_monthly_train() -> None:
     assert rail_waits[0] == ("IRBND", "transfer", formation_h)
     assert {w[2] for w in rail_waits} == {formation_h}
     assert all(leg.link_id != "r-astrakhan-atyrau" or leg.waiting_h == 0 for leg in option.legs)
+
+
+def test_ruscon_weekly_liner_serves_novorossiysk_from_march_2023_only() -> None:
+    """Between the global lines' exit (March 2022) and FESCO FIL-W (February 2023) no
+    sourced liner calls at a Russian port; Ruscon's weekly India service (four vessels,
+    from March 2023) is boarded with half its headway, 168 h / 1 per week / 2 = 84 h."""
+    no_iran = {"country": ["IR", "AZ", "KZ", "TM"]}
+    with pytest.raises(NoRouteError):
+        route(load_network(as_of="2023-01-15"), "INNSA", "RUNVS", by="time", avoid=no_iran)
+    option = route(load_network(as_of="2023-04-01"), "INNSA", "RUNVS", by="time", avoid=no_iran)
+    boarded = [leg for leg in option.legs if leg.service_id and leg.waiting_h > 0]
+    assert [(leg.service_id, leg.waiting_h) for leg in boarded] == [("ruscon-india", 84.0)]
