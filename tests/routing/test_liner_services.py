@@ -317,3 +317,29 @@ def test_ruscon_weekly_liner_serves_novorossiysk_from_march_2023_only() -> None:
     option = route(load_network(as_of="2023-04-01"), "INNSA", "RUNVS", by="time", avoid=no_iran)
     boarded = [leg for leg in option.legs if leg.service_id and leg.waiting_h > 0]
     assert [(leg.service_id, leg.waiting_h) for leg in boarded] == [("ruscon-india", 84.0)]
+
+
+def test_a_liner_sails_its_lanes_with_its_own_ship_class_and_speed(tmp_path: Path) -> None:
+    """S1 gives its ship (20 km/h, class container_ship_1000_1999): its lanes A-W-H-B are
+    timed at 20 km/h, not the lanes' 25, and emit at that class's WTW g/tkm."""
+    directory = _dataset(tmp_path / "data")
+    ship_kmh, ship_class = 20.0, "container_ship_1000_1999"
+    (directory / "services.csv").write_text(
+        "service_id,name,operator,link_ids,frequency_per_week_low,frequency_per_week,"
+        "frequency_per_week_high,capacity_per_departure,capacity_unit,cargo,start_date,"
+        "end_date,vehicle_class,speed_kmh,source_ids,estimated,method,notes\n"
+        f"S1,A-H-B liner,Toy Lines,,1,{S1_PER_WEEK},3,,,container,,,{ship_class},{ship_kmh},"
+        "S1,,,\n",
+        encoding="utf-8",
+    )
+    keep = [c for c in (directory / "service_calls.csv").read_text().splitlines() if "S2," not in c]
+    (directory / "service_calls.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    assert validate_directory(directory) == []
+    option = route(load_network(directory, as_of="2026-06-01"), "INAAA", "RUBBB", by="time")
+    lanes = [leg for leg in option.legs if leg.link_id]
+    sail_km = LANES_KM["AW"] + LANES_KM["WH"] + LANES_KM["HB"]
+    assert sum(leg.moving_h for leg in lanes) == pytest.approx(sail_km / ship_kmh)  # 175 h
+    wtw = PARAMS["emissions"][ship_class]["wtw_g_per_tkm"]["value"]
+    tonnes = PARAMS["cargo"]["tonnes_per_teu"]["value"]
+    assert sum(leg.co2e_kg for leg in lanes) == pytest.approx(sail_km * tonnes * wtw / 1000)
+    assert {leg.vehicle_class for leg in lanes} == {ship_class}

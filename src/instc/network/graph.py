@@ -388,6 +388,18 @@ def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> 
     return None
 
 
+def _service_ship(service: Mapping[str, Any]) -> dict[str, Any]:
+    """The lane columns a liner's own ship replaces: class and speed, where it gives them
+    (a speed replaces a lane's fixed time too: the lane is sailed at the ship's speed)."""
+    ship: dict[str, Any] = {}
+    if service.get("vehicle_class"):
+        ship["vehicle_class"] = service["vehicle_class"]
+    speed: Any = service.get("speed_kmh")
+    if not _missing(speed):
+        ship.update({"speed_kmh": float(speed), "time_h": None})
+    return ship
+
+
 class _Builder:
     def __init__(self, network: Network, cargo: str, tonnes: float | None = None) -> None:
         self.network = network
@@ -607,8 +619,14 @@ class _Builder:
         return lid not in self.scheduled or lid in self.running
 
     # --- edges --------------------------------------------------------------------
-    def link_edge(self, link: Mapping[str, Any], service_id: str | None = None) -> dict[str, Any]:
-        """The edge of ``link``; ``service_id``: the liner sailing it as a lane (its rate)."""
+    def link_edge(
+        self, link: Mapping[str, Any], service: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The edge of ``link``; ``service``: the services.csv row of the liner sailing it
+        as a lane, whose rate, ship class and speed (when given) replace the link's."""
+        service_id = None if service is None else service["service_id"]
+        if service is not None:
+            link = {**link, **_service_ship(service)}
         mode = link["mode"]
         layer = layer_of(mode, None if _missing(link["gauge_mm"]) else int(link["gauge_mm"]))
         sources: list[str] = list(link["source_ids"] or ())
@@ -943,7 +961,7 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
                     lane = lane_rows[lid]
                     if lid not in lane_edges:
                         lane_edges[lid] = {
-                            **b.link_edge(lane, sid),
+                            **b.link_edge(lane, service),
                             "waiting_h": 0.0,
                             "service_id": sid,
                         }

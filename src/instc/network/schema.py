@@ -514,6 +514,19 @@ SERVICES = Table(
         Column("cargo", "list", allowed=CARGO_CLASSES),
         Column("start_date", "date", description=_DATE_NOTE),
         Column("end_date", "date", description=_DATE_NOTE),
+        Column(
+            "vehicle_class",
+            description="the liner's ship class on the lanes of its rotation (a key of "
+            "[emissions] in parameters.toml); empty: each lane's own class",
+        ),
+        Column(
+            "speed_kmh",
+            "float",
+            unit="km/h",
+            minimum=0.0,
+            positive=True,
+            description="the liner's moving speed on its lanes; empty: each lane's own speed",
+        ),
         *_provenance(),
     ),
     validity=("start_date", "end_date"),

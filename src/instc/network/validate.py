@@ -1275,7 +1275,17 @@ class _Checker:
 
     def services(self) -> None:
         rotations = {r["service_id"] for _, r in self.rows("service_calls")}
+        classes = self.vehicle_classes()
         for i, row in self.rows("services"):
+            vclass = row.get("vehicle_class")
+            if classes is not None and vclass and vclass not in classes:
+                self.add(
+                    "services",
+                    i,
+                    "vehicle_class",
+                    f"unknown vehicle_class {vclass!r} (not under [emissions] in parameters.toml)",
+                    _did_you_mean(vclass, sorted(classes), "[emissions] in parameters.toml"),
+                )
             if not row["link_ids"] and row["service_id"] not in rotations:
                 self.add(
                     "services",
