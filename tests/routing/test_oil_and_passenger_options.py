@@ -1,5 +1,5 @@
 """Two options that exist only on some dates: the Baku–Novorossiysk oil pipeline and the
-Nakhchivan–Mashhad passenger train.
+Nakhchivan–Mashhad passenger train (launched 29 Dec 2016, halted in 2017).
 
 Baku–Novorossiysk (project_status.csv): open 25 Oct 1997, flow halted 2022
 [W-seanews-baku-supsa-2023]; 1,330 km [F213]. While it runs it is the liquid route from
@@ -33,3 +33,16 @@ def test_after_the_2022_halt_the_reason_is_visible(network) -> None:
     assert "o-baku-novorossiysk: project baku-novorossiysk suspended since 2022" in message
     assert "W-seanews-baku-supsa-2023" in message
     assert "try a later --as-of" not in message  # a halt, not a project yet to open
+
+
+def test_the_nakhchivan_mashhad_train_runs_on_the_dates_it_ran(network) -> None:
+    """Launched 29 Dec 2016, twice a week by its timetable (IRNA), halted in 2017 on an
+    undated day taken at July 2017 (estimate): routable in February 2017, not in August.
+    Boarding waits half the headway: 168 h / 2 per week / 2 = 42 h; Nakhchivan–Julfa is
+    the sourced 45 km."""
+    option = route(network, "AZ-NAKHCHIVAN", "IR-MASHHAD", cargo="passenger", as_of="2017-02")
+    first = option.legs[0]
+    assert (first.link_id, first.distance_km, first.waiting_h) == ("p-nakhchivan-julfa", 45, 42)
+    assert option.link_ids[-1] == "p-tehran-mashhad"
+    with pytest.raises(NoRouteError):
+        route(network, "AZ-NAKHCHIVAN", "IR-MASHHAD", cargo="passenger", as_of="2017-08")
