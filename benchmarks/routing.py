@@ -65,7 +65,8 @@ def _cold_s(args: list[str], repeat: int = 3, *, bytecode: bool = True) -> float
 def corridor(repeat: int) -> None:
     from instc.network.graph import build_graph
     from instc.network.load import load_network
-    from instc.routing._search import build_problem, make_request, shortest_edges
+    from instc.routing._constraints import make_request
+    from instc.routing._search import build_problem, shortest_edges
     from instc.routing.pareto import pareto
     from instc.routing.shortest import route
 

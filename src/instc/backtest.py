@@ -535,7 +535,7 @@ def _check_against(
     network: Network, runs: Sequence[ObservedRun], families: dict[str, Family]
 ) -> None:
     """Places, families and source ids of the runs exist (one located error, else none)."""
-    from instc.routing._search import find_place
+    from instc.routing._lookup import find_place
 
     sources = set(network.sources["source_id"]) if "sources" in network.tables else set()
     problems: list[Problem] = []

@@ -1068,8 +1068,8 @@ def place(node: str, *, as_of: str | None = None, data: str | None = None) -> di
 def audit(*, data: str | None = None) -> dict[str, Any]:
     """``instc network audit --json``: estimates, ranges and gaps per table, read from
     the tables as written (a loaded network leaves slipped forecasts out)."""
+    from instc.network.audit import audit_tables
     from instc.network.load import load_tables
-    from instc.network.validate import audit_tables
 
     parsed = load_tables(data)
     return audit_tables(parsed.tables, parsed.parameters)
@@ -1078,8 +1078,9 @@ def audit(*, data: str | None = None) -> dict[str, Any]:
 def sources(source_id: str | None = None, *, data: str | None = None) -> Any:
     """``instc sources [ID] --json``: every source the data cites (a list), or one with
     the rows that cite it (a dict)."""
+    from instc._values import frame_records
+    from instc.network.audit import describe_source
     from instc.network.io import to_json_value
-    from instc.network.validate import describe_source, frame_records
 
     network = get_network(data=data)
     if source_id is not None:

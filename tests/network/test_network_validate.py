@@ -261,8 +261,8 @@ def test_windows_line_endings_and_bom(tmp_path: Path) -> None:
 def test_audit_lists_overdue_forecasts() -> None:
     import datetime as dt
 
+    from instc.network.audit import audit_tables
     from instc.network.load import load_network
-    from instc.network.validate import audit_tables
 
     net = load_network(MINI, as_of=None)
     tables = {**net.tables, "links": net.all_links}
@@ -275,8 +275,8 @@ def test_audit_lists_overdue_forecasts() -> None:
 
 
 def test_audit_lists_links_whose_project_never_opens(tmp_path: Path) -> None:
+    from instc.network.audit import audit_tables
     from instc.network.load import load_network
-    from instc.network.validate import audit_tables
 
     d = copy_mini(tmp_path)
     set_cell(d, "project_status", 4, "status", "suspended")
@@ -290,8 +290,8 @@ def test_check_tables_reads_nan_in_text_columns_as_empty() -> None:
 
     import pandas as pd
 
+    from instc.network.checks import check_tables
     from instc.network.load import load_network
-    from instc.network.validate import check_tables
 
     net = load_network(MINI, as_of=None)
     tables = {**net.tables, "links": net.all_links}
@@ -331,8 +331,8 @@ def test_any_file_content_gives_problems_not_exceptions(
 
 
 def test_audit_lists_sources_never_cited(tmp_path: Path) -> None:
+    from instc.network.audit import audit_tables
     from instc.network.load import load_network
-    from instc.network.validate import audit_tables
 
     d = copy_mini(tmp_path)
     with (d / "sources.csv").open("a", encoding="utf-8") as fh:

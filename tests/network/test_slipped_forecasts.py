@@ -12,9 +12,9 @@ import datetime as dt
 
 import pandas as pd
 
+from instc.network.audit import audit_tables
 from instc.network.load import load_network, load_tables
 from instc.network.timeline import project_status_as_of, slipped_forecasts
-from instc.network.validate import audit_tables
 
 TODAY = "2026-12-05"
 

@@ -27,13 +27,9 @@ from routing_toynet import (
 
 from instc._errors import NoRouteError
 from instc.routing import alternatives, pareto, route
-from instc.routing._search import (
-    build_problem,
-    extra_rest_h,
-    make_request,
-    place_simple,
-    shortest_edges,
-)
+from instc.routing._constraints import make_request
+from instc.routing._legs import extra_rest_h
+from instc.routing._search import build_problem, place_simple, shortest_edges
 from instc.routing.alternatives import yen_paths
 from instc.routing.costs import criterion_weights, value_of_time
 from instc.routing.fastest import enters_places_once, fastest_path

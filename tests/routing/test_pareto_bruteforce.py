@@ -11,7 +11,9 @@ from routing_cases import corridor
 from routing_toynet import make_network
 
 from instc._errors import NoRouteError, UnknownNameError
-from instc.routing._search import build_problem, extra_rest_h, make_request, place_simple
+from instc.routing._constraints import make_request
+from instc.routing._legs import extra_rest_h
+from instc.routing._search import build_problem, place_simple
 from instc.routing.pareto import CRITERIA_3, pareto
 
 PLACES = ["P0", "P1", "P2", "P3", "P4"]

@@ -24,7 +24,9 @@ from routing_toynet import (
 from instc._errors import NoRouteError
 from instc.network.graph import build_graph, rest_count
 from instc.routing import alternatives, pareto, route
-from instc.routing._search import build_problem, extra_rest_h, make_request, place_simple
+from instc.routing._constraints import make_request
+from instc.routing._legs import extra_rest_h
+from instc.routing._search import build_problem, place_simple
 from instc.routing.pareto import CRITERIA_3, non_dominated
 
 DRIVE_H = 9.0

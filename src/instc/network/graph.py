@@ -21,7 +21,7 @@ than a day's driving (``road.driving_h_per_day``) add the driver's rests as dwel
 (``rest_h``, part of ``dwell_h``). Rests really depend on the driving accumulated over a
 whole run of road legs, so these per-link rests are a *lower bound* of a route's rests:
 the search runs on them and the route planner recounts the rests per run of the path it
-found (:func:`instc.routing._search.road_rests_h`). Waiting for a
+found (:func:`instc.routing._legs.road_rests_h`). Waiting for a
 scheduled service is half the combined headway of the services running on the link at
 ``as_of`` (``services.csv``; a service lists the links where cargo boards it, so the wait
 is counted once per boarding); links without a service wait ``waiting.<mode>_h`` when
@@ -32,7 +32,7 @@ Surcharges (``surcharges.csv``: empty-container repositioning, transit insurance
 customs and documentation at a port or ferry) are charged on the edges that enter or
 leave their country by one of their modes, per direction, with their clearance hours in
 ``dwell_h``; they are kept apart (``surcharge_usd``, ``surcharges``) so that a route lists
-each as its own item and pays it once (:func:`instc.routing._search.make_option`).
+each as its own item and pays it once (:func:`instc.routing._legs.make_option`).
 Emissions follow :mod:`instc.emissions.iso14083`.
 
 The graph is cached per (network object, cargo class); a network is immutable.

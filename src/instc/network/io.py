@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, ValidationError
+from instc._values import frame_records
 from instc.network.schema import TABLES
-from instc.network.validate import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd

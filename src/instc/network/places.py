@@ -17,7 +17,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import UnknownNameError
-from instc.network.validate import frame_records
+from instc._values import frame_records
 
 if TYPE_CHECKING:
     from instc.network.model import Network

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
-from instc.network.validate import frame_records
+from instc._values import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,7 +52,7 @@ def parse_as_of(value: Any) -> dt.date:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
         return dt.date(value, 1, 1)
     if isinstance(value, str):
-        from instc.network.validate import parse_date
+        from instc._values import parse_date
 
         try:
             return parse_date(value)

@@ -22,13 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from instc._errors import DataError
-from instc.routing._search import (
-    Problem,
-    build_problem,
-    make_option,
-    make_request,
-    shortest_edges,
-)
+from instc.routing._constraints import make_request
+from instc.routing._legs import make_option
+from instc.routing._search import Problem, build_problem, shortest_edges
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
 from instc.units import HOURS_PER_DAY
 

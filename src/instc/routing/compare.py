@@ -401,7 +401,7 @@ def family_route(
     key = normalise_by(by)
     vot_usd_per_h = 0.0
     if key == "generalised":
-        from instc.routing._search import make_request
+        from instc.routing._constraints import make_request
         from instc.routing.costs import value_of_time
         from instc.units import HOURS_PER_DAY
 
@@ -449,7 +449,7 @@ def compare(
     country, in ``Comparison.missing``. When no route exists at all,
     :class:`~instc._errors.NoRouteError` is raised.
     """
-    from instc.routing._search import make_request
+    from instc.routing._constraints import make_request
     from instc.routing.shortest import route
 
     key = normalise_by(by)

@@ -2,7 +2,7 @@
 road run (internal).
 
 The graph's time weights count a truck driver's daily rests per road link, a lower bound
-of the rests per whole run of road legs (:func:`instc.routing._search.road_rests_h`).
+of the rests per whole run of road legs (:func:`instc.routing._legs.road_rests_h`).
 :func:`fastest_path` is a label-setting search whose labels carry, besides the value so
 far, the driver's clock (hours driven since the clock last reset): crossing an edge
 moves the clock as :meth:`instc.routing.pareto.RoadClock.step` says, and a label is

@@ -8,7 +8,7 @@ of the way (one reverse Dijkstra per criterion) is already matched by an option 
 Every weight is non-negative, so the labels left at the destination are exactly the
 non-dominated options; options with equal totals are reported once.
 
-Driver rests are counted per run of road legs (:func:`instc.routing._search.road_rests_h`):
+Driver rests are counted per run of road legs (:func:`instc.routing._legs.road_rests_h`):
 a label also carries the driver's clock (hours driven in the current road run) and its
 time includes the rests already due, ``ceil(clock / d) - 1``. A label beats another at
 the same node only if its clock is no later and it stays no worse on time even when
@@ -30,14 +30,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from instc.network.graph import is_service_layer, rest_count
-from instc.routing._search import (
-    Problem,
-    build_problem,
-    compile_problem,
-    make_option,
-    make_request,
-    no_route,
-)
+from instc.routing._constraints import make_request
+from instc.routing._legs import make_option
+from instc.routing._search import Problem, build_problem, compile_problem, no_route
 from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:

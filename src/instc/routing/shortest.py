@@ -14,15 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from instc._errors import UnknownNameError
-from instc.routing._search import (
-    build_problem,
-    extra_rest_h,
-    make_option,
-    make_request,
-    no_route,
-    place_simple,
-    shortest_edges,
-)
+from instc.routing._constraints import make_request
+from instc.routing._legs import extra_rest_h, make_option
+from instc.routing._search import build_problem, no_route, place_simple, shortest_edges
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
 from instc.units import HOURS_PER_DAY
 
@@ -53,7 +47,7 @@ def _exact_on_road_rests(
     an assumption line (None when ``path``, a path of ``path_problem``, stays the best).
 
     The search weights count driver rests per link, a lower bound of the rests per road
-    run (``_search.road_rests_h``); :func:`instc.routing.fastest.fastest_path` carries the
+    run (``_legs.road_rests_h``); :func:`instc.routing.fastest.fastest_path` carries the
     driver's clock and is exact. Its best walk is taken when it enters each place once;
     otherwise the search is repeated over such routes only (as :func:`pareto` does).
     ``usd_per_h``: value of an hour for the generalised cost (None: time).

@@ -667,8 +667,8 @@ def _check_result(
     tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any], scenario: Scenario
 ) -> None:
     """The edited tables must still follow the data contract."""
+    from instc.network.checks import check_tables
     from instc.network.schema import TABLES
-    from instc.network.validate import check_tables
 
     problems: list[Problem] = check_tables(tables, parameters=parameters)
     if problems:
