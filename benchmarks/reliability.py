@@ -51,23 +51,25 @@ def synthetic_legs() -> list[Any]:
     from instc.reliability import (
         Closure,
         Deterministic,
-        Leg,
         Lognormal,
+        TimedLeg,
         Triangular,
         UniformWait,
     )
 
     legs = []
     for i in range(10):
-        legs.append(Leg(f"rail{i}", (Triangular(20.0 + i, 24.0 + i, 40.0 + i),)))
+        legs.append(TimedLeg(f"rail{i}", (Triangular(20.0 + i, 24.0 + i, 40.0 + i),)))
     for i in range(8):
         legs.append(
-            Leg(f"dwell{i}", (Lognormal.from_low_mode_high(6.0, 12.0 + i, 48.0 + i),), "border")
+            TimedLeg(
+                f"dwell{i}", (Lognormal.from_low_mode_high(6.0, 12.0 + i, 48.0 + i),), "border"
+            )
         )
     for i in range(6):
-        legs.append(Leg(f"sail{i}", (Deterministic(30.0), UniformWait(84.0 + 10 * i))))
+        legs.append(TimedLeg(f"sail{i}", (Deterministic(30.0), UniformWait(84.0 + 10 * i))))
     for i in range(6):
-        legs.append(Leg(f"caspian{i}", (Closure(0.1, Triangular(24.0, 48.0, 120.0)),)))
+        legs.append(TimedLeg(f"caspian{i}", (Closure(0.1, Triangular(24.0, 48.0, 120.0)),)))
     return legs
 
 
@@ -168,7 +170,8 @@ def _cpu_s(pids: list[int]) -> float:
 def sweep(n_tasks: int, samples: int, rounds: int) -> None:
     import shutil
 
-    from instc.network.load import embedded_data_dir, load_network
+    from instc.network.contract import embedded_data_dir
+    from instc.network.load import load_network
     from instc.sweeps import run_sweep
 
     # a snapshot of the embedded data: the files do not change under a long run
@@ -202,7 +205,7 @@ def sweep(n_tasks: int, samples: int, rounds: int) -> None:
                     )
                     walls[n].append(time.perf_counter() - t0)
                     cores[n].append((_cpu_s(pids) - cpu0) / walls[n][-1])
-                    results[n] = result.frame()
+                    results[n] = result.to_frame()
                 finally:
                     cluster.close()
         for n in (1, 2):

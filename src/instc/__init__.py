@@ -3,7 +3,9 @@
 Importing instc loads no data and starts nothing; the embedded dataset is read on first
 use (:func:`instc.load_network`) and cached. The everyday questions are one call each:
 ``instc.route("Nhava Sheva", "Moscow")``, ``instc.compare(...)``, ``instc.pareto(...)``,
-``instc.reliability(...)``, ``instc.places("bandar")`` (see :mod:`instc.service`).
+``instc.places("bandar")``; ``instc.service.reliability(...)`` and
+``instc.service.scenarios()`` (``instc.reliability`` and ``instc.scenarios`` are the
+packages).
 """
 
 from __future__ import annotations
@@ -42,9 +44,7 @@ __all__ = [
     "network_geojson",
     "pareto",
     "places",
-    "reliability",
     "route",
-    "scenarios",
 ]
 
 if TYPE_CHECKING:
@@ -59,9 +59,7 @@ if TYPE_CHECKING:
         network_geojson,
         pareto,
         places,
-        reliability,
         route,
-        scenarios,
     )
 
 _LAZY = {
@@ -78,9 +76,7 @@ _LAZY = {
             "network_geojson",
             "pareto",
             "places",
-            "reliability",
             "route",
-            "scenarios",
         ),
         "instc.service",
     ),

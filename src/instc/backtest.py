@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import math
-import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, InstcError, NoRouteError, Problem, ValidationError
+from instc._names import closest
+from instc._values import parse_date
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,6 @@ BASES: dict[str, tuple[tuple[str, ...], float]] = {
     "per_t": (("bulk", "liquid"), 1.0),
     "per_truck": (("truck",), 1.0),
 }
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -311,7 +310,7 @@ def read_runs(path: str | Path) -> tuple[ObservedRun, ...]:
     problems: list[Problem] = []
     for name in header:
         if name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
+            close = closest(name, COLUMNS, n=1, cutoff=0.6)
             fix = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(COLUMNS)}"
             problems.append(Problem(file, 1, name, f"unknown column {name!r}", fix))
     for name in REQUIRED:
@@ -367,10 +366,7 @@ def read_runs(path: str | Path) -> tuple[ObservedRun, ...]:
         when = dt.date(1900, 1, 1)
         if date_text:
             try:
-                if not _DATE.match(date_text):
-                    raise ValueError(date_text)
-                parts = [int(p) for p in date_text.split("-")] + [1, 1]
-                when = dt.date(parts[0], parts[1], parts[2])
+                when = parse_date(date_text)
             except ValueError:
                 problems.append(
                     Problem(
@@ -546,7 +542,7 @@ def _check_against(
             except InstcError as exc:
                 problems.append(Problem(run.file, run.row, column, str(exc).rstrip(".")))
         if run.family is not None and run.family not in families:
-            close = difflib.get_close_matches(run.family, list(families), n=1, cutoff=0.5)
+            close = closest(run.family, list(families), n=1, cutoff=0.5)
             fix = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(families)}"
             problems.append(
                 Problem(run.file, run.row, "family", f"unknown family {run.family!r}", fix)

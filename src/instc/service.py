@@ -277,7 +277,8 @@ class NetworkKey:
 
 
 def _data_digest(data: str | None) -> tuple[str, Path]:
-    from instc.network.load import _fingerprint, embedded_data_dir
+    from instc.network.contract import embedded_data_dir
+    from instc.network.load import _fingerprint
 
     directory = (embedded_data_dir() if data is None else Path(data)).resolve()
     if not directory.is_dir():
@@ -397,6 +398,18 @@ def _query(cls: type[T], query: T | str, destination: str | None, options: Mappi
 # ------------------------------------------------------------------ routing
 
 
+def _engine_kwargs(q: RouteQuery | CompareQuery) -> dict[str, Any]:
+    """What every routing engine takes from a query: the cargo, the constraints that hide
+    links (avoid, vessel flag) and the tonnes per unit (via is the caller's: compare has
+    none)."""
+    return {
+        "cargo": q.cargo,
+        "avoid": q.constraints.avoid(),
+        "vessel_flag": q.constraints.vessel_flag,
+        "tonnes_per_unit": q.tonnes_per_unit,
+    }
+
+
 class _Answer:
     """What every answer has: its ``--json`` data and that data's text, rendered once."""
 
@@ -448,13 +461,10 @@ def route(
 
         network = get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
         common: dict[str, Any] = {
-            "cargo": q.cargo,
+            **_engine_kwargs(q),
             "by": q.by,
-            "avoid": q.constraints.avoid(),
             "via": q.constraints.via,
-            "vessel_flag": q.constraints.vessel_flag,
             "value_of_time_usd_per_unit_day": q.value_of_time,
-            "tonnes_per_unit": q.tonnes_per_unit,
         }
         if q.k > 1:
             found = alternatives(
@@ -496,11 +506,8 @@ def pareto(
             network,
             q.origin,
             q.destination,
-            cargo=q.cargo,
-            avoid=q.constraints.avoid(),
             via=q.constraints.via,
-            vessel_flag=q.constraints.vessel_flag,
-            tonnes_per_unit=q.tonnes_per_unit,
+            **_engine_kwargs(q),
         )
         return ParetoAnswer(q, tuple(found))
 
@@ -557,13 +564,10 @@ def compare(
             network,
             q.origin,
             q.destination,
-            cargo=q.cargo,
             by=q.by,
-            avoid=q.constraints.avoid(),
             families=None if q.families is None else load_families(q.families),
-            vessel_flag=q.constraints.vessel_flag,
-            tonnes_per_unit=q.tonnes_per_unit,
             max_detour=q.max_detour,
+            **_engine_kwargs(q),
         )
         ranked_h: dict[str, float] = {}
         if q.percentile is not None:
@@ -728,7 +732,7 @@ def source_titles() -> dict[str, str]:
     """Titles of the embedded sources by id (empty when the dataset cannot be read)."""
     import csv
 
-    from instc.network.load import embedded_data_dir
+    from instc.network.contract import embedded_data_dir
 
     path = embedded_data_dir() / "sources.csv"
     if not path.is_file():
@@ -806,15 +810,15 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
 
         network = get_network(as_of=q.as_of, data=q.data)
         base = find_scenario(q.baseline) if q.baseline else None
-        od = read_pairs(q.pairs) if q.pairs else default_pairs()
+        od = read_pairs(q.pairs) if q.pairs else default_pairs(network)
         if q.groups:
             from instc._errors import ScenarioError
-            from instc.scenarios.parse import closest
+            from instc._names import name_hint
 
             groups = sorted({p.group for p in od})
             for name in q.groups:
                 if name not in groups:
-                    raise ScenarioError(f"unknown pair group {name!r} — {closest(name, groups)}")
+                    raise ScenarioError(f"unknown pair group {name!r} — {name_hint(name, groups)}")
             od = tuple(p for p in od if p.group in q.groups)
         planner = route_planner(by=q.by, vessel_flag=q.vessel_flag)
         families = family_planner(by=q.by, vessel_flag=q.vessel_flag)
@@ -1226,7 +1230,7 @@ def sweep(
     result = run_sweep(
         definition.tasks(), workers=workers, scheduler=scheduler, out_dir=out_dir, progress=progress
     )
-    frame = result.frame()
+    frame = result.to_frame()
     keys = [k for k in ("scenario", *sorted(definition.grid), "family") if k in frame.columns]
     if "reason" in frame.columns:
         frame = frame[frame["reason"].isna()]
@@ -1237,13 +1241,5 @@ def sweep(
         summary = frame.groupby(keys, sort=False)[value_cols].mean().reset_index()
     else:
         summary = frame[value_cols].mean().to_frame().T
-    info: dict[str, Any] = {
-        "name": definition.name,
-        "tasks": result.n_tasks,
-        "run": result.n_run,
-        "resumed": result.n_resumed,
-        "workers": result.workers,
-        "elapsed_s": round(result.elapsed_s, 3),
-        "summary_parquet": str(result.summary_path),
-    }
+    info: dict[str, Any] = {"name": definition.name, **result.to_dict()}
     return SweepSummary(info, summary, tuple(keys), tuple(value_cols))

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from instc.cli import app as cli_app
-from instc.network.load import embedded_data_dir
+from instc.network.contract import embedded_data_dir
 
 runner = CliRunner()
 RENAMED = "Nhava Sheva Testport"

@@ -14,7 +14,7 @@ import csv
 
 import pytest
 
-from instc.network.load import embedded_data_dir
+from instc.network.contract import embedded_data_dir
 from instc.units import km_to_nm
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from instc._errors import UnknownNameError
-from instc.network.load import embedded_data_dir, load_network
+from instc.network.contract import embedded_data_dir
+from instc.network.load import load_network
 from instc.network.places import find_node
 from instc.network.timeline import summarize_network
 from instc.network.validate import validate_directory

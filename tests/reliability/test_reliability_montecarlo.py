@@ -12,8 +12,8 @@ from instc._errors import DataError
 from instc.reliability.distributions import (
     Closure,
     Deterministic,
-    Leg,
     Lognormal,
+    TimedLeg,
     Triangular,
     UniformWait,
 )
@@ -58,7 +58,7 @@ def test_single_leg_percentiles_match_analytic_quantiles(leg_dist, scipy_dist) -
             s=leg_dist.sigma, loc=leg_dist.shift_h, scale=np.exp(leg_dist.mu)
         )
     n = 200_000
-    result = simulate([Leg("only", (leg_dist,))], samples=n, seed=7)
+    result = simulate([TimedLeg("only", (leg_dist,))], samples=n, seed=7)
     for q, got in zip(QS, _percentiles(result), strict=True):
         assert got == pytest.approx(scipy_dist.ppf(q), abs=_mc_quantile_tolerance(scipy_dist, q, n))
         # the distribution's own quantile function agrees with scipy exactly
@@ -87,10 +87,12 @@ def test_closure_moments_match_samples() -> None:
 
 def test_variance_contributions_add_up_and_match_leg_variances() -> None:
     legs = [
-        Leg("rail", (Triangular(50.0, 60.0, 90.0),)),
-        Leg("border", (Lognormal.from_low_mode_high(10.0, 12.0, 72.0),), kind="border"),
-        Leg("ferry", (Deterministic(22.0), UniformWait(84.0), Closure(0.1, Deterministic(48.0)))),
-        Leg("port", (Deterministic(24.0),), kind="transfer"),
+        TimedLeg("rail", (Triangular(50.0, 60.0, 90.0),)),
+        TimedLeg("border", (Lognormal.from_low_mode_high(10.0, 12.0, 72.0),), kind="border"),
+        TimedLeg(
+            "ferry", (Deterministic(22.0), UniformWait(84.0), Closure(0.1, Deterministic(48.0)))
+        ),
+        TimedLeg("port", (Deterministic(24.0),), kind="transfer"),
     ]
     r = simulate(legs, samples=300_000, seed=11)
     contributions = [leg.variance_contribution_h2 for leg in r.legs]
@@ -107,7 +109,10 @@ def test_variance_contributions_add_up_and_match_leg_variances() -> None:
 
 
 def test_deterministic_route_has_zero_spread() -> None:
-    legs = [Leg("a", (Deterministic(10.5),)), Leg("b", (Deterministic(3.25), Deterministic(0.1)))]
+    legs = [
+        TimedLeg("a", (Deterministic(10.5),)),
+        TimedLeg("b", (Deterministic(3.25), Deterministic(0.1))),
+    ]
     r = simulate(legs, samples=1000, seed=0, within_days=0.5)
     assert r.std_h == 0.0
     assert r.p50_h == r.p95_h == pytest.approx(13.85)
@@ -118,13 +123,13 @@ def test_deterministic_route_has_zero_spread() -> None:
 
 def test_probability_within_days() -> None:
     # uniform 0..96 h: P(T <= 2 days) = 0.5
-    r = simulate([Leg("wait", (UniformWait(96.0),))], samples=200_000, seed=5, within_days=2)
+    r = simulate([TimedLeg("wait", (UniformWait(96.0),))], samples=200_000, seed=5, within_days=2)
     assert r.p_within == pytest.approx(0.5, abs=0.005)
     assert r.probability_within_days(3) == pytest.approx(0.75, abs=0.005)
 
 
 def test_same_seed_same_numbers_different_seed_different() -> None:
-    legs = [Leg("x", (Triangular(1.0, 2.0, 9.0),)), Leg("y", (UniformWait(10.0),))]
+    legs = [TimedLeg("x", (Triangular(1.0, 2.0, 9.0),)), TimedLeg("y", (UniformWait(10.0),))]
     a = simulate(legs, samples=150_000, seed=42)
     b = simulate(legs, samples=150_000, seed=42)
     c = simulate(legs, samples=150_000, seed=43)
@@ -140,8 +145,8 @@ def test_same_seed_same_numbers_different_seed_different() -> None:
 
 def test_batches_in_any_grouping_give_identical_results() -> None:
     legs = [
-        Leg("x", (Lognormal.from_low_mode_high(1.0, 2.0, 9.0),)),
-        Leg("y", (UniformWait(10.0),)),
+        TimedLeg("x", (Lognormal.from_low_mode_high(1.0, 2.0, 9.0),)),
+        TimedLeg("y", (UniformWait(10.0),)),
     ]
     samples = 2 * BATCH_SAMPLES + 1234
     whole = simulate(legs, samples=samples, seed=9)
@@ -157,7 +162,7 @@ def test_batches_in_any_grouping_give_identical_results() -> None:
 
 
 def test_frames_and_dicts() -> None:
-    legs = [Leg("rail", (Triangular(5.0, 6.0, 9.0),), element_id="L1")]
+    legs = [TimedLeg("rail", (Triangular(5.0, 6.0, 9.0),), element_id="L1")]
     r = simulate(legs, samples=5000, seed=1, within_days=1, label="test")
     frame = r.to_frame()
     assert list(frame["name"]) == ["rail"]
@@ -170,7 +175,7 @@ def test_frames_and_dicts() -> None:
 
 def test_bad_inputs_raise_actionable_errors() -> None:
     with pytest.raises(DataError, match="at least one sample"):
-        simulate([Leg("a", (Deterministic(1.0),))], samples=0)
+        simulate([TimedLeg("a", (Deterministic(1.0),))], samples=0)
     with pytest.raises(DataError, match="at least one leg"):
         simulate([], samples=10)
     with pytest.raises(DataError, match="low <= mode <= high"):
@@ -178,7 +183,7 @@ def test_bad_inputs_raise_actionable_errors() -> None:
     with pytest.raises(DataError, match="frequency_per_week"):
         UniformWait.from_frequency(0.0)
     with pytest.raises(DataError, match="seed"):
-        simulate([Leg("a", (Deterministic(1.0),))], samples=10, seed=-1)
+        simulate([TimedLeg("a", (Deterministic(1.0),))], samples=10, seed=-1)
 
 
 def test_service_wait_moments_match_integration_and_samples() -> None:

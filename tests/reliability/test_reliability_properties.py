@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from instc.reliability.distributions import (
     Closure,
     Deterministic,
-    Leg,
     Lognormal,
+    TimedLeg,
     Triangular,
     UniformWait,
 )
@@ -42,7 +42,7 @@ def chains(draw):
     legs, floor = [], 0.0
     for i in range(n):
         parts = [draw(distributions()) for _ in range(draw(st.integers(1, 3)))]
-        legs.append(Leg(f"leg{i}", tuple(d for d, _ in parts)))
+        legs.append(TimedLeg(f"leg{i}", tuple(d for d, _ in parts)))
         floor += sum(lo for _, lo in parts)
     return legs, floor
 

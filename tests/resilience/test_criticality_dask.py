@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from resilience_toynet import ODS, toy
 
-from instc.resilience import criticality
+from instc.resilience.criticality import criticality
 
 
 @pytest.mark.slow

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from instc.network.load import load_network
-from instc.resilience import criticality, default_ods
+from instc.resilience import default_ods
+from instc.resilience.criticality import criticality
 from instc.routing.shortest import route
 
 AS_OF = "2026-06-01"

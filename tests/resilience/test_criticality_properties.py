@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from resilience_toynet import TARIFFS, _rail, _routing_toynet
 
-from instc.resilience import criticality
+from instc.resilience.criticality import criticality
 
 PLACES = ["P0", "P1", "P2", "P3", "P4", "P5"]
 PAIRS = list(itertools.combinations(PLACES, 2))

@@ -9,7 +9,7 @@ import pytest
 from resilience_toynet import ODS, toy
 
 from instc._errors import DataError
-from instc.resilience import criticality
+from instc.resilience.criticality import criticality
 
 
 @pytest.fixture(scope="module")

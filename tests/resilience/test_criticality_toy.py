@@ -6,7 +6,8 @@ import pytest
 from resilience_toynet import ODS, toy
 
 from instc._errors import UnknownNameError
-from instc.resilience import criticality, list_elements
+from instc.resilience import list_elements
+from instc.resilience.criticality import criticality
 from instc.routing.shortest import route
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from instc.cli import app
 from instc.network import load_network
 from instc.reliability import reliability
-from instc.routing import compare
+from instc.routing.compare import compare
 
 runner = CliRunner()
 ARGS = ["compare", "INNSA", "RU-MOSCOW", "--as-of", "2026-06-01", "--samples", "2000"]

@@ -26,14 +26,14 @@ from routing_toynet import (
 )
 
 from instc._errors import NoRouteError
-from instc.routing import alternatives, pareto, route
+from instc.routing import route
 from instc.routing._constraints import make_request
 from instc.routing._legs import extra_rest_h
 from instc.routing._search import build_problem, place_simple, shortest_edges
-from instc.routing.alternatives import yen_paths
+from instc.routing.alternatives import alternatives, yen_paths
 from instc.routing.costs import criterion_weights, value_of_time
 from instc.routing.fastest import enters_places_once, fastest_path
-from instc.routing.pareto import place_layers, road_clock
+from instc.routing.pareto import pareto, place_layers, road_clock
 from instc.units import HOURS_PER_DAY
 
 RERANK_CANDIDATES = 150  # as the re-rank had it

@@ -16,7 +16,7 @@ import pytest
 
 from instc._errors import NoRouteError
 from instc.network import load_network
-from instc.network.load import embedded_data_dir
+from instc.network.contract import embedded_data_dir
 from instc.network.validate import validate_directory
 from instc.reliability.distributions import ServiceWait, UniformWait
 from instc.reliability.route import legs_from_route

@@ -23,11 +23,12 @@ from routing_toynet import (
 
 from instc._errors import NoRouteError
 from instc.network.graph import build_graph, rest_count
-from instc.routing import alternatives, pareto, route
+from instc.routing import route
 from instc.routing._constraints import make_request
 from instc.routing._legs import extra_rest_h
 from instc.routing._search import build_problem, place_simple
-from instc.routing.pareto import CRITERIA_3, non_dominated
+from instc.routing.alternatives import alternatives
+from instc.routing.pareto import CRITERIA_3, non_dominated, pareto
 
 DRIVE_H = 9.0
 REST_H = 24.0 - DRIVE_H
@@ -249,7 +250,8 @@ def test_pareto_drops_options_dominated_on_exact_totals():
 @pytest.fixture(scope="module")
 def western_road():
     from instc.network.load import load_network
-    from instc.routing import compare, load_families
+    from instc.routing import load_families
+    from instc.routing.compare import compare
 
     net = load_network()
     fams = [f for f in load_families() if f.family_id == "western_road"]

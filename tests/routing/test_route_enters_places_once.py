@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from routing_toynet import PARAMETERS, ROAD_RAIL_TARIFFS, make_network
 
-from instc.routing import alternatives, route
+from instc.routing import route
+from instc.routing.alternatives import alternatives
 
 _NODES = [
     {"node_id": p, "country": c, "kinds": ("road", "rail")}

@@ -364,7 +364,7 @@ def test_open_a_link_detaches_it_from_its_project(mini: Network) -> None:
 
 
 def test_select_by_family_takes_the_links_that_define_it() -> None:
-    from instc.scenarios.check import family_links
+    from instc.scenarios.select import family_links
 
     embedded = load_network(as_of="2026-11-25")
     families = family_links()

@@ -207,7 +207,7 @@ def test_every_bundled_scenario_runs(embedded: Network, name: str) -> None:
     if name in NO_NUMERIC_EFFECT:
         assert not changed
     elif name in FAMILY_EFFECT:
-        from instc.routing import compare
+        from instc.routing.compare import compare
         from instc.scenarios import apply_scenario
 
         origin, destination, family = FAMILY_EFFECT[name]

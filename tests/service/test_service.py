@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import instc
 from instc import service
 from instc.cli import app
-from instc.network.load import embedded_data_dir
+from instc.network.contract import embedded_data_dir
 
 runner = CliRunner()
 

@@ -60,7 +60,7 @@ def test_grid_expands_and_factors_hit_the_right_legs(tmp_path: Path) -> None:
 
 def test_sweep_runs_and_doubling_border_delays_raises_mean_by_border_mean(tmp_path: Path) -> None:
     d = load_sweep(_write(tmp_path, SWEEP))
-    frame = run_sweep(d.tasks(), workers=0, out_dir=tmp_path / "out").frame()
+    frame = run_sweep(d.tasks(), workers=0, out_dir=tmp_path / "out").to_frame()
     assert len(frame) == 8
     assert {"border_delay_factor", "frequency_factor", "replication", "p90_h"} <= set(frame)
     by = frame.groupby(["border_delay_factor", "frequency_factor"])["mean_h"].mean()
@@ -101,7 +101,7 @@ time_h = [10, 12, 72]
 border_delay_factor = [1.0, 2.0]
 """
     d = load_sweep(_write(tmp_path, text))
-    frame = run_sweep(d.tasks(), workers=0, out_dir=tmp_path / "out").frame()
+    frame = run_sweep(d.tasks(), workers=0, out_dir=tmp_path / "out").to_frame()
     for rep in (0, 1):
         rows = frame[frame.replication == rep].set_index("border_delay_factor")
         # the same draws, scaled: every percentile doubles exactly

@@ -38,7 +38,7 @@ def frame(tmp_path_factory) -> pd.DataFrame:
     path.write_text(SWEEP, encoding="utf-8")
     d = load_sweep(path)
     assert d.kind == "route" and len(d.tasks()) == 8
-    return run_sweep(d.tasks(), workers=0, out_dir=tmp / "out").frame()
+    return run_sweep(d.tasks(), workers=0, out_dir=tmp / "out").to_frame()
 
 
 def _row(
@@ -121,7 +121,7 @@ month = [1, 7]
 """
     path = tmp_path / "months.toml"
     path.write_text(text, encoding="utf-8")
-    frame = run_sweep(load_sweep(path).tasks(), workers=0, out_dir=tmp_path / "out").frame()
+    frame = run_sweep(load_sweep(path).tasks(), workers=0, out_dir=tmp_path / "out").to_frame()
     caspian = frame[frame.family == "caspian_sea"].set_index("month")
     assert caspian.loc[1.0, "p95_h"] > caspian.loc[7.0, "p95_h"]
     assert caspian.loc[1.0, "mean_h"] > caspian.loc[7.0, "mean_h"]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from instc._errors import DataError
-from instc.reliability.distributions import Leg, Lognormal, Triangular, UniformWait
+from instc.reliability.distributions import Lognormal, TimedLeg, Triangular, UniformWait
 from instc.sweeps import SweepError, SweepTask, make_tasks, run_sweep
 from instc.sweeps.tasks import legs_reliability
 
@@ -20,9 +20,9 @@ from instc.sweeps.tasks import legs_reliability
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 LEGS = [
-    Leg("sea", (Triangular(90.0, 120.0, 170.0),)),
-    Leg("border", (Lognormal.from_low_mode_high(10.0, 12.0, 72.0),), kind="border"),
-    Leg("ferry", (UniformWait(84.0),)),
+    TimedLeg("sea", (Triangular(90.0, 120.0, 170.0),)),
+    TimedLeg("border", (Lognormal.from_low_mode_high(10.0, 12.0, 72.0),), kind="border"),
+    TimedLeg("ferry", (UniformWait(84.0),)),
 ]
 
 
@@ -43,7 +43,7 @@ def test_in_process_results_are_per_task_and_summarised(tmp_path: Path) -> None:
     result = run_sweep(
         _tasks(), workers=0, out_dir=tmp_path, progress=lambda d, t: seen.append((d, t))
     )
-    frame = result.frame()
+    frame = result.to_frame()
     assert list(frame["task_id"]) == [f"task{i:04d}" for i in range(6)]
     assert frame["factor"].tolist() == pytest.approx([1.0 + 0.1 * i for i in range(6)])
     # scaling every leg by f scales the mean by f
@@ -68,11 +68,11 @@ def test_same_seed_same_numbers_in_process_on_one_and_two_workers(tmp_path: Path
     ) as cluster:
         two = run_sweep(tasks, scheduler=cluster.scheduler_address, out_dir=tmp_path / "w2")
     assert (in_process.workers, one.workers, two.workers) == (0, 1, 2)
-    pd.testing.assert_frame_equal(in_process.frame(), one.frame())
-    pd.testing.assert_frame_equal(in_process.frame(), two.frame())
+    pd.testing.assert_frame_equal(in_process.to_frame(), one.to_frame())
+    pd.testing.assert_frame_equal(in_process.to_frame(), two.to_frame())
     # a different seed gives different numbers
-    other = run_sweep(_tasks(seed=7), workers=0, out_dir=tmp_path / "other").frame()
-    assert not np.allclose(other["p90_h"], in_process.frame()["p90_h"])
+    other = run_sweep(_tasks(seed=7), workers=0, out_dir=tmp_path / "other").to_frame()
+    assert not np.allclose(other["p90_h"], in_process.to_frame()["p90_h"])
 
 
 def test_unreachable_scheduler_is_an_actionable_error(tmp_path: Path, monkeypatch) -> None:
@@ -89,7 +89,7 @@ def test_rerun_resumes_and_changed_tasks_rerun(tmp_path: Path) -> None:
     assert first.n_run == 2
     second = run_sweep(tasks, workers=0, out_dir=tmp_path)
     assert (second.n_run, second.n_resumed) == (2, 2)
-    assert len(second.frame()) == 4
+    assert len(second.to_frame()) == 4
     # a task whose inputs changed does not reuse the old file
     changed = _tasks(4, seed=99)
     third = run_sweep(changed, workers=0, out_dir=tmp_path)
@@ -117,7 +117,7 @@ def test_failed_task_keeps_finished_results_and_resume_fills_in(tmp_path: Path) 
     ]
     result = run_sweep(fixed, workers=0, out_dir=tmp_path)
     assert (result.n_run, result.n_resumed) == (1, 4)
-    assert result.frame()["value"].notna().all()
+    assert result.to_frame()["value"].notna().all()
 
 
 def _one(*, seed: np.random.SeedSequence) -> dict[str, float]:
@@ -139,7 +139,7 @@ def test_worker_death_is_survived_on_dask(tmp_path: Path) -> None:
     result = run_sweep(tasks, workers=1, out_dir=tmp_path / "out")
     assert Path(flag).exists()  # the worker did die once
     reference = run_sweep(tasks, workers=0, out_dir=tmp_path / "ref")
-    pd.testing.assert_frame_equal(result.frame(), reference.frame())
+    pd.testing.assert_frame_equal(result.to_frame(), reference.to_frame())
 
 
 def test_bad_task_lists_raise(tmp_path: Path) -> None:
@@ -174,4 +174,4 @@ def test_result_files_are_named_by_the_submitting_process(tmp_path: Path) -> Non
     twin = pickle.loads(pickle.dumps(task))
     assert twin.inputs == task.inputs  # equal content; the hash may still differ
     result = run_sweep([task], workers=1, out_dir=tmp_path)
-    assert result.frame()["kind"].tolist() == ["Scenario"]
+    assert result.to_frame()["kind"].tolist() == ["Scenario"]

@@ -98,7 +98,7 @@ def run_job(
             distance_factor=t.distance_factor,
             progress=_gap_callback(shared, job_id, t.max_iter),
         )
-        body = result.summary()
+        body = result.to_dict()
     elif kind == "reliability":
         mc = m.ReliabilityJobRequest(**params).to_service()
         body = service.reliability(replace(mc, data=where.data)).to_json()

@@ -7,7 +7,7 @@ error, not an ignored field). Each maps one-to-one onto a :mod:`instc.service` q
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -33,12 +33,12 @@ from instc.limits import (
 
 def bundled_scenario(name: str) -> str:
     """``name`` when it is a bundled scenario (the API never reads a path a client names)."""
+    from instc._names import name_hint
     from instc.scenarios import bundled_names
-    from instc.scenarios.parse import closest
 
     names = list(bundled_names())
     if name not in names:
-        raise ValueError(f"no bundled scenario {name!r} — {closest(name, names)}")
+        raise ValueError(f"no bundled scenario {name!r} — {name_hint(name, names)}")
     return name
 
 
@@ -106,14 +106,35 @@ class _Network(BaseModel):
     scenario: ScenarioName | None = None
 
 
-class RouteRequest(_Network):
-    """``instc route``: the best route(s) door to door."""
+class _Between(_Network):
+    """A question between two places: what every routing request has."""
 
     origin: Place
     destination: Place
     cargo: Cargo = "container"
-    by: By = "cost"
+
+    def _asked(self) -> dict[str, Any]:
+        """The service-query keywords every routing request passes as they are."""
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "cargo": self.cargo,
+            "as_of": self.as_of,
+            "scenario": self.scenario,
+        }
+
+
+class _Routed(_Between):
+    """A request answered by routing with constraints: what route and pareto share."""
+
     constraints: ConstraintsModel = ConstraintsModel()
+    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
+
+
+class RouteRequest(_Routed):
+    """``instc route``: the best route(s) door to door."""
+
+    by: By = "cost"
     k: int = Field(1, ge=1, le=MAX_K, description="number of really different routes")
     max_overlap: float = Field(0.9, ge=0.0, le=1.0)
     units: float | None = Field(
@@ -122,16 +143,11 @@ class RouteRequest(_Network):
     value_of_time: float | None = Field(
         None, ge=0, le=MAX_VALUE_OF_TIME, description="USD per unit-day"
     )
-    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
 
     def to_service(self) -> service.RouteQuery:
         return service.RouteQuery(
-            self.origin,
-            self.destination,
-            cargo=self.cargo,
+            **self._asked(),
             by=self.by,
-            as_of=self.as_of,
-            scenario=self.scenario,
             constraints=self.constraints.to_service(),
             k=self.k,
             max_overlap=self.max_overlap,
@@ -141,33 +157,20 @@ class RouteRequest(_Network):
         )
 
 
-class ParetoRequest(_Network):
+class ParetoRequest(_Routed):
     """``instc pareto``: every option not beaten on cost, time and CO2e at once."""
-
-    origin: Place
-    destination: Place
-    cargo: Cargo = "container"
-    constraints: ConstraintsModel = ConstraintsModel()
-    tonnes_per_unit: float | None = Field(None, gt=0, le=MAX_TONNES_PER_UNIT)
 
     def to_service(self) -> service.RouteQuery:
         return service.RouteQuery(
-            self.origin,
-            self.destination,
-            cargo=self.cargo,
-            as_of=self.as_of,
-            scenario=self.scenario,
+            **self._asked(),
             constraints=self.constraints.to_service(),
             tonnes_per_unit=self.tonnes_per_unit,
         )
 
 
-class CompareRequest(_Network):
+class CompareRequest(_Between):
     """``instc compare``: the best option overall, then per corridor family."""
 
-    origin: Place
-    destination: Place
-    cargo: Cargo = "container"
     by: Literal["cost", "time", "co2e"] = "cost"
     avoid_country: Names = []
     avoid_mode: Names = []
@@ -180,12 +183,8 @@ class CompareRequest(_Network):
 
     def to_service(self) -> service.CompareQuery:
         return service.CompareQuery(
-            self.origin,
-            self.destination,
-            cargo=self.cargo,
+            **self._asked(),
             by=self.by,
-            as_of=self.as_of,
-            scenario=self.scenario,
             constraints=service.Constraints(
                 avoid_country=tuple(self.avoid_country),
                 avoid_mode=tuple(self.avoid_mode),
@@ -199,35 +198,28 @@ class CompareRequest(_Network):
         )
 
 
-class ReliabilityRequest(_Network):
+class ReliabilityRequest(_Between):
     """``instc reliability``: transit-time distribution per family (up to 50,000 samples
     here; the job endpoint takes up to 1,000,000)."""
 
-    origin: Place
-    destination: Place
     families: Names = []
     samples: int = Field(20_000, ge=MIN_SAMPLES, le=MAX_SAMPLES_REQUEST)
     seed: int = Field(0, ge=0, le=MAX_SEED)
     within_days: float | None = Field(None, gt=0, le=MAX_WITHIN_DAYS)
     month: int | None = Field(None, ge=1, le=12)
     percentile: float = Field(90.0, gt=0, lt=100)
-    cargo: Cargo = "container"
     by: By = "cost"
 
     def to_service(self) -> service.ReliabilityQuery:
         return service.ReliabilityQuery(
-            self.origin,
-            self.destination,
+            **self._asked(),
             families=tuple(self.families),
             samples=self.samples,
             seed=self.seed,
             within_days=self.within_days,
             month=self.month,
             percentile=self.percentile,
-            cargo=self.cargo,
             by=self.by,
-            as_of=self.as_of,
-            scenario=self.scenario,
         )
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from instc._csr import row_pointer
+
 __all__ = ["CompactGraph", "compact_graph"]
 
 
@@ -153,8 +155,7 @@ def compact_graph(
     heads = compact[np.asarray(edge_head, dtype=np.int64)]
     m = anchors.size
     order = np.argsort(tails, kind="stable")
-    pointer = np.zeros(m + 1, dtype=np.int32)
-    np.cumsum(np.bincount(tails, minlength=m), out=pointer[1:])
+    pointer = row_pointer(tails, m, np.int32)
     ptr = np.asarray(edge_ptr, dtype=np.int32)
     return CompactGraph(
         n_nodes=m,

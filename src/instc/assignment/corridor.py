@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from instc._errors import DataError
+from instc._values import is_missing
 from instc.assignment.corridor_demand import CorridorDemand, corridor_demand
 from instc.assignment.equilibrium import assign
 from instc.assignment.network import AssignmentNetwork, UserClass
@@ -85,13 +86,6 @@ def _param(network: Network, dotted: str) -> Mapping[str, Any]:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", frame.to_dict(orient="records"))
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def capacity_t_per_year(
@@ -213,7 +207,7 @@ def _capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]
     out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
     for row in _records(network.links):
         cap = row["capacity_per_year"]
-        if _missing(cap) or not cap > 0 or not row["capacity_unit"]:
+        if is_missing(cap) or not cap > 0 or not row["capacity_unit"]:
             continue
         t, conv = capacity_t_per_year(network, float(cap), str(row["capacity_unit"]))
         text = f"{cap:,.0f} {row['capacity_unit']}/year (links.csv)"
@@ -225,7 +219,7 @@ def _capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]
     as_of = network.as_of
     per_link: dict[str, list[tuple[float, str, tuple[str, ...]]]] = {}
     for row in _records(network.services):
-        if _missing(row["capacity_per_departure"]) or _missing(row["frequency_per_week"]):
+        if is_missing(row["capacity_per_departure"]) or is_missing(row["frequency_per_week"]):
             continue
         if not row["capacity_unit"] or not row["frequency_per_week"] > 0:
             continue
@@ -323,7 +317,7 @@ def _build_network(
                     f"{names.get(pf, pf)} {row['from_layer']}<->{row['to_layer']} ({row['kind']})",
                     "transfer",
                 )
-                if not _missing(row["capacity_per_year"]) and row["capacity_unit"]:
+                if not is_missing(row["capacity_per_year"]) and row["capacity_unit"]:
                     t, conv = capacity_t_per_year(
                         network, float(row["capacity_per_year"]), str(row["capacity_unit"])
                     )
@@ -364,7 +358,7 @@ def _build_network(
             k = b.link(("link", lid, a, z), a, gate, el, mode == "rail")
             b.add(k, spec.name, max(time_h - dwell_h, 0.0), cost_usd)
             bel = _Element(f"border:{border_id}/{mode}", "border", str(row["name"]), mode)
-            if not _missing(row["capacity_per_day"]) and row["capacity_unit"]:
+            if not is_missing(row["capacity_per_day"]) and row["capacity_unit"]:
                 t, conv = capacity_t_per_year(
                     network, float(row["capacity_per_day"]), str(row["capacity_unit"]), per="day"
                 )
@@ -527,7 +521,7 @@ class CorridorAssignment:
             "as_of": None if self.as_of is None else str(self.as_of),
             "scenario": self.scenario,
             "demand": self.demand.to_dict(),
-            "assignment": self.assignment.summary(),
+            "assignment": self.assignment.to_dict(),
             "elements": {"capacitated": self.capacitated, "uncapacitated": self.uncapacitated},
             "parameters": {k: dict(v) for k, v in self.parameters.items()},
             "saturated": records(self.saturated(top)),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
+from instc._values import is_missing
 from instc.network.schema import CARGO_CLASSES, CARGO_UNITS
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
 
 
 def _bound(value: Any, mode: float) -> float:
-    return mode if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return mode if is_missing(value) else value
 
 
 def year_volume(network: Network, *, scope: str, year: int) -> YearVolume:

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from instc._csr import row_pointer
 from instc.assignment.network import AssignmentNetwork, UserClass
 
 __all__ = ["all_or_nothing", "relative_gap", "skim", "skim_scipy"]
@@ -162,8 +163,7 @@ def skim_scipy(network: AssignmentNetwork, costs: np.ndarray | None = None) -> n
     first[1:] = key[1:] != key[:-1]
     key, c = key[first], c[first]
     rows, cols = key // size, key % size
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
+    indptr = row_pointer(rows, size)
     graph = csr_matrix((c, cols, indptr), shape=(size, size))
     dist = dijkstra(graph, directed=True, indices=zones)
     out = np.array(dist[:, sink[zones]])

@@ -109,8 +109,8 @@ class AssignmentResult:
                 )
         return frame
 
-    def summary(self) -> dict[str, object]:
-        """The headline numbers (the CLI's ``--json``)."""
+    def to_dict(self) -> dict[str, object]:
+        """The headline numbers (the CLI's ``--json``); per-link values: :meth:`to_frame`."""
         return {
             "network": self.network,
             "algorithm": self.method,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from instc._errors import UnknownNameError
+from instc._names import closest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,13 +47,9 @@ def element_matcher(name: str, element_ids: Sequence[str]) -> tuple[str, ...]:
         found = tuple(e for e in ids if e == candidate or _base(e) == candidate)
         if found:
             return found
-    import difflib
-
     full = ":" in name
     names = sorted({_base(e) if full else _base(e).split(":", 1)[1] for e in ids})
-    raise UnknownNameError(
-        "link, border or terminal", name, difflib.get_close_matches(name, names, n=3)
-    )
+    raise UnknownNameError("link, border or terminal", name, closest(name, names, n=3))
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ for _module in (
     _module.register(app)
 
 
-@app.command()
-def demo() -> None:
+@app.command("demo")
+def demo_cmd() -> None:
     """A short tour of the embedded dataset: network summary and route comparison."""
     from instc.cli.demo import run_demo
 

@@ -49,6 +49,17 @@ def fail(message: str) -> None:
 
 
 @contextmanager
+def errors_as_red_line() -> Iterator[None]:
+    """Turn an :class:`~instc._errors.InstcError` raised inside into one red line, exit 2."""
+    from instc._errors import InstcError
+
+    try:
+        yield
+    except InstcError as exc:
+        fail(str(exc))
+
+
+@contextmanager
 def count_progress(
     description: str, *, total: int | None = None, transient: bool = True
 ) -> Iterator[Callable[[int, int], None]]:

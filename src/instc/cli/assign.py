@@ -6,10 +6,8 @@ kernels load inside the commands, so ``instc --help`` stays instant.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +20,6 @@ assign_app = typer.Typer(
     help="Static user-equilibrium assignment (AON, MSA, FW, CFW, BFW).",
     no_args_is_help=True,
 )
-
-
-@contextlib.contextmanager
-def _errors_as_red_line() -> Iterator[None]:
-    from instc._errors import InstcError
-
-    try:
-        yield
-    except InstcError as exc:
-        from instc.cli._common import error_line
-
-        error_line(str(exc))
-        raise typer.Exit(code=2) from None
 
 
 def _checked_out(path: Path) -> Path:
@@ -81,7 +66,9 @@ def tntp(
     ),
 ) -> None:
     """Assign a TNTP benchmark network and report gap, objective and total cost."""
-    with _errors_as_red_line():
+    from instc.cli._common import errors_as_red_line
+
+    with errors_as_red_line():
         from instc import service
         from instc.cli._common import check_number, check_options
 
@@ -108,7 +95,7 @@ def tntp(
             frame = result.to_frame()
             frame.insert(0, "link", range(1, len(frame) + 1))
             _write_parquet_atomic(frame, out)
-        summary = result.summary()
+        summary = result.to_dict()
         if json_out:
             from instc.cli._common import print_json
 

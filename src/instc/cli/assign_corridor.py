@@ -38,9 +38,9 @@ def corridor(
     """Assign a year's corridor freight and name the links, borders and terminals that
     saturate first, with the sources of their capacities (or, with --select-link, the
     OD pairs that use one of them)."""
-    from instc.cli.assign import _errors_as_red_line
+    from instc.cli._common import errors_as_red_line
 
-    with _errors_as_red_line():
+    with errors_as_red_line():
         from instc.cli._common import check_options
         from instc.service import assign_corridor, get_network
 

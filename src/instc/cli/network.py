@@ -7,32 +7,12 @@ one red line and exit code 2.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
 DATA_HELP = "dataset folder to read instead of the embedded data"
 AS_OF_HELP = "date the network describes: YYYY-MM-DD, YYYY-MM or YYYY (default: today)"
-
-
-@contextlib.contextmanager
-def _errors_as_red_line() -> Iterator[None]:
-    from instc._errors import InstcError
-
-    try:
-        yield
-    except InstcError as exc:
-        _fail(str(exc))
-
-
-def _fail(message: str) -> None:
-    """One red line on stderr (never wrapped, whatever the terminal width), exit 2."""
-    from instc.cli._common import error_line
-
-    error_line(message)
-    raise typer.Exit(code=2)
 
 
 def _folder(data: Path | None) -> str | None:
@@ -51,7 +31,7 @@ def validate(
     """Check a dataset folder; print every problem as file:row:column: what — fix."""
     from rich.console import Console
 
-    from instc.network.load import embedded_data_dir
+    from instc.network.contract import embedded_data_dir
     from instc.network.validate import validate_directory
 
     if directory is None:
@@ -91,8 +71,9 @@ def summary(
 ) -> None:
     """Counts of nodes and links, length by mode, countries and project status."""
     from instc import service
+    from instc.cli._common import errors_as_red_line
 
-    with _errors_as_red_line():
+    with errors_as_red_line():
         result = service.network_summary(as_of=as_of, data=_folder(data))
     if json_out:
         from instc.cli._common import print_json
@@ -126,7 +107,9 @@ def show(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """A place: its links, transfers, borders and sources."""
-    with _errors_as_red_line():
+    from instc.cli._common import errors_as_red_line
+
+    with errors_as_red_line():
         from instc import service
 
         result = service.place(node, as_of=as_of, data=_folder(data))
@@ -193,7 +176,9 @@ def audit(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """What is an estimate, what is a range, what is missing: counts and lists per table."""
-    with _errors_as_red_line():
+    from instc.cli._common import errors_as_red_line
+
+    with errors_as_red_line():
         from instc import service
 
         report = service.audit(data=_folder(data))
@@ -252,8 +237,9 @@ def sources(
 ) -> None:
     """List the sources the data cites, or show one and the rows that cite it."""
     from instc import service
+    from instc.cli._common import errors_as_red_line
 
-    with _errors_as_red_line():
+    with errors_as_red_line():
         found = service.sources(source_id, data=_folder(data))
     if json_out:
         from instc.cli._common import print_json
@@ -297,9 +283,9 @@ def export(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
 ) -> None:
     """Write the network as GMNS CSV, GeoJSON, GeoParquet or GeoPackage; atomic."""
-    from instc.cli._common import console
+    from instc.cli._common import console, errors_as_red_line
 
-    with _errors_as_red_line():
+    with errors_as_red_line():
         from instc.network.io import EXPORT_FORMATS, export_network
         from instc.network.load import load_network
 
@@ -325,9 +311,9 @@ def import_gmns_command(
 ) -> None:
     """Convert a GMNS folder (node.csv, link.csv) to instc tables; validated, atomic."""
     from instc._errors import ValidationError
-    from instc.cli._common import console, err_console
+    from instc.cli._common import console, err_console, errors_as_red_line
 
-    with _errors_as_red_line():
+    with errors_as_red_line():
         from instc._files import check_output_dir, write_error
         from instc.network.io import import_gmns
 

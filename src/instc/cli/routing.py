@@ -236,6 +236,15 @@ def _check_geojson(path: Path | None) -> None:
         check_output_file(path, option="--geojson")
 
 
+def _constraints(*, vessel_flag: str | None, **lists: list[str] | None) -> Any:
+    """The service :class:`~instc.service.Constraints` of the repeatable ``--avoid-*`` and
+    ``--via`` options (a list, or None when not given) and ``--vessel-flag``."""
+    from instc.service import Constraints
+
+    tuples: dict[str, Any] = {name: tuple(given or ()) for name, given in lists.items()}
+    return Constraints(vessel_flag=vessel_flag, **tuples)
+
+
 def _guard(fn: Any) -> None:
     from instc._errors import InstcError
     from instc.cli._common import fail
@@ -282,7 +291,7 @@ def register(app: typer.Typer) -> None:
 
         def run() -> None:
             from instc.cli._common import check_options, print_json
-            from instc.service import Constraints, RouteQuery
+            from instc.service import RouteQuery
             from instc.service import route as service_route
 
             check_options(
@@ -299,13 +308,13 @@ def register(app: typer.Typer) -> None:
                 cargo=cargo,
                 by=by,
                 as_of=as_of,
-                constraints=Constraints(
-                    avoid_country=tuple(avoid_country or ()),
-                    avoid_mode=tuple(avoid_mode or ()),
-                    avoid_node=tuple(avoid_node or ()),
-                    avoid_link=tuple(avoid_link or ()),
-                    avoid_border=tuple(avoid_border or ()),
-                    via=tuple(via or ()),
+                constraints=_constraints(
+                    avoid_country=avoid_country,
+                    avoid_mode=avoid_mode,
+                    avoid_node=avoid_node,
+                    avoid_link=avoid_link,
+                    avoid_border=avoid_border,
+                    via=via,
                     vessel_flag=vessel_flag,
                 ),
                 k=k,
@@ -369,7 +378,7 @@ def register(app: typer.Typer) -> None:
 
         def run() -> None:
             from instc.cli._common import check_options, print_json
-            from instc.service import CompareQuery, Constraints
+            from instc.service import CompareQuery
             from instc.service import compare as service_compare
 
             check_options(
@@ -387,9 +396,9 @@ def register(app: typer.Typer) -> None:
                     cargo=cargo,
                     by=by,
                     as_of=as_of,
-                    constraints=Constraints(
-                        avoid_country=tuple(avoid_country or ()),
-                        avoid_mode=tuple(avoid_mode or ()),
+                    constraints=_constraints(
+                        avoid_country=avoid_country,
+                        avoid_mode=avoid_mode,
                         vessel_flag=vessel_flag,
                     ),
                     families=None if families is None else str(families),
@@ -435,7 +444,7 @@ def register(app: typer.Typer) -> None:
             from rich.table import Table
 
             from instc.cli._common import check_options, console, print_json
-            from instc.service import Constraints, RouteQuery
+            from instc.service import RouteQuery
             from instc.service import pareto as service_pareto
 
             check_options(tonnes_per_unit=tonnes_per_unit)
@@ -446,11 +455,11 @@ def register(app: typer.Typer) -> None:
                     destination,
                     cargo=cargo,
                     as_of=as_of,
-                    constraints=Constraints(
-                        avoid_country=tuple(avoid_country or ()),
-                        avoid_mode=tuple(avoid_mode or ()),
-                        avoid_node=tuple(avoid_node or ()),
-                        via=tuple(via or ()),
+                    constraints=_constraints(
+                        avoid_country=avoid_country,
+                        avoid_mode=avoid_mode,
+                        avoid_node=avoid_node,
+                        via=via,
                         vessel_flag=vessel_flag,
                     ),
                     tonnes_per_unit=tonnes_per_unit,

@@ -235,7 +235,9 @@ def describe_source(network: Any, source_id: str) -> dict[str, Any]:
     sources = network.sources
     match = sources[sources["source_id"] == source_id]
     if match.empty:
-        raise UnknownNameError("source", source_id, closest(source_id, sources["source_id"], 3))
+        raise UnknownNameError(
+            "source", source_id, closest(source_id, sources["source_id"], 3, cutoff=0.5)
+        )
     record: dict[str, Any] = {str(k): to_json_value(v) for k, v in frame_records(match)[0].items()}
     tables = dict(network.tables)
     if network.all_links is not None:

@@ -250,7 +250,7 @@ class _Checker:
                 values = value if isinstance(value, tuple) else ((value,) if value else ())
                 for v in values:
                     if v not in valid:
-                        close = closest(str(v), options)
+                        close = closest(str(v), options, n=1, cutoff=0.5)
                         hint = f"did you mean {close[0]!r}? " if close else ""
                         self.add(
                             table.name,

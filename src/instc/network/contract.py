@@ -11,20 +11,20 @@ as the CSV tables. ``instc validate`` and every load of a folder run it.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, Problem
+from instc._names import closest
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from instc.network.model import Network
 
-__all__ = ["CONFIG_FILES", "check_config_files", "data_file"]
+__all__ = ["CONFIG_FILES", "check_config_files", "data_file", "embedded_data_dir"]
 
 # Config files of a dataset folder, relative to it. rules.toml lives beside the routing
 # code in the package; a data folder may hold its own.
@@ -40,9 +40,14 @@ _MODES = ("sea", "rail", "road", "ferry", "inland_waterway", "pipeline")
 _CARGO = ("container", "bulk", "liquid", "truck", "passenger")
 
 
-def _embedded(name: str) -> Path:
-    from instc.network.load import embedded_data_dir
+def embedded_data_dir() -> Path:
+    """The directory of the dataset shipped inside the package (``instc/data``)."""
+    from importlib.resources import files
 
+    return Path(str(files("instc.data")))
+
+
+def _embedded(name: str) -> Path:
     if name == "rules.toml":
         return Path(__file__).resolve().parents[1] / "routing" / "rules.toml"
     return embedded_data_dir() / name
@@ -69,7 +74,7 @@ def _line(text: str, needle: str) -> int | None:
 
 
 def _close(word: str, options: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, sorted(set(options)), n=3, cutoff=0.6)
+    found = closest(word, sorted(set(options)), n=3, cutoff=0.6)
     return "did you mean " + ", ".join(found) + "?" if found else ""
 
 

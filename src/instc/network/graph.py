@@ -48,7 +48,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from instc._csr import row_pointer
 from instc._errors import DataError, UnknownNameError
+from instc._names import closest
+from instc._values import is_missing
 from instc.emissions.iso14083 import (
     default_vehicle_class,
     hub_emissions_kg,
@@ -288,15 +291,6 @@ _ZERO_EDGE: dict[str, Any] = {
 _CACHE: weakref.WeakKeyDictionary[Any, dict[str, Graph]] = weakref.WeakKeyDictionary()
 
 
-def _missing(value: Any) -> bool:
-    if value is None or type(value).__name__ == "NAType":  # pandas.NA
-        return True
-    try:
-        return bool(math.isnan(value))
-    except TypeError:
-        return False
-
-
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows as dicts of Python values (faster than DataFrame.to_dict on big tables)."""
     columns = [str(c) for c in frame.columns]
@@ -374,16 +368,16 @@ def _dated_note(row: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _price_year(row: Mapping[str, Any] | None) -> tuple[int, ...]:
     year = None if row is None else row.get("price_year")
-    return () if year is None or _missing(year) else (int(year),)
+    return () if year is None or is_missing(year) else (int(year),)
 
 
 def _per_unit(row: Mapping[str, Any], prefix: str, unit: str, tonnes: float) -> float | None:
     """A charge given per teu/t/truck in ``row`` for one cargo ``unit`` (None if absent)."""
     own: Any = row.get(f"{prefix}_{unit}")
-    if not _missing(own):
+    if not is_missing(own):
         return float(own)
     per_t: Any = row.get(f"{prefix}_t")
-    if not _missing(per_t):
+    if not is_missing(per_t):
         return float(per_t) * tonnes
     return None
 
@@ -395,7 +389,7 @@ def _service_ship(service: Mapping[str, Any]) -> dict[str, Any]:
     if service.get("vehicle_class"):
         ship["vehicle_class"] = service["vehicle_class"]
     speed: Any = service.get("speed_kmh")
-    if not _missing(speed):
+    if not is_missing(speed):
         ship.update({"speed_kmh": float(speed), "time_h": None})
     return ship
 
@@ -526,8 +520,8 @@ class _Builder:
             place, country = (to, to_country) if row["at"] == "entry" else (frm, frm_country)
             if row["country"] != country or (row["node_id"] and row["node_id"] != place):
                 continue
-            usd = 0.0 if _missing(row["usd_per_unit"]) else float(row["usd_per_unit"])
-            dwell = 0.0 if _missing(row["dwell_h"]) else float(row["dwell_h"])
+            usd = 0.0 if is_missing(row["usd_per_unit"]) else float(row["usd_per_unit"])
+            dwell = 0.0 if is_missing(row["dwell_h"]) else float(row["dwell_h"])
             out.append(
                 Surcharge(
                     surcharge_id=row["surcharge_id"],
@@ -553,7 +547,7 @@ class _Builder:
             if row["end_date"] is not None and row["end_date"] <= as_of:
                 return False
         f = row["frequency_per_week"]
-        return not (_missing(f) or f <= 0)
+        return not (is_missing(f) or f <= 0)
 
     def _index_services(self) -> dict[str, tuple[float, tuple[str, ...]]]:
         """Per link where cargo boards a service (``link_ids``): half the combined headway
@@ -628,15 +622,15 @@ class _Builder:
         if service is not None:
             link = {**link, **_service_ship(service)}
         mode = link["mode"]
-        layer = layer_of(mode, None if _missing(link["gauge_mm"]) else int(link["gauge_mm"]))
+        layer = layer_of(mode, None if is_missing(link["gauge_mm"]) else int(link["gauge_mm"]))
         sources: list[str] = list(link["source_ids"] or ())
         notes: list[str] = []
         length_km = float(link["length_km"])
-        if not _missing(link["time_h"]):
+        if not is_missing(link["time_h"]):
             moving_h = float(link["time_h"])
         else:
             speed = link["speed_kmh"]
-            if _missing(speed):
+            if is_missing(speed):
                 country = self.country.get(link["from_node"])
                 speed, s_src = self.speed_kmh(
                     mode, layer, country if isinstance(country, str) else ""
@@ -668,9 +662,9 @@ class _Builder:
             notes.append(f"no {self.cargo} tariff for {mode} link {link['link_id']}: freight 0")
         else:
             rate = tariff["usd_per_unit_km"]
-            if not _missing(rate):
+            if not is_missing(rate):
                 freight_usd += float(rate) * length_km
-            if not _missing(tariff["usd_per_unit"]):
+            if not is_missing(tariff["usd_per_unit"]):
                 freight_usd += float(tariff["usd_per_unit"])
             sources.extend(tariff["source_ids"] or ())
             notes.extend(_dated_note(tariff))
@@ -752,7 +746,7 @@ class _Builder:
                 waiting_h = float(leaf["value"])
                 wait_sources = _sources(leaf)
         co2e = 0.0
-        if not _missing(row["co2e_kg_per_t"]):
+        if not is_missing(row["co2e_kg_per_t"]):
             co2e = hub_emissions_kg(tonnes=self.tonnes, co2e_kg_per_t=float(row["co2e_kg_per_t"]))
         notes = (
             *(() if cost is not None else (f"no {self.unit} handling charge sourced: 0",)),
@@ -810,7 +804,7 @@ class _Builder:
             **_ZERO_EDGE,
             "kind": "link",
             "mode": "sea",
-            "dwell_h": 0.0 if _missing(stay) else float(stay),
+            "dwell_h": 0.0 if is_missing(stay) else float(stay),
             "source_ids": tuple(call["source_ids"] or ()),
             "service_id": service_id,
         }
@@ -827,11 +821,7 @@ def build_graph(
     and :class:`~instc._errors.DataError` when a parameter the graph needs is missing.
     """
     if cargo not in CARGO_CLASSES:
-        import difflib
-
-        raise UnknownNameError(
-            "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
-        )
+        raise UnknownNameError("cargo class", cargo, closest(cargo, CARGO_CLASSES, 3, 0.3))
     if tonnes_per_unit is not None and not tonnes_per_unit > 0:
         raise DataError(f"tonnes per unit {tonnes_per_unit!r}: give a positive number of tonnes")
     if CARGO_UNITS[cargo] == "t":
@@ -991,8 +981,7 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     n = len(node_index)
     edge_from = np.asarray(tails, dtype=np.int32)[order]
     edge_to = np.asarray(heads, dtype=np.int32)[order]
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(edge_from, minlength=n), out=indptr[1:])
+    indptr = row_pointer(edge_from, n, np.int32)
     rows = [rows[i] for i in order]
     ends = [ends[i] for i in order]
 

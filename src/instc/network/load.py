@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, ValidationError
+from instc.network.contract import embedded_data_dir
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,16 +28,9 @@ if TYPE_CHECKING:
     from instc.network.model import Network
     from instc.network.validate import ParsedDirectory
 
-__all__ = ["embedded_data_dir", "filter_links_as_of", "load_network", "load_tables"]
+__all__ = ["filter_links_as_of", "load_network", "load_tables"]
 
 TODAY = "today"
-
-
-def embedded_data_dir() -> Path:
-    """The directory of the dataset shipped inside the package (``instc/data``)."""
-    from importlib.resources import files
-
-    return Path(str(files("instc.data")))
 
 
 def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:

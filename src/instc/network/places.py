@@ -11,12 +11,12 @@ raises :class:`~instc._errors.UnknownNameError` with the closest names, each wri
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import UnknownNameError
+from instc._names import closest
 from instc._values import frame_records
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def find_node(network: Network, text: str) -> str:
     folded: dict[str, str] = {}
     for spelling, node_id in spellings:
         folded.setdefault(spelling, node_id)
-    close = difflib.get_close_matches(key, list(folded), n=8, cutoff=0.6)
+    close = closest(key, list(folded), n=8, cutoff=0.6)
     suggestions: list[str] = []
     for spelling in close:
         lab = label[folded[spelling]]

@@ -9,7 +9,6 @@ runs both.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 import re
@@ -193,7 +192,7 @@ def _unknown_column_fix(name: str, table: Table) -> str:
         plain = [c for c in same_base if not c.endswith(("_low", "_high"))]
         if plain or same_base:
             return f"units are in column names; use {(plain or same_base)[0]}"
-    close = closest(name, known)
+    close = closest(name, known, n=1, cutoff=0.5)
     if close:
         return f"did you mean {close[0]}? otherwise remove the column"
     return "remove the column or rename it to a schema column (see instc.network.schema)"
@@ -528,7 +527,7 @@ def stray_files(directory: Path) -> list[Problem]:
         )
         names = [n for n in names if n not in ("node.csv", "link.csv", "config.csv")]
     for name in names:
-        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        close = closest(name, sorted(known), n=1, cutoff=0.8)
         if close:
             problems.append(
                 Problem(

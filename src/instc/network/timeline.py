@@ -38,26 +38,20 @@ STATUS_COLUMNS = ("project_id", "name", "kind", "status", "basis", "since", "exp
 
 
 def parse_as_of(value: Any) -> dt.date:
-    """A date from a ``date``, ``datetime``, ISO string (``YYYY[-MM[-DD]]``) or int year.
+    """A date from a ``date``, ``datetime``, ISO string (``YYYY[-MM[-DD]]``) or int year
+    (see :func:`instc._values.parse_date`); DataError otherwise.
 
     >>> parse_as_of("2030")
     datetime.date(2030, 1, 1)
     >>> parse_as_of(2026)
     datetime.date(2026, 1, 1)
     """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
-        return dt.date(value, 1, 1)
-    if isinstance(value, str):
-        from instc._values import parse_date
+    from instc._values import parse_date
 
-        try:
-            return parse_date(value)
-        except ValueError:
-            pass
+    try:
+        return parse_date(value)
+    except ValueError:
+        pass
     raise DataError(
         f"bad as-of date {value!r} — write a date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2030-01-01)"
     )

@@ -1,6 +1,6 @@
 """instc.reliability: Monte Carlo distributions of door-to-door transit time.
 
-The generic core (:func:`simulate`) runs on a list of :class:`Leg` objects, each a sum of
+The generic core (:func:`simulate`) runs on a list of :class:`TimedLeg` objects, each a sum of
 declared time distributions; :func:`reliability` builds those legs from a network and a
 route. Importing this package loads numpy only.
 """
@@ -16,9 +16,9 @@ from instc.reliability.distributions import (
     Closure,
     Deterministic,
     Distribution,
-    Leg,
     Lognormal,
     ServiceWait,
+    TimedLeg,
     Triangular,
     UniformWait,
 )
@@ -33,13 +33,13 @@ __all__ = [
     "Deterministic",
     "Distribution",
     "FamilyReliability",
-    "Leg",
     "LegReliability",
     "Lognormal",
     "ReliabilityComparison",
     "ReliabilityParameters",
     "ReliabilityResult",
     "ServiceWait",
+    "TimedLeg",
     "Triangular",
     "UniformWait",
     "legs_from_route",

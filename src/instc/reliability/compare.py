@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from instc._errors import UnknownNameError
+from instc._names import closest
 from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -152,7 +153,6 @@ def reliability_by_family(
     gives :class:`~instc.routing.compare.Family` objects. Families are ranked by the
     ``percentile`` (0–100) of their simulated door-to-door time.
     """
-    import difflib
 
     from instc._errors import DataError
     from instc.reliability.montecarlo import root_seed
@@ -180,9 +180,7 @@ def reliability_by_family(
                 chosen.append(known[fam])
             else:
                 ids = sorted(known)
-                raise UnknownNameError(
-                    "family", fam, difflib.get_close_matches(fam, ids, n=3, cutoff=0.3)
-                )
+                raise UnknownNameError("family", fam, closest(fam, ids, n=3, cutoff=0.3))
     comparison = compare(
         network, origin, destination, cargo=cargo, by=by, as_of=as_of, families=chosen
     )

@@ -1,7 +1,7 @@
 """Time distributions of the reliability model: a small declared set, all in hours.
 
 Every distribution is a frozen dataclass with ``sample(rng, size)`` (vectorised numpy),
-the analytic ``mean_h`` and ``variance_h2``, and ``quantile_h(q)``. A :class:`Leg` is a
+the analytic ``mean_h`` and ``variance_h2``, and ``quantile_h(q)``. A :class:`TimedLeg` is a
 sum of independent components (moving time + waiting for a sailing + weather hold, or
 a border dwell); legs of a route are independent of one another.
 
@@ -38,9 +38,9 @@ __all__ = [
     "Closure",
     "Deterministic",
     "Distribution",
-    "Leg",
     "Lognormal",
     "ServiceWait",
+    "TimedLeg",
     "Triangular",
     "UniformWait",
 ]
@@ -426,7 +426,7 @@ AnyDistribution = Deterministic | Triangular | Lognormal | UniformWait | Service
 
 
 @dataclass(frozen=True)
-class Leg:
+class TimedLeg:
     """One leg of a door-to-door chain: a sum of independent time components.
 
     ``kind`` says what the leg is ("link", "transfer", "border", "wait", ...),
@@ -434,7 +434,7 @@ class Leg:
     read in a source ("source"), derived from sourced numbers ("derived") or an
     estimate of this module ("estimate").
 
-    >>> leg = Leg("Baku–Aktau", (Deterministic(22.0), UniformWait(48.0)))
+    >>> leg = TimedLeg("Baku–Aktau", (Deterministic(22.0), UniformWait(48.0)))
     >>> leg.mean_h, leg.variance_h2
     (46.0, 192.0)
     """
@@ -471,10 +471,10 @@ class Leg:
     def describe(self) -> str:
         return " + ".join(c.describe() for c in self.components)
 
-    def scaled(self, factor: float) -> Leg:
+    def scaled(self, factor: float) -> TimedLeg:
         """The same leg with every time multiplied by ``factor`` (>= 0).
 
-        >>> Leg("border", (Triangular(10.0, 12.0, 20.0),)).scaled(1.5).mean_h
+        >>> TimedLeg("border", (Triangular(10.0, 12.0, 20.0),)).scaled(1.5).mean_h
         21.0
         """
         if not (math.isfinite(factor) and factor >= 0.0):

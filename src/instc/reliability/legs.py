@@ -19,8 +19,8 @@ from instc.reliability.distributions import (
     AnyDistribution,
     Closure,
     Deterministic,
-    Leg,
     Lognormal,
+    TimedLeg,
     Triangular,
     UniformWait,
 )
@@ -93,7 +93,7 @@ def make_leg(
     element_id: str | None = None,
     basis: str = "source",
     high_quantile: float = DEFAULT_HIGH_QUANTILE,
-) -> Leg:
+) -> TimedLeg:
     """A leg from plain numbers.
 
     ``time_h`` is one number (fixed) or ``(low, mode, high)``. ``shape`` defaults to
@@ -118,4 +118,4 @@ def make_leg(
         d_low, d_mode, d_high = _triple(f"leg {name!r} closure_delay_h", closure_delay_h)
         delay = time_distribution(d_low, d_mode, d_high, shape="triangular")
         components.append(Closure(closure_probability, delay))
-    return Leg(name, tuple(components), kind=kind, element_id=element_id, basis=basis)
+    return TimedLeg(name, tuple(components), kind=kind, element_id=element_id, basis=basis)

@@ -5,8 +5,9 @@ into fixed batches of :data:`BATCH_SAMPLES`, and batch ``i`` draws from its own
 generator seeded by ``SeedSequence(seed).spawn(n_batches)[i]``. Running the batches in
 one process, on one Dask worker or on many gives the same numbers, bit for bit.
 
->>> from instc.reliability.distributions import Deterministic, Leg, Triangular
->>> legs = [Leg("sea", (Triangular(100.0, 120.0, 170.0),)), Leg("port", (Deterministic(24.0),))]
+>>> from instc.reliability.distributions import Deterministic, TimedLeg, Triangular
+>>> legs = [TimedLeg("sea", (Triangular(100.0, 120.0, 170.0),)),
+...         TimedLeg("port", (Deterministic(24.0),))]
 >>> r = simulate(legs, samples=20_000, seed=1)
 >>> round(r.mean_h)  # analytic mean 130 + 24
 154
@@ -23,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from instc._errors import DataError
-from instc.reliability.distributions import Leg
+from instc.reliability.distributions import TimedLeg
 from instc.reliability.results import PERCENTILES, LegReliability, ReliabilityResult
 from instc.units import HOURS_PER_DAY
 
@@ -104,7 +105,7 @@ class BatchSums:
 
 
 def simulate_batch(
-    legs: Sequence[Leg], *, seed: np.random.SeedSequence, index: int, size: int
+    legs: Sequence[TimedLeg], *, seed: np.random.SeedSequence, index: int, size: int
 ) -> BatchSums:
     """Draw one batch: ``size`` door-to-door times from the batch's own generator."""
     rng = np.random.Generator(np.random.PCG64(seed))
@@ -124,7 +125,7 @@ def simulate_batch(
 
 
 def combine_batches(
-    legs: Sequence[Leg],
+    legs: Sequence[TimedLeg],
     batches: Iterable[BatchSums],
     *,
     seed: int | None,
@@ -185,7 +186,7 @@ def combine_batches(
 
 
 def simulate(
-    legs: Sequence[Leg],
+    legs: Sequence[TimedLeg],
     *,
     samples: int = 100_000,
     seed: SeedLike = None,

@@ -30,8 +30,8 @@ from instc.reliability.distributions import (
     AnyDistribution,
     Closure,
     Deterministic,
-    Leg,
     ServiceWait,
+    TimedLeg,
     UniformWait,
 )
 from instc.reliability.legs import time_distribution
@@ -171,7 +171,7 @@ class _Builder:
                 return ServiceWait(low, mode, high)
         return UniformWait(2.0 * float(leg.waiting_h))
 
-    def _dwell(self, name: str, kind: str, element_id: str, mode_h: float, row: Any) -> Leg:
+    def _dwell(self, name: str, kind: str, element_id: str, mode_h: float, row: Any) -> TimedLeg:
         ratios = None
         basis = "estimate"
         if row is not None:
@@ -187,9 +187,9 @@ class _Builder:
             shape="lognormal",
             high_quantile=self.params.high_quantile,
         )
-        return Leg(name, (dist,), kind=kind, element_id=element_id, basis=basis)
+        return TimedLeg(name, (dist,), kind=kind, element_id=element_id, basis=basis)
 
-    def transfer(self, leg: RouteLegLike) -> Leg:
+    def transfer(self, leg: RouteLegLike) -> TimedLeg:
         # alighting from a liner is the port's transfer from its sea layer
         from_layer = "sea" if is_service_layer(leg.from_layer) else leg.from_layer
         row = self.transfers.get((leg.from_node, from_layer, leg.to_layer))
@@ -204,9 +204,9 @@ class _Builder:
             )
         return out
 
-    def link(self, leg: RouteLegLike) -> list[Leg]:
+    def link(self, leg: RouteLegLike) -> list[TimedLeg]:
         row = self.links.get((leg.link_id,)) if leg.link_id else None
-        out: list[Leg] = []
+        out: list[TimedLeg] = []
         border_h = 0.0
         if leg.kind == "border" and leg.border_id:
             border_row = self.borders.get((leg.border_id, leg.mode))
@@ -247,7 +247,7 @@ class _Builder:
                 components.append(Closure(p, delay))
         name = f"{leg.from_name}–{leg.to_name} ({leg.mode})"
         out.insert(
-            0, Leg(name, tuple(components), kind="link", element_id=leg.link_id, basis=basis)
+            0, TimedLeg(name, tuple(components), kind="link", element_id=leg.link_id, basis=basis)
         )
         return out
 
@@ -258,7 +258,7 @@ def legs_from_route(
     *,
     month: int | None = None,
     parameters: ReliabilityParameters | None = None,
-) -> list[Leg]:
+) -> list[TimedLeg]:
     """The independent time legs of a planned route (see the module doc).
 
     ``month`` (1–12) selects the month of the Caspian weather-hold probability; ``None``
@@ -268,7 +268,7 @@ def legs_from_route(
     if month is not None:
         params.closure_probability(month)  # validates
     builder = _Builder(network, params, month, str(getattr(option, "cargo", "container")))
-    out: list[Leg] = []
+    out: list[TimedLeg] = []
     for leg in option.legs:
         if leg.kind == "transfer":
             out.append(builder.transfer(leg))
@@ -280,12 +280,12 @@ def legs_from_route(
             )
     # drop legs that take no time at all (a zero-dwell transfer) but keep one leg
     timed = [leg for leg in out if not (leg.is_deterministic and leg.mean_h == 0.0)]
-    return timed or out[:1] or [Leg("empty route", (Deterministic(0.0),))]
+    return timed or out[:1] or [TimedLeg("empty route", (Deterministic(0.0),))]
 
 
 def reliability(
     network: Network,
-    option_or_od: RouteLike | Sequence[Leg] | tuple[str, str],
+    option_or_od: RouteLike | Sequence[TimedLeg] | tuple[str, str],
     *,
     samples: int = 100_000,
     seed: SeedLike = None,
@@ -299,7 +299,7 @@ def reliability(
 
     ``option_or_od`` is a planned :class:`~instc.routing.results.RouteOption`, an
     ``(origin, destination)`` pair (the best route ``by`` time, cost, ... is planned
-    first), or an explicit list of :class:`Leg`. Returns mean, P50/P80/P90/P95, the
+    first), or an explicit list of :class:`TimedLeg`. Returns mean, P50/P80/P90/P95, the
     probability of arriving within ``within_days`` and each leg's contribution to the
     variance. Same ``seed``, same numbers. For every corridor family side by side see
     :func:`instc.reliability.compare.reliability_by_family`.
@@ -311,9 +311,9 @@ def reliability(
         from instc.routing.shortest import route
 
         target = route(network, target[0], target[1], by=by, cargo=cargo)
-    legs: list[Leg]
+    legs: list[TimedLeg]
     if isinstance(target, Sequence):
-        if not all(isinstance(leg, Leg) for leg in target):
+        if not all(isinstance(leg, TimedLeg) for leg in target):
             raise DataError(
                 "reliability() takes a route option, an (origin, destination) pair or a "
                 "list of reliability Legs"

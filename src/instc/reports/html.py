@@ -8,11 +8,11 @@ pasted as it is.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from instc._values import is_missing
 from instc.reports.charts import unit_label
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ document.querySelectorAll('tr[data-family]').forEach(function (row) {
 
 
 def _num(value: float | None, digits: int = 0, *, signed: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "–"
     text = f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
     return text.replace("-", "−")

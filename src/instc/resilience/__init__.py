@@ -1,7 +1,7 @@
 """Resilience: how much the corridor loses when a link, place, border or country fails.
 
 Importing this package loads nothing heavy; the routing engine is imported when
-:func:`criticality` runs.
+:func:`instc.resilience.criticality.criticality` runs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from instc.resilience.criticality import (
     ElementCriticality,
     ODBaseline,
     ODImpact,
-    criticality,
     list_elements,
 )
 from instc.resilience.ods import WeightedOD, default_ods, read_ods
@@ -26,7 +25,6 @@ __all__ = [
     "ODBaseline",
     "ODImpact",
     "WeightedOD",
-    "criticality",
     "default_ods",
     "list_elements",
     "read_ods",

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, NoRouteError, UnknownNameError
+from instc._names import closest
+from instc._values import is_missing
 from instc.resilience.ods import WeightedOD, as_ods
 
 if TYPE_CHECKING:
@@ -346,11 +347,8 @@ def _kind(elements: str) -> str:
         return key
     if key in ELEMENT_KINDS:
         return ELEMENT_KINDS[key]
-    import difflib
 
-    raise UnknownNameError(
-        "element kind", elements, difflib.get_close_matches(key, list(ELEMENT_KINDS), 3, 0.3)
-    )
+    raise UnknownNameError("element kind", elements, closest(key, list(ELEMENT_KINDS), 3, 0.3))
 
 
 def list_elements(network: Network, elements: str = "links") -> tuple[Element, ...]:
@@ -592,7 +590,7 @@ def _run_dask(
         result = run_sweep(
             tasks, workers=workers, scheduler=scheduler, out_dir=tmp, progress=progress
         )
-        frame = result.frame()
+        frame = result.to_frame()
     out: list[list[dict[str, Any]]] = [[] for _ in jobs]
     for row in frame.sort_values(["job", "od_index"], kind="stable").to_dict("records"):
         out[int(row["job"])].append(
@@ -607,9 +605,7 @@ def _run_dask(
 
 
 def _float_or_none(value: Any) -> float | None:
-    return (
-        None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    )
+    return None if is_missing(value) else float(value)
 
 
 # --- the measure ---------------------------------------------------------------------------

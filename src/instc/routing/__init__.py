@@ -3,9 +3,14 @@
 - :func:`route` — the best option by ``cost``, ``time``, ``co2e``, ``distance`` or
   ``generalised`` cost, with constraints (avoid countries, modes, places, links,
   borders, rule waters; via points; vessel flag) and an ``as_of`` date;
-- :func:`alternatives` — k really different options (Yen's k-shortest, distinct links);
-- :func:`pareto` — the exact non-dominated set over (cost, time, CO2e);
-- :func:`compare` — the best option of each corridor family of ``families.toml``.
+- :func:`instc.routing.alternatives.alternatives` — k really different options (Yen's
+  k-shortest, distinct links);
+- :func:`instc.routing.pareto.pareto` — the exact non-dominated set over (cost, time,
+  CO2e);
+- :func:`instc.routing.compare.compare` — the best option of each corridor family of
+  ``families.toml``.
+
+The package names only what no module is called: ``instc.routing.pareto`` is the module.
 
 Results are frozen :class:`RouteOption` objects with ``to_dict()`` (the CLI's JSON),
 ``to_frame()`` and ``to_geojson()``. An impossible request raises
@@ -14,9 +19,7 @@ Results are frozen :class:`RouteOption` objects with ``to_dict()`` (the CLI's JS
 
 from __future__ import annotations
 
-from instc.routing.alternatives import alternatives
-from instc.routing.compare import Comparison, Family, compare, load_families
-from instc.routing.pareto import pareto
+from instc.routing.compare import Comparison, Family, load_families
 from instc.routing.results import Leg, RouteOption, Totals, options_to_geojson, write_geojson
 from instc.routing.rules import FlagRule, default_rules
 from instc.routing.shortest import one_to_all, route, shortest_path_tree
@@ -28,13 +31,10 @@ __all__ = [
     "Leg",
     "RouteOption",
     "Totals",
-    "alternatives",
-    "compare",
     "default_rules",
     "load_families",
     "one_to_all",
     "options_to_geojson",
-    "pareto",
     "route",
     "shortest_path_tree",
     "write_geojson",

@@ -5,7 +5,6 @@ into one :class:`Request`, and the mask of graph edges a request may use.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from instc._errors import NoRouteError, UnknownNameError
+from instc._names import closest
 from instc.network.schema import CARGO_CLASSES, LAYERS, MODES
 from instc.routing._lookup import all_link_ids, country_code, find_place, network_as_of, via_places
 
@@ -84,9 +84,7 @@ def parse_avoid(
     for kind, items in avoid.items():
         key = kind.rstrip("s") if kind != "countries" else "country"
         if key not in values:
-            raise UnknownNameError(
-                "avoid kind", kind, difflib.get_close_matches(key, AVOID_KINDS, 3, 0.3)
-            )
+            raise UnknownNameError("avoid kind", kind, closest(key, AVOID_KINDS, 3, 0.3))
         if isinstance(items, str):
             items = [items]
         for item in items:
@@ -94,28 +92,24 @@ def parse_avoid(
                 values[key].add(country_code(item))
             elif key == "mode":
                 if item not in MODES:
-                    raise UnknownNameError(
-                        "mode", item, difflib.get_close_matches(item, MODES, 3, 0.3)
-                    )
+                    raise UnknownNameError("mode", item, closest(item, MODES, 3, 0.3))
                 values[key].add(item)
             elif key == "node":
                 values[key].add(find_place(network, item))
             elif key == "rule":
                 ids = [r.rule_id for r in rules]
                 if item not in ids:
-                    raise UnknownNameError("rule", item, difflib.get_close_matches(item, ids, 3))
+                    raise UnknownNameError("rule", item, closest(item, ids, 3))
                 values[key].add(item)
             elif key == "link":
                 ids = all_link_ids(network)
                 if item not in ids:
-                    raise UnknownNameError("link", item, difflib.get_close_matches(item, ids, 3))
+                    raise UnknownNameError("link", item, closest(item, ids, 3))
                 values[key].add(item)
             else:
                 ids = sorted(set(network.borders["border_id"]))
                 if item not in ids:
-                    raise UnknownNameError(
-                        "border", item, difflib.get_close_matches(item, ids, 3, 0.4)
-                    )
+                    raise UnknownNameError("border", item, closest(item, ids, 3, 0.4))
                 values[key].add(item)
     return Avoid(
         countries=frozenset(values["country"]),
@@ -148,13 +142,13 @@ def parse_waypoint(network: Network, graph: Graph, spec: str | Sequence[str]) ->
         kind, _, value = text.partition(":")
         if kind in ("border", "link", "mode") and value:
             if kind == "mode" and value not in MODES:
-                raise UnknownNameError("mode", value, difflib.get_close_matches(value, MODES))
+                raise UnknownNameError("mode", value, closest(value, MODES))
             if kind == "border" and value not in set(network.borders["border_id"]):
                 ids = sorted(set(network.borders["border_id"]))
-                raise UnknownNameError("border", value, difflib.get_close_matches(value, ids))
+                raise UnknownNameError("border", value, closest(value, ids))
             if kind == "link" and value not in set(all_link_ids(network)):
                 ids = all_link_ids(network)
-                raise UnknownNameError("link", value, difflib.get_close_matches(value, ids))
+                raise UnknownNameError("link", value, closest(value, ids))
             column = {"border": graph.border_id, "link": graph.link_id, "mode": graph.mode}[kind]
             edges.extend(e for e, v in enumerate(column) if v == value)
             labels.append(text)
@@ -163,7 +157,7 @@ def parse_waypoint(network: Network, graph: Graph, spec: str | Sequence[str]) ->
         places = via_places(network, place_text)
         if layer:
             if layer not in LAYERS:
-                raise UnknownNameError("layer", layer, difflib.get_close_matches(layer, LAYERS))
+                raise UnknownNameError("layer", layer, closest(layer, LAYERS))
             for place in places:
                 if (place, layer) in graph.node_index:
                     nodes.append(graph.node_index[(place, layer)])
@@ -206,9 +200,7 @@ def make_request(
     from instc.routing.rules import rules_for
 
     if cargo not in CARGO_CLASSES:
-        raise UnknownNameError(
-            "cargo class", cargo, difflib.get_close_matches(cargo, CARGO_CLASSES, 3, 0.3)
-        )
+        raise UnknownNameError("cargo class", cargo, closest(cargo, CARGO_CLASSES, 3, 0.3))
     net = network_as_of(network, as_of)
     graph = build_graph(net, cargo=cargo, tonnes_per_unit=tonnes_per_unit)
     o, d = find_place(net, origin), find_place(net, destination)

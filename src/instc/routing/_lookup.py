@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import weakref
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, InstcError, UnknownNameError
+from instc._names import closest
 from instc.network.schema import COUNTRIES
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def country_code(text: str) -> str:
     if text.strip().casefold() in by_name:
         return by_name[text.strip().casefold()]
     options = [*COUNTRIES, *COUNTRIES.values()]
-    raise UnknownNameError("country", text, difflib.get_close_matches(text, options, 3, 0.4))
+    raise UnknownNameError("country", text, closest(text, options, 3, 0.4))
 
 
 def all_link_ids(network: Network) -> list[str]:

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from instc._csr import row_pointer
 from instc._errors import InstcError, NoRouteError
 from instc.network.schema import CARGO_CLASSES
-from instc.routing._constraints import Avoid, Request, edge_mask
+from instc.routing._constraints import Avoid, Request, edge_mask, make_request
 from instc.routing._lookup import network_as_of_none
+from instc.routing.costs import criterion_weights
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
@@ -150,8 +152,7 @@ def compile_problem(
     chosen = ids[order[first]]
     # int32 ids: scipy.sparse.csgraph works on int32 and would copy int64 arrays per call
     itype = np.int32 if max(problem.n, len(chosen)) < 2**31 - 1 else np.int64
-    indptr = np.zeros(problem.n + 1, dtype=itype)
-    np.cumsum(np.bincount(problem.src[chosen], minlength=problem.n), out=indptr[1:])
+    indptr = row_pointer(problem.src[chosen], problem.n, itype)
     indices = problem.dst[chosen].astype(itype)
     return Compiled(
         n=problem.n,
@@ -347,19 +348,44 @@ def _unconstrained_reason(req: Request) -> str:
     return f"the network has no {g.cargo} connection between them"
 
 
+def _cheapest_link_ids(everything: Network, req: Request) -> list[str] | None:
+    """The link ids of the cheapest path between ``req``'s places over ``everything``
+    (no avoid, via or vessel flag; default rules), or None when none connects them."""
+    try:
+        free = make_request(
+            everything,
+            req.origin,
+            req.destination,
+            cargo=req.graph.cargo,
+            as_of=None,
+            avoid=None,
+            via=(),
+            vessel_flag=None,
+            rules=None,
+        )
+        problem = build_problem(free)
+        weights = criterion_weights(everything, free.graph, "cost")
+        found = shortest_edges(problem, problem.weights(weights))
+    except InstcError:
+        return None
+    if found is None:
+        return None
+    g = free.graph
+    links = (g.link_id[int(problem.base[e])] for e in found[1] if problem.base[e] >= 0)
+    return [str(lid) for lid in links if lid]  # transfers carry no link id
+
+
 def _closed_links_reason(req: Request, everything: Network) -> str:
     """Why the best route over every link is not usable at ``req``'s date, link by link:
     its project's status then (with the status row's sources), or its open/close date."""
     from instc._values import frame_records
     from instc.network.timeline import project_status_as_of
-    from instc.routing.shortest import route
 
     when = req.network.as_of
     assert when is not None
     fallback = "a route needs a link not open by then — try a later --as-of"
-    try:
-        best = route(everything, req.origin, req.destination, cargo=req.graph.cargo)
-    except InstcError:
+    best_links = _cheapest_link_ids(everything, req)
+    if best_links is None:
         return fallback
     usable = set(req.network.links["link_id"])
     rows = {r["link_id"]: r for r in frame_records(everything.tables["links"])}
@@ -367,7 +393,7 @@ def _closed_links_reason(req: Request, everything: Network) -> str:
     timeline = frame_records(req.network.tables["project_status"])
     reasons: list[str] = []
     later = False
-    for lid in dict.fromkeys(best.link_ids):
+    for lid in dict.fromkeys(best_links):
         if lid in usable or lid not in rows:
             continue
         row, pid = rows[lid], rows[lid].get("project_id")

@@ -26,6 +26,7 @@ from instc.routing._constraints import make_request
 from instc.routing._legs import make_option
 from instc.routing._search import Problem, build_problem, shortest_edges
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
+from instc.routing.results import RouteOptions
 from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def alternatives(
     value_of_time_usd_per_unit_day: float | None = None,
     max_overlap: float = 0.9,
     max_candidates: int | None = None,
-) -> tuple[RouteOption, ...]:
+) -> RouteOptions:
     """Up to ``k`` options that use different links, best by ``by`` first.
 
     Same places and constraints as :func:`instc.routing.route`. An option is kept only
@@ -160,7 +161,7 @@ def alternatives(
             return t.time_h if key == "time" else t.cost_usd + usd_per_h * t.time_h
 
         options.sort(key=objective)
-    return (first, *options)
+    return RouteOptions((first, *options))
 
 
 def yen_paths(

@@ -8,12 +8,12 @@ without its own key: ``usd_per_t_day`` × tonnes per unit); a caller may overrid
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, UnknownNameError
+from instc._names import closest
 from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -81,9 +81,7 @@ def normalise_by(by: str) -> str:
     """The canonical criterion name for ``by`` (raises UnknownNameError with suggestions)."""
     key = _ALIASES.get(by.lower(), by.lower())
     if key not in CRITERIA:
-        raise UnknownNameError(
-            "criterion (--by)", by, difflib.get_close_matches(by, list(CRITERIA), 3, 0.3)
-        )
+        raise UnknownNameError("criterion (--by)", by, closest(by, list(CRITERIA), 3, 0.3))
     return key
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from instc._csr import row_pointer
 from instc.routing._search import Problem, compile_problem, dijkstra_from
 from instc.routing.pareto import enter
 
@@ -75,9 +76,7 @@ def fastest_path(
     if lb[source] == inf:
         return None
     order = np.argsort(problem.src, kind="stable")
-    ptr = np.zeros(problem.n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(problem.src, minlength=problem.n), out=ptr[1:])
-    indptr = ptr.tolist()
+    indptr = row_pointer(problem.src, problem.n).tolist()
     heads = problem.dst[order].tolist()
     w = weights[order].tolist()
     edge_ids = order.tolist()

@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from instc._csr import row_pointer
 from instc.network.graph import is_service_layer, rest_count
 from instc.routing._constraints import make_request
 from instc.routing._legs import make_option
 from instc.routing._search import Problem, build_problem, compile_problem, no_route
+from instc.routing.results import RouteOptions
 from instc.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ def pareto(
     vessel_flag: str | None = None,
     rules: Sequence[FlagRule] | None = None,
     tonnes_per_unit: float | None = None,
-) -> tuple[RouteOption, ...]:
+) -> RouteOptions:
     """Every non-dominated option over (cost_usd, time_h, co2e_kg), cheapest first.
 
     Takes the same places and constraints as :func:`instc.routing.route`; raises
@@ -93,7 +95,7 @@ def pareto(
     # a safety net: the label search is exact on rests per road run, so this drops nothing
     options = non_dominated(options)
     options.sort(key=lambda o: (o.totals.cost_usd, o.totals.time_h, o.totals.co2e_kg))
-    return tuple(options)
+    return RouteOptions(options)
 
 
 def non_dominated(options: Sequence[RouteOption]) -> list[RouteOption]:
@@ -314,8 +316,7 @@ def pareto_paths(
     if weights.shape[0] != 3:
         raise ValueError("pareto_paths works on exactly three criteria")
     order = np.argsort(problem.src, kind="stable")
-    indptr = np.zeros(problem.n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(problem.src, minlength=problem.n), out=indptr[1:])
+    indptr = row_pointer(problem.src, problem.n)
     heads = problem.dst[order].tolist()
     w0, w1, w2 = (weights[c, order].tolist() for c in range(3))
     edge_ids = order.tolist()

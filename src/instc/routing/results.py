@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from instc.network.graph import Surcharge
 
-__all__ = ["Leg", "RouteOption", "Totals", "options_to_geojson", "write_geojson"]
+__all__ = ["Leg", "RouteOption", "RouteOptions", "Totals", "options_to_geojson", "write_geojson"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,35 @@ class RouteOption:
     def to_geojson(self) -> dict[str, Any]:
         """A GeoJSON FeatureCollection: a LineString per link leg, a Point per transfer."""
         return options_to_geojson([self])
+
+
+class RouteOptions(tuple[RouteOption, ...]):
+    """Several options of one question (:func:`~instc.routing.pareto.pareto`,
+    :func:`~instc.routing.alternatives.alternatives`): a tuple, with the methods every
+    result has."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """Each option's :meth:`RouteOption.to_dict`, in order."""
+        return [option.to_dict() for option in self]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per leg of each option: ``option`` (its index), ``family``, then the
+        JSON leg fields."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {"option": i, "family": option.family, **leg.to_dict()}
+                for i, option in enumerate(self)
+                for leg in option.legs
+            ]
+        )
+
+    def to_geojson(self) -> dict[str, Any]:
+        """All options as one FeatureCollection (see :func:`options_to_geojson`)."""
+        return options_to_geojson(self)
 
 
 def options_to_geojson(

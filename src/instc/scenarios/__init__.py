@@ -7,12 +7,13 @@ See :mod:`instc.scenarios.schema` for the file format.
 
 from __future__ import annotations
 
-from instc.scenarios.apply import apply_scenario, scenario_chain, select_links
+from instc.scenarios.apply import apply_scenario, scenario_chain
 from instc.scenarios.catalog import bundled_names, find_scenario, load_bundled
 from instc.scenarios.changes import TableChanges, table_changes
 from instc.scenarios.check import check_scenario
 from instc.scenarios.parse import ScenarioFileError, parse_scenario, read_scenario
 from instc.scenarios.schema import ACTIONS, FIELDS, RULES, SELECTORS, Edit, Scenario, Selection
+from instc.scenarios.select import select_links
 
 __all__ = [
     "ACTIONS",

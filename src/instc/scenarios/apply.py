@@ -38,15 +38,17 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import Problem, ScenarioError
+from instc._values import is_missing
 from instc.scenarios.parse import ScenarioFileError
-from instc.scenarios.schema import BASIN_MODES, BASINS, Edit, Scenario, Selection
+from instc.scenarios.schema import Edit, Scenario
+from instc.scenarios.select import families_of, node_table, select_links
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from instc.network.model import Network
 
-__all__ = ["TariffIndex", "apply_scenario", "scenario_chain", "select_links"]
+__all__ = ["TariffIndex", "apply_scenario", "scenario_chain"]
 
 # "Always": the date an edit without a start takes effect from.
 ALWAYS = dt.date(1900, 1, 1)
@@ -104,7 +106,7 @@ def apply_scenario(
     full_links = network.all_links if network.all_links is not None else network.links
     if "expected" in full_links.columns:
         full_links = full_links.drop(columns=["expected"])
-    work = _Tables({**network.tables, "links": full_links}, dict(network.parameters))
+    work = _Tables({**network.tables, "links": full_links}, dict(network.parameters), network)
     for item in chain:
         problems = check_scenario(item, network)
         if problems:
@@ -132,7 +134,13 @@ def apply_scenario(
 class _Tables:
     """Copy-on-write access to the tables being edited."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], parameters: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        parameters: dict[str, Any],
+        network: Network | None = None,
+    ) -> None:
+        self.network = network  # whose data folder the config files come from
         self.tables: dict[str, pd.DataFrame] = dict(tables)
         self.parameters = parameters
         self._copied: set[str] = set()
@@ -153,93 +161,6 @@ class _Tables:
 
 
 # -- selections ---------------------------------------------------------------------
-
-
-def _node_table(tables: Mapping[str, pd.DataFrame]) -> dict[str, tuple[str, float, float]]:
-    nodes = tables["nodes"]
-    return {
-        n: (c, float(la), float(lo))
-        for n, c, la, lo in zip(
-            nodes["node_id"], nodes["country"], nodes["lat"], nodes["lon"], strict=True
-        )
-    }
-
-
-def _in_basin(point: tuple[str, float, float], box: tuple[float, float, float, float]) -> bool:
-    south, west, north, east = box
-    return south <= point[1] <= north and west <= point[2] <= east
-
-
-def select_links(
-    tables: Mapping[str, pd.DataFrame],
-    links: pd.DataFrame,
-    selection: Selection,
-    *,
-    families: Mapping[str, frozenset[str]] | None = None,
-) -> pd.Series:
-    """A boolean mask over ``links``: the links that match every key of ``selection``.
-
-    ``country`` and ``node`` match either end of a link; ``basin`` matches sea, ferry
-    and river-sea links with both ends in the basin; ``service`` matches the links a
-    service runs on; ``family`` the links that define a route family (``families`` maps
-    a family to its link ids and ``border:ID`` items, see
-    :func:`instc.scenarios.check.family_links`).
-    """
-    import pandas as pd
-
-    mask = pd.Series(True, index=links.index)
-    if selection.link:
-        mask &= links["link_id"].isin(selection.link)
-    if selection.mode:
-        mask &= links["mode"].isin(selection.mode)
-    if selection.project:
-        mask &= links["project_id"].isin(selection.project)
-    if selection.border:
-        mask &= links["border_id"].isin(selection.border)
-    if selection.node:
-        mask &= links["from_node"].isin(selection.node) | links["to_node"].isin(selection.node)
-    nodes = _node_table(tables) if (selection.country or selection.basin) else {}
-    if selection.country:
-        wanted = set(selection.country)
-        mask &= pd.Series(
-            [
-                nodes[a][0] in wanted or nodes[b][0] in wanted
-                for a, b in zip(links["from_node"], links["to_node"], strict=True)
-            ],
-            index=links.index,
-        )
-    if selection.basin:
-        boxes = [BASINS[b] for b in selection.basin]
-        mask &= pd.Series(
-            [
-                m in BASIN_MODES
-                and any(_in_basin(nodes[a], box) and _in_basin(nodes[b], box) for box in boxes)
-                for m, a, b in zip(links["mode"], links["from_node"], links["to_node"], strict=True)
-            ],
-            index=links.index,
-        )
-    if selection.service:
-        services = tables["services"]
-        ids: set[str] = set()
-        for sid, link_ids in zip(services["service_id"], services["link_ids"], strict=True):
-            if sid in selection.service:
-                ids.update(link_ids)
-        mask &= links["link_id"].isin(ids)
-    if selection.family:
-        members: set[str] = set()
-        for family in selection.family:
-            members.update((families or {}).get(family, frozenset()))
-        borders = {m[len("border:") :] for m in members if m.startswith("border:")}
-        mask &= links["link_id"].isin(members) | links["border_id"].isin(borders)
-    return mask
-
-
-def _families(selection: Selection) -> Mapping[str, frozenset[str]] | None:
-    if not selection.family:
-        return None
-    from instc.scenarios.check import family_links
-
-    return family_links()
 
 
 # -- edits --------------------------------------------------------------------------
@@ -278,7 +199,9 @@ def _open_close(work: _Tables, scenario: Scenario, edit: Edit) -> None:
         work.replace("services", services.loc[~services["service_id"].isin(edit.selection.service)])
         return
     links = work["links"]
-    mask = select_links(work.tables, links, edit.selection, families=_families(edit.selection))
+    mask = select_links(
+        work.tables, links, edit.selection, families=families_of(edit.selection, work.network)
+    )
     links = work.writable("links")
     if edit.action == "open":
         links.loc[mask, "project_id"] = None
@@ -354,11 +277,7 @@ def _status_row(
 
 
 def _scaled(value: Any, factor: float) -> float:
-    return float("nan") if value is None or _isnan(value) else float(value) * factor
-
-
-def _isnan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
+    return float("nan") if is_missing(value) else float(value) * factor
 
 
 def _change(work: _Tables, scenario: Scenario, edit: Edit) -> None:
@@ -385,7 +304,10 @@ def _change(work: _Tables, scenario: Scenario, edit: Edit) -> None:
 
 def _selected_links(work: _Tables, edit: Edit) -> pd.Series:
     return select_links(
-        work.tables, work["links"], edit.selection, families=_families(edit.selection)
+        work.tables,
+        work["links"],
+        edit.selection,
+        families=families_of(edit.selection, work.network),
     )
 
 
@@ -413,7 +335,7 @@ def _default_speed_kmh(
     """The default moving speed the graph would use (see :mod:`instc.network.graph`)."""
     speeds = parameters.get("speed", {})
     layer = mode
-    if mode == "rail" and gauge is not None and not _isnan(gauge):
+    if mode == "rail" and not is_missing(gauge):
         layer = f"rail{int(gauge)}"
     keys = [f"{layer}_{country.lower()}_kmh"] if isinstance(country, str) and country else []
     keys += [f"{layer}_kmh", f"{mode}_kmh"]
@@ -442,9 +364,9 @@ def _change_time(work: _Tables, links: pd.DataFrame, mask: pd.Series, edit: Edit
     """Time and speed edits: a link's moving time is ``time_h`` if given, else length/speed."""
     for index in links.index[mask]:
         row = links.loc[index]
-        has_time = not _isnan(row["time_h"]) and row["time_h"] is not None
+        has_time = not is_missing(row["time_h"])
         speed = row["speed_kmh"]
-        if _isnan(speed) or speed is None:
+        if is_missing(speed):
             nodes = work["nodes"]
             where = nodes.loc[nodes["node_id"] == row["from_node"], "country"]
             country = where.iloc[0] if len(where) else None
@@ -538,7 +460,7 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
         "tariff_usd_per_unit": ("usd_per_unit",),
         "cost": _TARIFF_MONEY,
     }[edit.field or ""]
-    country_of = {n: c for n, (c, _, _) in _node_table(work.tables).items()}
+    country_of = {n: c for n, (c, _, _) in node_table(work.tables).items()}
     original = work["tariffs"]
     rows: list[dict[str, Any]] = original.to_dict("records")  # type: ignore[assignment]
     index = TariffIndex(rows)
@@ -593,7 +515,9 @@ def _change_services(work: _Tables, edit: Edit) -> None:
     link_keys = [k for k in edit.selection.names() if k != "service"]
     if link_keys:
         only_links = dataclasses.replace(edit.selection, service=())
-        mask = select_links(work.tables, work["links"], only_links, families=_families(only_links))
+        mask = select_links(
+            work.tables, work["links"], only_links, families=families_of(only_links, work.network)
+        )
         link_ids = set(work["links"].loc[mask, "link_id"])
         runs = services["link_ids"].map(lambda ids: bool(link_ids.intersection(ids)))
     else:
@@ -625,7 +549,7 @@ def _change_hubs(work: _Tables, edit: Edit) -> None:
                     _rescale(frame, mask, (column,), edit)
     if name in ("dwell_h", "transfer_cost") and keys <= {"node", "country"}:
         transfers = work["transfers"]
-        country_of = {n: c for n, (c, _, _) in _node_table(work.tables).items()}
+        country_of = {n: c for n, (c, _, _) in node_table(work.tables).items()}
         mask = transfers["node_id"].map(
             lambda n: (
                 (not sel.node or n in sel.node)

@@ -10,7 +10,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from instc._errors import ScenarioError
-from instc.scenarios.parse import closest, parse_scenario, read_scenario
+from instc._names import name_hint
+from instc.scenarios.parse import parse_scenario, read_scenario
 from instc.scenarios.schema import Scenario
 
 __all__ = ["bundled_dir", "bundled_names", "find_scenario", "load_bundled", "resolve_parent"]
@@ -34,7 +35,7 @@ def load_bundled(name: str) -> Scenario:
     names = bundled_names()
     if name not in names:
         raise ScenarioError(
-            f"unknown scenario {name!r} — {closest(name, names)} "
+            f"unknown scenario {name!r} — {name_hint(name, names)} "
             "(instc scenario list shows them; or give a path to a .toml file)"
         )
     path = bundled_dir() / f"{name}.toml"

@@ -8,61 +8,22 @@ a problem too (usually a typo in the combination).
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from collections.abc import Iterable, Mapping
-from importlib.resources import files
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from instc._errors import Problem
-from instc.scenarios.parse import closest
+from instc._names import name_hint
 from instc.scenarios.schema import FIELDS, Edit, Scenario
+from instc.scenarios.select import family_links, select_links
 
 if TYPE_CHECKING:
     from instc.network.model import Network
 
-__all__ = ["check_scenario", "family_links"]
-
-
-@functools.lru_cache(maxsize=1)
-def _families_document() -> dict[str, object]:
-    path = files("instc.data") / "families.toml"
-    if not path.is_file():
-        return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def family_links() -> Mapping[str, frozenset[str]]:
-    """Route families of ``instc/data/families.toml`` and the ids that define each one.
-
-    A family is defined by what its routes pass (via groups) and avoid; a scenario
-    selection by family picks the links that *define* it: its ``link:ID`` via items and
-    the links of its ``border:ID`` via items (returned as ``border:ID``). Closing them
-    closes the family; other links are shared between families and are selected by
-    link, country or mode instead.
-    """
-    doc = _families_document()
-    out: dict[str, frozenset[str]] = {}
-    for name, spec in doc.items():
-        if not isinstance(spec, dict):
-            continue
-        members: set[str] = set()
-        for group in spec.get("via", ()):
-            items = group if isinstance(group, list) else [group]
-            for item in items:
-                text = str(item)
-                if text.startswith("link:"):
-                    members.add(text[len("link:") :])
-                elif text.startswith("border:"):
-                    members.add(text)
-        out[str(name)] = frozenset(members)
-    return out
+__all__ = ["check_scenario"]
 
 
 def check_scenario(scenario: Scenario, network: Network) -> list[Problem]:
     """Every problem of ``scenario`` against ``network`` (empty when it applies cleanly)."""
-    from instc.scenarios.apply import select_links
-
     tables = network.tables
     links = network.all_links if network.all_links is not None else network.links
     problems: list[Problem] = []
@@ -85,7 +46,7 @@ def check_scenario(scenario: Scenario, network: Network) -> list[Problem]:
                         line,
                         column,
                         f"{where}unknown {kind} {value!r}",
-                        closest(str(value), sorted(valid_set)),
+                        name_hint(str(value), sorted(valid_set)),
                     )
                 )
 
@@ -102,7 +63,7 @@ def check_scenario(scenario: Scenario, network: Network) -> list[Problem]:
         "project": ("project id", tables["projects"]["project_id"]),
         "border": ("border id", tables["borders"]["border_id"]),
         "service": ("service id", tables["services"]["service_id"]),
-        "family": ("route family", family_links()),
+        "family": ("route family", family_links(network)),
     }
     demand = tables["demand"]
     demand_universes: dict[str, tuple[str, Iterable[str]]] = {
@@ -123,7 +84,7 @@ def check_scenario(scenario: Scenario, network: Network) -> list[Problem]:
                     edit.key_lines.get(key, edit.line), key, kind, edit.demand[key], valid, number
                 )
         if len(problems) == before and _selects_links(edit):
-            mask = select_links(tables, links, edit.selection, families=family_links())
+            mask = select_links(tables, links, edit.selection, families=family_links(network))
             if not mask.any():
                 keys = ", ".join(edit.selection.names())
                 problems.append(

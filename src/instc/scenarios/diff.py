@@ -402,9 +402,9 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
                 "needs origin, destination and cargo strings"
             )
         if raw["cargo"] not in CARGO_CLASSES:
-            from instc.scenarios.parse import closest
+            from instc._names import name_hint
 
-            hint = closest(raw["cargo"], CARGO_CLASSES)
+            hint = name_hint(raw["cargo"], CARGO_CLASSES)
             raise ScenarioError(f"{path}:{line}: unknown cargo {raw['cargo']!r} — {hint}")
         pairs.append(
             ODPair(raw["origin"], raw["destination"], raw["cargo"], str(raw.get("group", "")))

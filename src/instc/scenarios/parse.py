@@ -10,14 +10,15 @@ valid name. Ids that must exist in a network (links, nodes, projects...) are che
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from instc._errors import Problem, ScenarioError
+from instc._names import closest, name_hint
+from instc._values import parse_date
 from instc.network.schema import CARGO_CLASSES, COUNTRIES, MODES
 from instc.scenarios._lines import KeyPath, key_lines, line_of
 from instc.scenarios.schema import (
@@ -35,12 +36,11 @@ from instc.scenarios.schema import (
     Selection,
 )
 
-__all__ = ["ScenarioFileError", "closest", "parse_date", "parse_scenario", "read_scenario"]
+__all__ = ["ScenarioFileError", "parse_scenario", "read_scenario"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Keys people write for a nested selection table, which the format does not have.
 _SELECTION_TABLES = ("select", "selection", "where", "filter")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 class ScenarioFileError(ScenarioError):
@@ -51,43 +51,6 @@ class ScenarioFileError(ScenarioError):
         head = str(self.problems[0]) if self.problems else "invalid scenario"
         more = len(self.problems) - 1
         super().__init__(head + (f" (and {more} more problems)" if more > 0 else ""))
-
-
-def closest(name: str, valid: Iterable[str]) -> str:
-    """A ``did you mean`` hint: the nearest valid name, or the list of valid names.
-
-    >>> closest("fiel", ["field", "factor", "value"])
-    "did you mean 'field'?"
-    >>> closest("zzz", ["open", "close"])
-    "valid: 'open', 'close'"
-    """
-    choices = [str(v) for v in valid]
-    match = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
-    if match:
-        return f"did you mean {match[0]!r}?"
-    if len(choices) <= 12:
-        return "valid: " + ", ".join(repr(c) for c in choices)
-    return f"{len(choices)} valid names, e.g. " + ", ".join(repr(c) for c in choices[:5])
-
-
-def parse_date(value: object) -> dt.date:
-    """A date from a TOML date, an int year or an ISO ``YYYY[-MM[-DD]]`` string.
-
-    >>> parse_date("2028"), parse_date("2023-12"), parse_date(2030)
-    (datetime.date(2028, 1, 1), datetime.date(2023, 12, 1), datetime.date(2030, 1, 1))
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return dt.date(value, 1, 1)
-    if isinstance(value, str):
-        match = _DATE.match(value.strip())
-        if match:
-            year, month, day = match.groups()
-            return dt.date(int(year), int(month or 1), int(day or 1))
-    raise ValueError(f"{value!r} is not a date")
 
 
 class _Reader:
@@ -134,7 +97,7 @@ class _Reader:
         if allowed is not None:
             for item in items:
                 if item not in allowed:
-                    self.problem(path, f"unknown {path[-1]} {item!r}", closest(item, allowed))
+                    self.problem(path, f"unknown {path[-1]} {item!r}", name_hint(item, allowed))
         return tuple(items)
 
     def number(self, path: KeyPath, value: Any, *, positive: bool = False) -> float | None:
@@ -178,8 +141,8 @@ class _Reader:
                 )
                 meant.add("link")  # the selection is there, only misplaced
             elif key not in valid:
-                self.problem((*path, key), f"unknown key {key!r}", closest(key, valid))
-                meant.update(difflib.get_close_matches(key, valid, n=1, cutoff=0.6))
+                self.problem((*path, key), f"unknown key {key!r}", name_hint(key, valid))
+                meant.update(closest(key, valid, n=1, cutoff=0.6))
         return meant
 
     # -- the document --------------------------------------------------------------
@@ -235,14 +198,16 @@ class _Reader:
         before = len(self.problems)
         action = raw.get("action")
         if action is None:
-            typo = [k for k in raw if difflib.get_close_matches(k, ["action"], cutoff=0.6)]
+            typo = [k for k in raw if closest(k, ["action"], cutoff=0.6)]
             if typo:
                 self.problem((*path, typo[0]), f"unknown key {typo[0]!r}", "did you mean 'action'?")
             else:
                 self.problem(path, "missing key 'action'", "add action = " + "|".join(ACTIONS))
             return None
         if not isinstance(action, str) or action not in ACTIONS:
-            self.problem((*path, "action"), f"unknown action {action!r}", closest(action, ACTIONS))
+            self.problem(
+                (*path, "action"), f"unknown action {action!r}", name_hint(action, ACTIONS)
+            )
             return None
         valid = {
             "open": (*COMMON_EDIT_KEYS, *SELECTORS),
@@ -322,14 +287,14 @@ class _Reader:
         if field_name is None:
             if "field" in self.meant:
                 return None, None, None, ()
-            self.problem(path, f"{action} needs a field", closest("", FIELDS))
+            self.problem(path, f"{action} needs a field", name_hint("", FIELDS))
             return None, None, None, ()
         if not isinstance(field_name, str):
             self.problem((*path, "field"), f"field must be a string, not {_kind(field_name)}")
             return None, None, None, ()
         if field_name not in FIELDS:
             self.problem(
-                (*path, "field"), f"unknown field {field_name!r}", closest(field_name, FIELDS)
+                (*path, "field"), f"unknown field {field_name!r}", name_hint(field_name, FIELDS)
             )
             return None, None, None, ()
         spec = FIELDS[field_name]
@@ -412,7 +377,7 @@ class _Reader:
                 continue
             rules[key] = value
         if not rules and not any(k not in COMMON_EDIT_KEYS for k in raw) and not self.meant:
-            self.problem(path, "rule sets no rule", closest("", RULES))
+            self.problem(path, "rule sets no rule", name_hint("", RULES))
         return rules
 
 

@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
 from instc.limits import MAX_SAMPLES
-from instc.reliability.distributions import Leg
+from instc.reliability.distributions import TimedLeg
 from instc.sweeps.runner import SweepTask, make_tasks
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class SweepDefinition:
             for values in itertools.product(*(self.grid[k] for k in keys))
         ]
 
-    def legs_at(self, point: Mapping[str, float]) -> list[Leg]:
+    def legs_at(self, point: Mapping[str, float]) -> list[TimedLeg]:
         """The chain of legs with a grid point's factors applied."""
         from instc.reliability.legs import make_leg
 
@@ -172,7 +172,9 @@ class SweepDefinition:
             if factor != 1.0:
                 # scale the leg's own time, not its wait for a departure
                 own = leg.components[0].scaled(factor)
-                leg = Leg(leg.name, (own, *leg.components[1:]), leg.kind, leg.element_id, leg.basis)
+                leg = TimedLeg(
+                    leg.name, (own, *leg.components[1:]), leg.kind, leg.element_id, leg.basis
+                )
             legs.append(leg)
         return legs
 

@@ -155,11 +155,22 @@ class SweepResult:
     workers: int
     elapsed_s: float
 
-    def frame(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         """The combined results, one block of rows per task, in task order."""
         import pandas as pd
 
         return pd.read_parquet(self.summary_path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """How the run went: task counts, workers, seconds and the results file."""
+        return {
+            "tasks": self.n_tasks,
+            "run": self.n_run,
+            "resumed": self.n_resumed,
+            "workers": self.workers,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "summary_parquet": str(self.summary_path),
+        }
 
 
 def _write_atomic(frame: pd.DataFrame, path: Path) -> None:

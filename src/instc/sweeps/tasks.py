@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from instc.reliability.distributions import Leg
+from instc.reliability.distributions import TimedLeg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,7 +20,7 @@ __all__ = ["NETWORK_FACTORS", "legs_reliability", "route_reliability", "scale_ne
 
 def legs_reliability(
     *,
-    legs: Sequence[Leg],
+    legs: Sequence[TimedLeg],
     samples: int,
     seed: np.random.SeedSequence,
     within_days: float | None = None,
@@ -28,7 +28,7 @@ def legs_reliability(
     """Monte Carlo of one chain of legs; the summary row of its ReliabilityResult.
 
     >>> from instc.reliability.distributions import Deterministic
-    >>> row = legs_reliability(legs=[Leg("a", (Deterministic(48.0),))], samples=10,
+    >>> row = legs_reliability(legs=[TimedLeg("a", (Deterministic(48.0),))], samples=10,
     ...                        seed=np.random.SeedSequence(1), within_days=2)
     >>> row["p95_days"], row["p_within"]
     (2.0, 1.0)
