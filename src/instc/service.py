@@ -277,7 +277,7 @@ class NetworkKey:
 
 
 def _data_digest(data: str | None) -> tuple[str, Path]:
-    from instc.network.contract import embedded_data_dir
+    from instc.network.contract import config_files_in_subfolders, embedded_data_dir
     from instc.network.load import _fingerprint
 
     directory = (embedded_data_dir() if data is None else Path(data)).resolve()
@@ -289,9 +289,11 @@ def _data_digest(data: str | None) -> tuple[str, Path]:
         digest = _DIGESTS.get(stamp)
         if digest is None:
             sha = hashlib.sha256()
-            for path in sorted(directory.glob("*")):
-                if path.suffix in (".csv", ".toml") and path.is_file():
-                    sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            files = [p for p in sorted(directory.glob("*")) if p.suffix in (".csv", ".toml")]
+            for path in [*files, *config_files_in_subfolders(directory)]:
+                if path.is_file():
+                    name = path.relative_to(directory).as_posix()
+                    sha.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
             digest = sha.hexdigest()
             _DIGESTS[stamp] = digest
     return digest, directory

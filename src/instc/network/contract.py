@@ -24,7 +24,13 @@ if TYPE_CHECKING:
 
     from instc.network.model import Network
 
-__all__ = ["CONFIG_FILES", "check_config_files", "data_file", "embedded_data_dir"]
+__all__ = [
+    "CONFIG_FILES",
+    "check_config_files",
+    "config_files_in_subfolders",
+    "data_file",
+    "embedded_data_dir",
+]
 
 # Config files of a dataset folder, relative to it. rules.toml lives beside the routing
 # code in the package; a data folder may hold its own.
@@ -45,6 +51,13 @@ def embedded_data_dir() -> Path:
     from importlib.resources import files
 
     return Path(str(files("instc.data")))
+
+
+def config_files_in_subfolders(directory: Path) -> list[Path]:
+    """The config files of ``directory`` that live in a subfolder and exist there
+    (``scenarios/_pairs.toml``): part of what a data folder holds, like its top-level
+    CSV and TOML files."""
+    return [directory / n for n in CONFIG_FILES if "/" in n and (directory / n).is_file()]
 
 
 def _embedded(name: str) -> Path:

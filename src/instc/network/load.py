@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, ValidationError
-from instc.network.contract import embedded_data_dir
+from instc.network.contract import config_files_in_subfolders, embedded_data_dir
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +34,8 @@ TODAY = "today"
 
 
 def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
-    """(name, size, mtime ns) of the directory's CSV and TOML files, by name.
+    """(name, size, mtime ns) of the directory's CSV and TOML files and of its config
+    files in subfolders (``scenarios/_pairs.toml``), by name.
 
     ``os.scandir`` rather than ``Path.glob``: the HTTP API takes this on every request
     (the network cache key), and the glob cost half a millisecond.
@@ -45,6 +46,9 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
             if entry.name.endswith((".csv", ".toml")) and entry.is_file():
                 stat = entry.stat()
                 entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    for path in config_files_in_subfolders(directory):
+        stat = path.stat()
+        entries.append((path.relative_to(directory).as_posix(), stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
 
 
