@@ -71,8 +71,9 @@ def test_border_charge_and_time_follow_carec_per_20_t_and_the_customs_union(net)
 
 
 def test_a_shipment_into_russia_pays_the_repositioning_surcharge_once(net):
-    # mode: USD 2,131 (container in India, Jan 2023) - USD 580 (resale in Moscow)
-    expected_usd = 2131 - 580
+    # mode: USD 2,131 (container in India, Jan 2023) - USD 580 (resale in Moscow) per
+    # box, a 40' box of 2 TEU: per TEU (2,131 - 580) / 2 = 775.5
+    expected_usd = (2131 - 580) / 2
     for family_route in (
         route(net, "INNSA", "RU-MOSCOW", by="cost"),
         route(net, "INNSA", "RU-MOSCOW", by="cost", via=["AZ-BAKU"]),
