@@ -623,3 +623,25 @@ def test_services_carry_cargo_their_links_accept() -> None:
             assert float(lo) <= float(mode)
         if hi:
             assert float(mode) <= float(hi)
+
+
+def test_caspian_port_customs_time_is_sourced_or_marked_a_gap() -> None:
+    """Every landing at a Caspian port (ship or ferry onto land) has a customs row in
+    surcharges.csv for its place, or its transfer says the customs time is a gap."""
+    caspian = {"RUASF", "RU-OLYA", "RUMCX", "RU-SOLYANKA", "IRBAZ", "IR-AMIRABAD",
+               "IR-NOWSHAHR", "IR-ASTARA-PORT", "IR-CASPIAN-PORT", "KZAAU", "TMKRW",
+               "KZ-KURYK", "AZBAK"}  # fmt: skip
+    customs = {
+        (s["node_id"], c)
+        for s in table("surcharges")
+        if s["kind"] == "customs"
+        for c in split(s["cargo"])
+    }
+    for t in table("transfers"):
+        landing = t["from_layer"] in ("sea", "ferry") and t["to_layer"] not in ("sea", "ferry")
+        if t["node_id"] not in caspian or not landing:
+            continue
+        uncovered = [c for c in split(t["cargo"]) if (t["node_id"], c) not in customs]
+        if uncovered:
+            assert "customs and documentation time" in t["notes"], (t["node_id"], uncovered)
+            assert "(gap)" in t["notes"]
