@@ -46,16 +46,17 @@ class ScenarioSection:
 def _scenario_section(
     network: Network, scenario: Scenario, diff: ScenarioDiff, planner: Planner
 ) -> ScenarioSection:
-    from instc.scenarios.apply import apply_scenario
+    from instc.scenarios.baseline import scenario_networks
 
     changed = [p for p in diff.pairs if p.changed and p.delta is not None and "cost_usd" in p.delta]
     if not changed:
         return ScenarioSection(scenario, diff)
     pair = max(changed, key=lambda p: abs(p.delta["cost_usd"]) if p.delta else 0.0)
-    after_network = apply_scenario(network, scenario)
-    before = planner(network, pair.origin, pair.destination, pair.cargo)
-    after = planner(after_network, pair.origin, pair.destination, pair.cargo)
-    return ScenarioSection(scenario, diff, after_network, pair, (before, after))
+    # the networks the diff compared (a project scenario: its date, without the project)
+    nets = scenario_networks(network, scenario, same_date=diff.same_date)
+    before = planner(nets.before, pair.origin, pair.destination, pair.cargo)
+    after = planner(nets.after, pair.origin, pair.destination, pair.cargo)
+    return ScenarioSection(scenario, diff, nets.after, pair, (before, after))
 
 
 @dataclass(frozen=True)

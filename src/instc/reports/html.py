@@ -298,9 +298,16 @@ def _pair_row(content: ReportContent, pair: Any) -> str:
     return f'<tr class="{css}">{"".join(cells)}</tr>'
 
 
-def _baseline(content: ReportContent, name: str) -> str:
-    if name != "baseline":
-        return f"scenario {name}"
+def _baseline(content: ReportContent, diff: Any) -> str:
+    """What the diff's "before" is: the network on its date (a project scenario: on the
+    scenario's date, without its projects) or a baseline scenario."""
+    if diff.held_closed:
+        return (
+            f"the network as of {diff.as_of_before} without {', '.join(diff.held_closed)} "
+            "(same date as the scenario)"
+        )
+    if diff.baseline != "baseline":
+        return f"scenario {diff.baseline}"
     when = content.as_of.isoformat() if content.as_of else "with every link"
     return f"the network as of {when}"
 
@@ -349,7 +356,7 @@ def _scenario_section(
             else ""
         )
         + f"<p class='note'>{changed} of {len(diff.pairs)} pairs change (before: "
-        f"{escape(_baseline(content, diff.baseline))}; after: this scenario); figures per "
+        f"{escape(_baseline(content, diff))}; after: this scenario); figures per "
         f"cargo unit, best option by {escape(content.comparison.by)}; Δ = after − before, green "
         "is lower; – in the family column: the best route matches no corridor family.</p>"
         '<table class="diff"><thead><tr class="group"><th></th><th></th><th></th>'
