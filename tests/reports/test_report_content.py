@@ -321,3 +321,51 @@ def test_findings_name_the_best_family_per_criterion(content: Any) -> None:
         label, value = found[criterion]
         assert value == min(getattr(o.totals, key) for o in options)
         assert label in {labels[o.family] for o in options if getattr(o.totals, key) == value}
+
+
+def test_flows_section_shows_the_assignment_of_the_year(content: Any, reports: Any) -> None:
+    """The bottleneck table is the assignment's most saturated elements; V/C is the
+    volume over the capacity, recomputed here."""
+    flows = content.flows
+    assert flows is not None and flows.year == content.as_of.year
+    top = flows.saturated(10)
+    assert not top.empty
+    ratio = top["volume_t_per_year"] / top["capacity_t_per_year"]
+    assert (abs(top["volume_capacity"] - ratio) <= 1e-9 * ratio).all()
+    html = reports["scenario"].read_text(encoding="utf-8")
+    section = html.split('<section id="flows">', 1)[1].split("</section>", 1)[0]
+    assert str(top.iloc[0]["element_id"]) in section
+    assert f"{top.iloc[0]['volume_capacity']:.2f}" in section
+
+
+def test_reliability_section_per_family(content: Any, reports: Any) -> None:
+    found = content.reliability
+    assert found is not None and found.families
+    for fam in found.families:
+        r = fam.result
+        assert r.p50_h <= r.p90_h <= r.p95_h
+    html = reports["scenario"].read_text(encoding="utf-8")
+    section = html.split('<section id="reliability">', 1)[1].split("</section>", 1)[0]
+    assert "seed 1" in section
+    assert all(escape_html(f.label) in section for f in found.families)
+
+
+def test_executive_summary_states_the_project_effect_on_the_same_date(
+    content: Any, reports: Any
+) -> None:
+    """Rasht–Astara: the western rail family of the compared pair is cheaper and faster,
+    against the network of the scenario's date without the railway."""
+    compared = content.scenarios[0].compared_pair
+    western = next(f for f in compared.families if f.family == "western_rail")
+    assert western.delta["cost_usd"] < 0 and western.delta["time_h"] < 0
+    html = reports["scenario"].read_text(encoding="utf-8")
+    summary = html.split('<section id="summary">', 1)[1].split("</section>", 1)[0]
+    assert "rasht-astara: western_rail" in summary
+    assert "without rasht-astara (same date as the scenario)" in summary
+    assert "tightest bottleneck" in summary and "most reliable" in summary
+
+
+def escape_html(text: str) -> str:
+    from html import escape
+
+    return escape(text)

@@ -8,13 +8,16 @@ project timeline, the scenario diffs and the sources all of them cite.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from instc.assignment.corridor import CorridorAssignment
     from instc.network.model import Network
+    from instc.reliability.compare import ReliabilityComparison
     from instc.reports.charts import PartyEvent, TimelineSegment
     from instc.routing.compare import Comparison
     from instc.routing.results import RouteOption
@@ -41,6 +44,8 @@ class ScenarioSection:
     network_after: Network | None = None
     highlight: PairDiff | None = None
     highlight_routes: tuple[RouteOption, RouteOption] | None = None
+    # the compared pair with the best option of each family before and after
+    compared_pair: PairDiff | None = None
 
 
 def _scenario_section(
@@ -90,6 +95,11 @@ class ReportContent:
     scenarios: tuple[ScenarioSection, ...]
     sources: tuple[CitedSource, ...]
     place_names: Mapping[str, str]
+    # the corridor assignment of the report's year (bottlenecks and flows), or why none
+    flows: CorridorAssignment | None = None
+    flows_note: str = ""
+    # the Monte Carlo transit time of each family of the compared pair
+    reliability: ReliabilityComparison | None = None
 
 
 def _ids(values: Iterable[Any]) -> list[str]:
@@ -139,10 +149,17 @@ def collect_report(
     cargo: str = "container",
     by: str = "cost",
     pairs: Sequence[ODPair] | None = None,
+    flows: bool = True,
+    reliability_samples: int = 20_000,
+    seed: int = 1,
 ) -> ReportContent:
     """Gather the report on ``network``: ``origin`` -> ``destination`` compared across
     corridor families, the project timeline, and each of ``scenarios`` (objects, bundled
     names or ``.toml`` paths) run over ``pairs`` (default: the bundled pairs).
+
+    ``flows``: also the corridor assignment of the network's year (bottlenecks, volume
+    and V/C per element); ``reliability_samples`` (0: none): the Monte Carlo of each
+    family's door-to-door time, with ``seed``.
 
     Raises :class:`~instc._errors.ScenarioError` for an unknown scenario and
     :class:`~instc._errors.NoRouteError` / :class:`~instc._errors.UnknownNameError` when
@@ -161,12 +178,31 @@ def collect_report(
     timeline = timeline_segments(network)
     status = project_status_as_of(network, network.as_of or dt.date.today())
     planner = route_planner(by=by)
+    from instc.scenarios.diff import ODPair as _ODPair
+    from instc.scenarios.diff import family_planner
+
+    compared = [_ODPair(origin, destination, cargo)]
+    families = family_planner(by=by)
     sections = tuple(
-        _scenario_section(
-            network, s, run_scenario(network, s, pairs=pairs, planner=planner), planner
+        dataclasses.replace(
+            _scenario_section(
+                network, s, run_scenario(network, s, pairs=pairs, planner=planner), planner
+            ),
+            compared_pair=run_scenario(
+                network, s, pairs=compared, planner=planner, family_plan=families
+            ).pairs[0],
         )
         for s in resolved
     )
+    assignment, flows_note = _flows(network) if flows else (None, "")
+    reliability = None
+    if reliability_samples > 0:
+        from instc.reliability.compare import reliability_by_family
+
+        reliability = reliability_by_family(
+            network, origin, destination, samples=reliability_samples, seed=seed,
+            cargo=cargo, by=by,
+        )  # fmt: skip
 
     all_links = network.all_links if network.all_links is not None else network.links
     link_sources = dict(zip(all_links["link_id"], all_links["source_ids"], strict=True))
@@ -190,6 +226,10 @@ def collect_report(
             *section.scenario.sources,
             *_ids(link_sources.get(link_id) for link_id in sorted(moved)),
         ]
+    if assignment is not None:
+        cited["bottlenecks and flows"] = [
+            str(x) for ids in assignment.saturated(10)["capacity_source_ids"] for x in ids
+        ]
     first = comparison.options[0]
     names = dict(zip(network.nodes["node_id"], network.nodes["name"], strict=True))
     return ReportContent(
@@ -208,4 +248,20 @@ def collect_report(
         scenarios=sections,
         sources=_cited_sources(network, cited),
         place_names={str(k): str(v) for k, v in names.items()},
+        flows=assignment,
+        flows_note=flows_note,
+        reliability=reliability,
     )
+
+
+def _flows(network: Network) -> tuple[CorridorAssignment | None, str]:
+    """The corridor assignment of the network's year, or ``None`` and why not (a
+    dataset without corridor demand)."""
+    from instc._errors import DataError
+    from instc.assignment.corridor import assign_corridor
+
+    year = (network.as_of or dt.date.today()).year
+    try:
+        return assign_corridor(network, year=year), ""
+    except DataError as exc:
+        return None, f"no corridor assignment for {year}: {exc}"

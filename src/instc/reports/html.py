@@ -385,9 +385,119 @@ def _sources_section(content: ReportContent) -> str:
             + f' <span class="meta">(cited by: {escape(", ".join(s.cited_by))})</span></li>'
         )
     return (
-        f'<section id="sources"><h2>6. Sources</h2><p class="lead">{len(content.sources)} '
+        f'<section id="sources"><h2>8. Sources</h2><p class="lead">{len(content.sources)} '
         "sources cited by the map, the comparison, the timeline and the scenarios above."
         f'</p><ol class="sources">{"".join(items)}</ol></section>'
+    )
+
+
+def _executive_summary(content: ReportContent) -> str:
+    """The report in a few lines: the compared pair's best families, what each scenario
+    does to them, the tightest bottleneck and the most reliable family."""
+    from instc.units import h_to_days
+
+    pair = f"{content.origin_name} → {content.destination_name}"
+    labels = content.comparison.short_labels
+    items = []
+    for criterion, key in (("cheapest", "cost_usd"), ("fastest", "time_h")):
+        ranked = sorted(content.comparison.families, key=lambda o: float(getattr(o.totals, key)))
+        if ranked:
+            items.append(f"{pair}: {criterion} family is {labels.get(ranked[0].family or '', '')}")
+    for section in content.scenarios:
+        compared = section.compared_pair
+        moved = [f for f in (compared.families if compared else ()) if f.changed and f.delta]
+        for fam in moved:
+            d = fam.delta or {}
+            items.append(
+                f"{section.scenario.name}: {fam.family} on {pair} "
+                f"{_num(d['cost_usd'], signed=True)} USD and "
+                f"{_num(h_to_days(d['time_h']), 1, signed=True)} days per unit "
+                f"(before: {_baseline(content, section.diff)})"
+            )
+        if not moved:
+            items.append(f"{section.scenario.name}: no family of {pair} changes")
+    if content.flows is not None:
+        top = content.flows.saturated(1)
+        if not top.empty:
+            row = top.iloc[0]
+            items.append(
+                f"tightest bottleneck at {content.flows.year} volumes: {row['name']} "
+                f"(V/C {row['volume_capacity']:.2f}, {row['delay_h']:,.1f} h delay)"
+            )
+    if content.reliability is not None and content.reliability.families:
+        steady = content.reliability.best
+        p = content.reliability.percentile
+        items.append(
+            f"most reliable on {pair}: {steady.label} "
+            f"(P{p:g} {h_to_days(steady.result.percentile_h(p)):.1f} days)"
+        )
+    lines = "".join(f"<li>{escape(text)}</li>" for text in items)
+    return f'<section id="summary"><h2>Executive summary</h2><ul>{lines}</ul></section>'
+
+
+def _flows_section(content: ReportContent, top: int = 10) -> str:
+    flows = content.flows
+    if flows is None:
+        note = content.flows_note or "not computed"
+        return (
+            '<section id="flows"><h2>6. Bottlenecks and flows</h2>'
+            f"<p class='note'>{escape(note)}</p></section>"
+        )
+    rows = "".join(
+        f"<tr><td>{escape(str(r['name']))}</td><td>{escape(str(r['element_id']))}</td>"
+        f'<td class="num">{_num(r["volume_t_per_year"] / 1e6, 2)}</td>'
+        f"<td>{escape(str(r['capacity']))}</td>"
+        f'<td class="num">{_num(r["volume_capacity"], 2)}</td>'
+        f'<td class="num">{_num(r["delay_h"], 1)}</td></tr>'
+        for r in flows.saturated(top).to_dict(orient="records")
+    )
+    shares = "".join(
+        f"<tr><td>{escape(str(r['family']))}</td>"
+        f'<td class="num">{_num(r["volume_t"] / 1e6, 2)}</td>'
+        f'<td class="num">{_num(100 * r["share"], 1)}</td></tr>'
+        for r in flows.family_totals().to_dict(orient="records")
+    )
+    return (
+        f'<section id="flows"><h2>6. Bottlenecks and flows ({flows.year})</h2>'
+        f"<p class='note'>{_num(flows.demand.total_t / 1e6, 1)} Mt of corridor freight "
+        f"({flows.demand.level}) at user equilibrium; {flows.capacitated} elements with a "
+        f"capacity, {flows.uncapacitated} without (unbounded, their time does not rise with "
+        "volume). The most saturated links, borders and terminals:</p>"
+        '<table class="compact"><thead><tr><th>element</th><th>id</th>'
+        '<th class="num">volume (Mt/yr)</th><th>capacity</th><th class="num">V/C</th>'
+        f'<th class="num">delay (h)</th></tr></thead><tbody>{rows}</tbody></table>'
+        '<table class="compact" style="width:auto"><thead><tr><th>route family</th>'
+        '<th class="num">Mt/yr</th><th class="num">share (%)</th></tr></thead>'
+        f"<tbody>{shares}</tbody></table></section>"
+    )
+
+
+def _reliability_section(content: ReportContent) -> str:
+    found = content.reliability
+    if found is None:
+        return (
+            '<section id="reliability"><h2>7. Reliability per family</h2>'
+            "<p class='note'>not computed</p></section>"
+        )
+    rows = "".join(
+        f"<tr><td>{escape(str(r['label']))}</td>"
+        + "".join(
+            f'<td class="num">{_num(r[k], 1)}</td>'
+            for k in ("planned_time_days", "mean_days", "p50_days", "p90_days", "p95_days")
+        )
+        + "</tr>"
+        for r in found.to_frame().to_dict(orient="records")
+    )
+    first = found.families[0].result if found.families else None
+    draws = f"{first.samples:,} draws, seed {first.seed}" if first is not None else ""
+    return (
+        '<section id="reliability"><h2>7. Reliability per family</h2>'
+        f"<p class='note'>{escape(content.origin_name)} → {escape(content.destination_name)}: "
+        f"Monte Carlo of the door-to-door time ({escape(draws)}); {escape(found.criterion)}; "
+        f"ranked by P{found.percentile:g}.</p>"
+        '<table class="compact"><thead><tr><th>family</th><th class="num">planned (d)</th>'
+        '<th class="num">mean (d)</th><th class="num">P50 (d)</th><th class="num">P90 (d)</th>'
+        f'<th class="num">P95 (d)</th></tr></thead><tbody>{rows}</tbody></table></section>'
     )
 
 
@@ -416,11 +526,14 @@ def render_html(
             "NAME</code> adds one; <code>instc scenario list</code> shows them).</p>"
         )
     toc: Sequence[tuple[str, str]] = (
+        ("summary", "Executive summary"),
         ("network", "The network"),
         ("map", "Corridor map"),
         ("comparison", "Route families compared"),
         ("timeline", "Project timeline"),
         ("scenarios", "Scenarios"),
+        ("flows", "Bottlenecks and flows"),
+        ("reliability", "Reliability per family"),
         ("sources", "Sources"),
     )
     nav = "".join(f'<li><a href="#{anchor}">{escape(text)}</a></li>' for anchor, text in toc)
@@ -438,11 +551,14 @@ def render_html(
         f"<header><h1>{escape(title)}</h1><div class='meta'>"
         + " · ".join(f"{escape(k)}: {escape(v)}" for k, v in meta.items())
         + f"</div><nav><ol>{nav}</ol></nav></header>"
+        + _executive_summary(content)
         + _summary_section(content)
         + _map_section(content, map_svg, detail_map_svg)
         + _comparison_section(content, family_chart_svg)
         + _timeline_section(content, timeline_chart_svg)
         + f'<section id="scenarios"><h2>5. Scenarios</h2>{scenario_html}</section>'
+        + _flows_section(content)
+        + _reliability_section(content)
         + _sources_section(content)
         + f"</main><script>{_JS}</script></body></html>\n"
     )
