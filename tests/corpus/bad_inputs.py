@@ -789,8 +789,9 @@ def cases() -> list[Case]:
 # --------------------------------------------------------------------------- running
 
 
-class Hang(Exception):
-    """A case ran longer than its time limit."""
+class Hang(BaseException):
+    """A case ran longer than its time limit (a BaseException: no ``except Exception``
+    in the code under test can swallow it)."""
 
 
 @dataclass
@@ -869,10 +870,15 @@ def check(case: Case, outcome: Outcome) -> str | None:
     errors = [line for line in lines if line.startswith("error:")]
     if case.args[0] == "validate" and outcome.stdout.strip():
         return None  # validate lists every problem, one per line, on stdout
+    if case.args[:2] == ("scenario", "validate") and errors and lines == errors:
+        return None  # scenario validate lists every problem as its own error line
     if len(errors) != 1:
         return f"{len(errors)} 'error:' lines on stderr:\n{outcome.stderr}"
     if lines[-1] != errors[0]:
         return f"the error is not the last line of stderr:\n{outcome.stderr}"
+    named = [Path(a).name for a in case.args if a.endswith(".toml")]
+    if case.kind in ("input-toml", "input-file") and not any(n in errors[0] for n in named):
+        return f"the error does not name the file {named}:\n{errors[0]}"
     return None
 
 

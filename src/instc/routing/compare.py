@@ -138,6 +138,10 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
                 max_detour_factor=None if own_factor is None else float(own_factor),
             )
         )
+    if not families:
+        raise DataError(
+            f'{file}: no family defined — add a table per family, e.g. [suez] label = "Suez"'
+        )
     return tuple(families)
 
 

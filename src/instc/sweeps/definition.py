@@ -85,6 +85,10 @@ GRID_KEYS = {
     "link_time_factor": "multiplies the time of legs of kind 'link'",
     "frequency_factor": "multiplies every leg's frequency_per_week",
 }
+# the kinds of leg a grid factor scales (GRID_KEYS)
+LEG_KINDS = ("link", "transfer", "border")
+# the smallest time a leg may take, other than 0: finer is an artefact (1e-300 h), not data
+MIN_LEG_TIME_H = 1.0 / 3600.0
 ROUTE_GRID_KEYS = {
     "month": "month of departure, 1–12 (Caspian weather holds); overrides route.month",
     "border_delay_factor": "multiplies every border dwell",
@@ -309,6 +313,7 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
                 "unknown key",
                 f"use {', '.join(sorted(_LEG_KEYS))}",
             )
+        _check_leg(spec, origin, where)
         try:  # build once now so that errors point at the file
             values = dict(spec)
             make_leg(values.pop("name"), **values)
@@ -325,15 +330,28 @@ def parse_sweep(data: Mapping[str, Any], *, origin: str = "<sweep>") -> SweepDef
                 f"use {', '.join(sorted(allowed_grid))}",
             )
         seq: Sequence[Any] = values if isinstance(values, list) else [values]
-        if not seq or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+        if not seq:
+            raise _fail(origin, f"grid.{key}", "no values", "give a list of numbers >= 0")
+        invalid = [
+            v
             for v in seq
-        ):
+            if not isinstance(v, int | float)
+            or isinstance(v, bool)
+            or not math.isfinite(v)
+            or v < 0
+            or (key == "month" and not (isinstance(v, int) and 1 <= v <= 12))
+        ]
+        if invalid:
+            fix = "give months 1–12" if key == "month" else "give a list of numbers >= 0"
+            raise _fail(origin, f"grid.{key}", f"{invalid[0]!r} is invalid", fix)
+        twice = next((a for a, b in itertools.pairwise(sorted(seq)) if a == b), None)
+        if twice is not None:
             raise _fail(
-                origin, f"grid.{key}", f"{values!r} is invalid", "give a list of numbers >= 0"
+                origin,
+                f"grid.{key}",
+                f"{twice!r} is listed twice",
+                "give each value once (replications repeat a grid point)",
             )
-        if key == "month" and not all(isinstance(v, int) and 1 <= v <= 12 for v in seq):
-            raise _fail(origin, "grid.month", f"{values!r} is invalid", "give months 1–12")
         grid[key] = tuple(float(v) for v in seq)
     n_tasks = math.prod(len(v) for v in grid.values()) * max(len(scenarios), 1) * replications
     if n_tasks > MAX_TASKS:
@@ -432,6 +450,28 @@ def _parse_route(
             raise _fail(origin, "route.scenarios", f"{name!r}: {exc}", "fix the name") from exc
         scenarios.append((scenario.name if name.endswith(".toml") else name, scenario))
     return route, tuple(scenarios)
+
+
+def _check_leg(spec: Mapping[str, Any], origin: str, where: str) -> None:
+    """Reject a leg kind no grid factor knows and times that mean nothing (all 0 h, or a
+    positive time below one second)."""
+    kind = spec.get("kind", "link")
+    if kind not in LEG_KINDS:
+        raise _fail(
+            origin, f"{where}.kind", f"unknown kind {kind!r}", f"use {', '.join(LEG_KINDS)}"
+        )
+    times = spec["time_h"] if isinstance(spec["time_h"], list) else [spec["time_h"]]
+    numbers = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
+    if numbers and all(t == 0 for t in numbers):
+        raise _fail(origin, f"{where}.time_h", "the leg always takes 0 h", "remove the leg")
+    tiny = [t for t in numbers if 0 < t < MIN_LEG_TIME_H]
+    if tiny:
+        raise _fail(
+            origin,
+            f"{where}.time_h",
+            f"{tiny[0]!r} h is below one second",
+            "give hours (0.5 is 30 minutes), or 0",
+        )
 
 
 def load_sweep(path: str | Path) -> SweepDefinition:
