@@ -72,19 +72,26 @@ def test_compare_nhava_sheva_moscow_has_five_sourced_families(network):
         assert option.totals.time_h == pytest.approx(sum(leg.time_h for leg in option.legs))
 
 
+# family: (links it must use, countries it must not enter)
+FAMILY_RULES = {
+    "suez": ({"s-suez-canal"}, {"IR"}),
+    "cape": (set(), {"EG"}),
+    "western_rail": ({"r-astara-astara"}, {"KZ", "TM"}),
+    "eastern_rail": (set(), {"AZ"}),
+}
+
+
 def test_families_follow_their_definition(network):
     result = compare(network, "Nhava Sheva", "Moscow")
     by_family = {o.family: o for o in result.options}
-    if "suez" in by_family:
-        assert "s-suez-canal" in by_family["suez"].link_ids
-        assert "IR" not in by_family["suez"].countries
-    if "cape" in by_family:
-        assert "EG" not in by_family["cape"].countries
-    if "western_rail" in by_family:
-        assert "r-astara-astara" in by_family["western_rail"].link_ids
-        assert not {"KZ", "TM"} & by_family["western_rail"].countries
-    if "eastern_rail" in by_family:
-        assert "AZ" not in by_family["eastern_rail"].countries
+    missing = dict(result.missing)
+    assert {"suez", "western_rail", "eastern_rail"} <= by_family.keys(), missing
+    # a family is either shown or listed with the reason it has no option
+    assert all((f in by_family) != (f in missing) for f in FAMILY_RULES)
+    for option in result.options:
+        must_use, must_avoid = FAMILY_RULES.get(option.family or "", (set(), set()))
+        assert must_use <= set(option.link_ids), option.family
+        assert not must_avoid & set(option.countries), option.family
 
 
 def test_families_file_ids_exist_in_the_data(network):
