@@ -24,7 +24,10 @@ def test_problem_reads_file_row_column_fix() -> None:
 
 def test_error_messages() -> None:
     e = UnknownNameError("place", "Moskva", ["Moscow"])
-    assert str(e) == "unknown place 'Moskva' — did you mean 'Moscow'?"
+    assert str(e) == (
+        "unknown place 'Moskva' — did you mean 'Moscow'? "
+        "(every place is a row of the dataset's nodes.csv)"
+    )
     assert isinstance(e, KeyError)
     r = NoRouteError("Baku", "Moscow", "avoid_country=RU removes every link into Moscow")
     assert "avoid_country=RU" in str(r)

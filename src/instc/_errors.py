@@ -75,10 +75,35 @@ class ScenarioError(DataError):
     """A scenario file is malformed or refers to something that does not exist."""
 
 
+# where a user sees every valid name of a kind too many to list in one line
+_SEE_ALL = {
+    "place": "every place is a row of the dataset's nodes.csv",
+    "country": "see the countries: instc network summary",
+    "link": "see a place's links: instc network show PLACE",
+    "border": "see a place's borders: instc network show PLACE",
+    "source": "see every source: instc sources",
+    "family": "every family is a table of the dataset's families.toml",
+    "rule": "every rule is a table of the dataset's rules.toml",
+    "scenario": "see every scenario: instc scenario list",
+}
+
+
+def _valid_names(kind: str) -> tuple[str, ...]:
+    """Every valid name of a short fixed list (modes, layers, cargo classes), else ()."""
+    from instc.network import schema
+
+    fixed = {"mode": schema.MODES, "layer": schema.LAYERS, "cargo class": schema.CARGO_CLASSES}
+    return tuple(fixed.get(kind, ()))
+
+
 class UnknownNameError(InstcError, KeyError):
     """A place, link, cargo class, mode, country... was not found.
 
-    ``suggestions`` holds the closest valid names, best first.
+    ``suggestions`` holds the closest valid names, best first. The message adds every
+    valid name of a short fixed list, or where to see them all.
+
+    >>> str(UnknownNameError("mode", "teleport"))
+    "unknown mode 'teleport' (valid: sea, rail, road, ferry, inland_waterway, pipeline)"
     """
 
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
@@ -88,6 +113,11 @@ class UnknownNameError(InstcError, KeyError):
         text = f"unknown {kind} {name!r}"
         if self.suggestions:
             text += " — did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        valid = _valid_names(kind)
+        if valid:
+            text += " (valid: " + ", ".join(valid) + ")"
+        elif kind in _SEE_ALL:
+            text += f" ({_SEE_ALL[kind]})"
         super().__init__(text)
 
     def __str__(self) -> str:  # KeyError would quote the whole message

@@ -22,6 +22,7 @@ from instc.cli import scenario as _scenario
 from instc.cli import serve as _serve
 
 app = typer.Typer(
+    rich_markup_mode=None,  # help texts are plain: "[[pair]]" is printed as written
     name="instc",
     help="Freight on the International North–South Transport Corridor: sourced data, "
     "routes, scenarios, assignment and reliability.",

@@ -63,7 +63,10 @@ def errors_as_red_line() -> Iterator[None]:
 def count_progress(
     description: str, *, total: int | None = None, transient: bool = True
 ) -> Iterator[Callable[[int, int], None]]:
-    """A Rich bar on stderr for work counted in tasks; yields ``progress(done, total)``."""
+    """A Rich bar on stderr for work counted in tasks; yields ``progress(done, total)``.
+
+    Only a terminal shows it: piped stderr (a log, a script) keeps its one error line.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     with Progress(
@@ -73,6 +76,7 @@ def count_progress(
         TimeElapsedColumn(),
         console=err_console,
         transient=transient,
+        disable=not err_console.is_terminal,
     ) as bar:
         job = bar.add_task(description, total=total)
 

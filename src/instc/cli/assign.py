@@ -16,6 +16,7 @@ import typer
 from instc.cli.assign_corridor import corridor as _corridor
 
 assign_app = typer.Typer(
+    rich_markup_mode=None,
     name="assign",
     help="Static user-equilibrium assignment (AON, MSA, FW, CFW, BFW).",
     no_args_is_help=True,

@@ -338,7 +338,9 @@ def import_gmns_command(
 def register(app: typer.Typer) -> None:
     """Attach the network commands to the main app."""
     network_app = typer.Typer(
-        help="Inspect the network: summary, places, audit.", no_args_is_help=True
+        rich_markup_mode=None,
+        help="Inspect the network: summary, places, audit.",
+        no_args_is_help=True,
     )
     network_app.command("summary")(summary)
     network_app.command("show")(show)
@@ -347,6 +349,8 @@ def register(app: typer.Typer) -> None:
     app.command("validate")(validate)
     app.command("sources")(sources)
     app.command("export")(export)
-    import_app = typer.Typer(help="Convert other formats to instc tables.", no_args_is_help=True)
+    import_app = typer.Typer(
+        rich_markup_mode=None, help="Convert other formats to instc tables.", no_args_is_help=True
+    )
     import_app.command("gmns")(import_gmns_command)
     app.add_typer(import_app, name="import")

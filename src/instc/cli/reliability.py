@@ -35,11 +35,19 @@ def _sweep(
     """Run a sweep: one task per grid point, results per task in Parquet, resumable."""
 
     from instc import service
-    from instc.cli._common import check_options, console, count_progress, print_json
+    from instc.cli._common import Interrupted, check_options, console, count_progress, print_json
 
     check_options(workers=workers)
     with count_progress(f"sweep {file.name}", transient=as_json) as progress:
-        done = service.sweep(file, workers=workers, scheduler=scheduler, out=out, progress=progress)
+        try:
+            done = service.sweep(
+                file, workers=workers, scheduler=scheduler, out=out, progress=progress
+            )
+        except KeyboardInterrupt:
+            raise Interrupted(
+                "interrupted — the finished tasks are kept in the results folder (--out, "
+                "default sweep-NAME beside the file); run the same command again to resume"
+            ) from None
     if as_json:
         print_json(done.to_json())
         return

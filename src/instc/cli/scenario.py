@@ -11,6 +11,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Attach the ``scenario`` command group to the main app."""
     scenario_app = typer.Typer(
+        rich_markup_mode=None,
         help="Scenarios: what changes when a project opens, a border closes or a tariff is cut.",
         no_args_is_help=True,
     )

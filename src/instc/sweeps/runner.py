@@ -24,7 +24,8 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,7 +263,7 @@ def _run_dask(
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
         else:
             n = workers if workers is not None else _usable_cores()
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _workers_ignore_ctrl_c():
                 # the scheduler's HTTP endpoint moves to a free port when 8787 is taken
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
                 cluster = LocalCluster(
@@ -308,6 +309,24 @@ def _run_dask(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while worker processes start, so that they inherit it: Ctrl-C in a
+    terminal reaches the whole process group, and only this process should answer it
+    (by closing the cluster), not each worker with a traceback of its own."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_sweep(
