@@ -11,8 +11,18 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
+# Neither console reads Rich markup: user text (names, labels, paths, TOML values) is
+# printed as written, "[x]" and ":100:" too. Author styling goes through ``rich``/style=.
+console = Console(emoji=False, markup=False)
+err_console = Console(stderr=True, emoji=False, markup=False)
+
+
+def rich(markup: str) -> Any:
+    """Author markup (``"[bold]total[/]"``) as styled :class:`rich.text.Text`; user text
+    inside it must be passed through :func:`rich.markup.escape`."""
+    from rich.text import Text
+
+    return Text.from_markup(markup, emoji=False)
 
 
 def print_json(data: Any) -> None:
@@ -30,14 +40,12 @@ class Interrupted(Exception):
 def error_line(message: str) -> None:
     """Print ``error: message`` as one red line on stderr, whatever the terminal width.
 
-    The message is user text (names, paths, TOML keys): it is escaped, never read as
+    The message is user text (names, paths, TOML keys): it is never read as
     Rich markup or emoji codes, and its line breaks are folded so that a piped error
     stays one line.
     """
     text = " ".join(str(message).split("\n")).strip()
-    err_console.print(
-        f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True, emoji=False
-    )
+    err_console.print(rich("[bold red]error:[/] ") + text, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> None:
@@ -78,7 +86,7 @@ def count_progress(
         transient=transient,
         disable=not err_console.is_terminal,
     ) as bar:
-        job = bar.add_task(description, total=total)
+        job = bar.add_task(escape(description), total=total)  # a file name is user text
 
         def progress(done: int, total: int) -> None:
             bar.update(job, completed=done, total=total)
@@ -101,7 +109,7 @@ def gap_progress(description: str, *, target_gap: float) -> Iterator[Callable[[A
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(description, total=1.0, iteration=0, gap="-")
+        task = bar.add_task(escape(description), total=1.0, iteration=0, gap="-")
         first: list[float] = []
 
         def report(record: Any) -> None:

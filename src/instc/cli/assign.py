@@ -108,7 +108,7 @@ def tntp(
 def _print_summary(summary: dict[str, Any], result: Any, out: Path | None) -> None:
     from rich.table import Table
 
-    from instc.cli._common import console, err_console
+    from instc.cli._common import console, err_console, rich
 
     table = Table(title=f"{summary['network']}: {summary['algorithm']} assignment")
     table.add_column("measure")
@@ -122,13 +122,13 @@ def _print_summary(summary: dict[str, Any], result: Any, out: Path | None) -> No
     console.print(table)
     if not result.converged:
         err_console.print(
-            f"[yellow]warning:[/] target gap {result.target_gap:g} not reached after "
+            rich("[yellow]warning:[/] ") + f"target gap {result.target_gap:g} not reached after "
             f"{summary['iterations']} iterations — raise --max-iter",
             highlight=False,
         )
     if result.unreachable_pairs:
         err_console.print(
-            f"[yellow]warning:[/] {len(result.unreachable_pairs)} OD pairs "
+            rich("[yellow]warning:[/] ") + f"{len(result.unreachable_pairs)} OD pairs "
             f"({summary['unreachable_demand']:,.3f} trips) have no path and were not loaded",
             highlight=False,
         )

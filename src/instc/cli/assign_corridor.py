@@ -140,16 +140,18 @@ def _mt(tonnes: float) -> str:
 
 
 def _print(result: Any, top: int) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    from instc.cli._common import console, err_console
+    from instc.cli._common import console, err_console, rich
 
     d = result.demand
     t = d.total
     where = f", scenario {result.scenario}" if result.scenario else ""
     where += f", network as of {result.as_of}"
     console.print(
-        f"[bold]Corridor freight {result.year}{where}[/]: {_mt(d.total_t)} Mt/yr "
+        rich(f"[bold]Corridor freight {escape(str(result.year) + where)}[/]: ")
+        + f"{_mt(d.total_t)} Mt/yr "
         f"({d.level}; range {_mt(t.low_t)}–{_mt(t.high_t)} Mt) from {t.method}, "
         f"sources {', '.join(t.source_ids) or '-'}",
         highlight=False,
@@ -248,12 +250,13 @@ def _print(result: Any, top: int) -> None:
     if a.unreachable_pairs:
         pairs = ", ".join(f"{p.user_class}" for p in a.unreachable_pairs)
         err_console.print(
-            f"[yellow]warning:[/] no path for {pairs} — that demand was not assigned",
+            rich("[yellow]warning:[/] ") + f"no path for {pairs} — that demand was not assigned",
             highlight=False,
         )
     if not a.converged:
         err_console.print(
-            f"[yellow]warning:[/] target gap {a.target_gap:g} not reached — raise --max-iter",
+            rich("[yellow]warning:[/] ")
+            + f"target gap {a.target_gap:g} not reached — raise --max-iter",
             highlight=False,
         )
 

@@ -25,9 +25,11 @@ def _backtest(
     ] = None,
 ) -> None:
     """Model vs observed door-to-door runs: days, cost, error % per run and a summary."""
+    from rich.markup import escape
+
     from instc._errors import InstcError
     from instc.backtest import backtest, read_runs
-    from instc.cli._common import console, fail, print_json
+    from instc.cli._common import console, fail, print_json, rich
     from instc.network.load import load_network
 
     try:
@@ -80,13 +82,16 @@ def _backtest(
     for r in result.runs:
         if r.shared_sources:
             console.print(
-                f"[dim]† {r.run.run_id}: the model's route also cites "
-                f"{', '.join(r.shared_sources)} (judge whether the run is independent)[/]",
+                f"† {r.run.run_id}: the model's route also cites "
+                f"{', '.join(r.shared_sources)} (judge whether the run is independent)",
+                style="dim",
                 highlight=False,
             )
         if r.option is None:
-            console.print(f"[yellow]no model route for {r.run.run_id}:[/] {r.reason}")
-    console.print(f"[dim]{s['note']}[/]", highlight=False)
+            console.print(
+                rich(f"[yellow]no model route for {escape(r.run.run_id)}:[/] ") + r.reason
+            )
+    console.print(s["note"], style="dim", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ DESTINATION = "Moscow"
 def run_demo() -> None:
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
     from instc.cli.routing import _print_option, print_comparison
     from instc.network.graph import build_graph
     from instc.network.load import load_network
@@ -24,7 +24,7 @@ def run_demo() -> None:
 
     network = load_network()
     summary = summarize_network(network)
-    console.rule(f"[bold]instc demo[/] — the corridor network as of {summary['as_of']}")
+    console.rule(rich(f"[bold]instc demo[/] — the corridor network as of {summary['as_of']}"))
     graph = build_graph(network)
     counts = graph.summary()
     console.print(
@@ -46,10 +46,10 @@ def run_demo() -> None:
     pending = [
         f"{p['name']} ({p['status']})" for p in summary["projects"] if p["status"] not in in_effect
     ]
-    console.print(f"[bold]open or in force[/]: {', '.join(open_now) or '-'}", highlight=False)
-    console.print(f"[bold]not yet, or no longer[/]: {', '.join(pending) or '-'}", highlight=False)
+    console.print(rich("[bold]open or in force[/]: ") + (", ".join(open_now) or "-"))
+    console.print(rich("[bold]not yet, or no longer[/]: ") + (", ".join(pending) or "-"))
 
-    console.rule(f"[bold]{ORIGIN} → {DESTINATION}[/], one TEU, by corridor family")
+    console.rule(rich(f"[bold]{ORIGIN} → {DESTINATION}[/], one TEU, by corridor family"))
     result = compare(network, ORIGIN, DESTINATION, by="cost")
     print_comparison(result)
     best = result.best

@@ -47,21 +47,21 @@ def validate(
         if problems:
             raise typer.Exit(code=2)
         return
+    from instc.cli._common import err_console, rich
+
     out = Console(highlight=False, soft_wrap=True)
     for problem in problems:
         out.print(str(problem), markup=False)
     if problems:
         files = sorted({p.file for p in problems})
-        from instc.cli._common import err_console
-
         err_console.print(
-            f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] "
-            f"in {len(files)} file{'s' if len(files) != 1 else ''}: {', '.join(files)}",
+            rich(f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] ")
+            + f"in {len(files)} file{'s' if len(files) != 1 else ''}: {', '.join(files)}",
             highlight=False,
             soft_wrap=True,
         )
         raise typer.Exit(code=2)
-    out.print(f"[bold green]valid[/]: {directory}")
+    out.print(rich("[bold green]valid[/]: ") + str(directory))
 
 
 def summary(
@@ -189,7 +189,7 @@ def audit(
         return
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
 
     table = Table("table", "rows", "estimated", "ranges", "unsourced", title="audit")
     gaps: list[str] = []
@@ -208,7 +208,7 @@ def audit(
             gaps.append(f"{name}: " + ", ".join(f"{c} {v['count']}" for c, v in worst))
     console.print(table)
     if gaps:
-        console.print("[bold]empty optional values[/] (most often):")
+        console.print(rich("[bold]empty optional values[/] (most often):"))
         for line in gaps:
             console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     params = report["parameters"]
@@ -258,9 +258,13 @@ def sources(
         return
     record = found
     cited_by: dict[str, list[str]] = record["cited_by"]
-    from instc.cli._common import console
+    from rich.markup import escape
 
-    console.print(f"[bold]{record['source_id']}[/] {record['title']}", highlight=False)
+    from instc.cli._common import console, rich
+
+    console.print(
+        rich(f"[bold]{escape(record['source_id'])}[/] ") + record["title"], highlight=False
+    )
     for key in ("publisher", "published", "url", "notes"):
         if record.get(key):
             console.print(f"  {key}: {record[key]}", highlight=False, markup=False)
@@ -311,7 +315,7 @@ def import_gmns_command(
 ) -> None:
     """Convert a GMNS folder (node.csv, link.csv) to instc tables; validated, atomic."""
     from instc._errors import ValidationError
-    from instc.cli._common import console, err_console, errors_as_red_line
+    from instc.cli._common import console, err_console, errors_as_red_line, rich
 
     with errors_as_red_line():
         from instc._files import check_output_dir, write_error
@@ -326,7 +330,8 @@ def import_gmns_command(
             for problem in exc.problems:
                 console.print(str(problem), markup=False, highlight=False)
             err_console.print(
-                f"[bold red]error:[/] the converted tables have {len(exc.problems)} problems "
+                rich("[bold red]error:[/] ")
+                + f"the converted tables have {len(exc.problems)} problems "
                 f"(nodes.csv is node.csv, links.csv is link.csv); nothing was written",
                 highlight=False,
                 soft_wrap=True,

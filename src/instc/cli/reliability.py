@@ -216,7 +216,7 @@ def _reliability(
         cells += [f"{row['cost_usd']:,.0f}", f"{row['co2e_kg']:,.0f}"]
         table.add_row(*cells)
     console.print(table)
-    console.print(f"[dim]{result.criterion}[/]", highlight=False)
+    console.print(f"{result.criterion}", style="dim", highlight=False)
     best = result.best
     top = max(best.result.legs, key=lambda leg: leg.variance_share)
     console.print(

@@ -120,7 +120,7 @@ def _option_table(option: RouteOption, title: str) -> Any:
     terminal gets ids, total hours and the number of sources."""
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
 
     wide = console.width >= 140
     split = console.width >= 110
@@ -167,13 +167,13 @@ def _option_table(option: RouteOption, title: str) -> Any:
     t = option.totals
     table.add_row(
         "",
-        "[bold]total[/]",
-        f"[bold]{t.time_days:.1f} days[/]",
-        f"[bold]{_fmt(t.distance_km)}[/]",
+        rich("[bold]total[/]"),
+        rich(f"[bold]{t.time_days:.1f} days[/]"),
+        rich(f"[bold]{_fmt(t.distance_km)}[/]"),
         *([""] * (len(hours) - 1)),
-        f"[bold]{_fmt(t.time_h, 1)}[/]" if not split else "",
-        f"[bold]{_fmt(t.cost_usd)}[/]",
-        f"[bold]{_fmt(t.co2e_kg, 1)}[/]",
+        rich(f"[bold]{_fmt(t.time_h, 1)}[/]") if not split else "",
+        rich(f"[bold]{_fmt(t.cost_usd)}[/]"),
+        rich(f"[bold]{_fmt(t.co2e_kg, 1)}[/]"),
         f"TTW {_fmt(t.co2e_kg_ttw, 1)} kg" if wide else "",
     )
     return table
@@ -193,13 +193,13 @@ def _print_option(option: RouteOption, title: str, *, assumptions: bool = True) 
     )
     if assumptions:
         for a in option.assumptions:
-            console.print(f"  [dim]• {a}[/]", highlight=False)
+            console.print(f"  • {a}", style="dim", highlight=False)
 
 
 def _print_account(option: RouteOption, units: float) -> None:
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
     from instc.emissions.accounting import account
 
     acc = account(option, units=units)
@@ -214,7 +214,9 @@ def _print_account(option: RouteOption, units: float) -> None:
         ttw = sum(e.co2e_kg_ttw for e in acc.elements if e.mode == mode)
         label = "hub operations" if mode == "transfer" else f"{mode} vehicle operations"
         table.add_row(label, _fmt(wtw, 1), _fmt(ttw, 1))
-    table.add_row("[bold]total[/]", f"[bold]{_fmt(acc.co2e_kg, 1)}[/]", _fmt(acc.co2e_kg_ttw, 1))
+    table.add_row(
+        rich("[bold]total[/]"), rich(f"[bold]{_fmt(acc.co2e_kg, 1)}[/]"), _fmt(acc.co2e_kg_ttw, 1)
+    )
     console.print(table)
 
 
@@ -530,9 +532,10 @@ def _print_percentiles(
 
 def print_comparison(result: Any, *, legs: bool = False) -> None:
     """Print a :class:`~instc.routing.compare.Comparison` as a marketplace-style table."""
+    from rich.markup import escape
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
 
     best = result.options[0].totals
     first = result.options[0]
@@ -568,27 +571,27 @@ def print_comparison(result: Any, *, legs: bool = False) -> None:
         table.add_row(*cells)
     console.print(table)
     if any(o.expected for o in result.options):
-        console.print("  [dim]* relies on a project expected (not yet known) to be open[/]")
-    console.print(f"  [dim]{result.criterion}[/]", highlight=False)
+        console.print("  * relies on a project expected (not yet known) to be open", style="dim")
+    console.print(f"  {result.criterion}", style="dim", highlight=False)
     for hidden in result.not_shown:
+        hidden_label = result.short_labels.get(hidden.family, hidden.family)
         console.print(
-            f"  [yellow]not shown as {result.short_labels.get(hidden.family, hidden.family)}:[/] "
-            f"{hidden.reason}",
+            rich(f"  [yellow]not shown as {escape(hidden_label)}:[/] ") + hidden.reason,
             highlight=False,
         )
     for fid, why in result.missing:
         label = result.short_labels.get(fid, fid)
-        console.print(f"  [yellow]no {label} option:[/] {why}", highlight=False)
+        console.print(rich(f"  [yellow]no {escape(label)} option:[/] ") + why, highlight=False)
     if legs:
         for o in result.options:
             _print_option(o, o.family_label or o.family or "", assumptions=False)
         # assumptions once: those every option shares, then each family's own
         shared = set.intersection(*(set(o.assumptions) for o in result.options))
-        console.print("[bold]assumptions[/]")
+        console.print("assumptions", style="bold")
         for a in result.options[0].assumptions:
             if a in shared:
-                console.print(f"  [dim]• {a}[/]", highlight=False)
+                console.print(f"  • {a}", style="dim", highlight=False)
         for o in result.options:
             for a in o.assumptions:
                 if a not in shared:
-                    console.print(f"  [dim]• {o.family}: {a}[/]", highlight=False)
+                    console.print(f"  • {o.family}: {a}", style="dim", highlight=False)

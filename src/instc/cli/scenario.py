@@ -53,6 +53,8 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show a scenario: description, sources, assumptions and edits."""
+        from rich.text import Text
+
         from instc.cli._common import console, print_json
         from instc.service import scenario_show, source_titles
 
@@ -61,31 +63,31 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(data)
             return
-        from rich.markup import escape
-
         heading = scenario.name + (f" — {scenario.title}" if scenario.title else "")
-        console.print(f"[bold]{escape(heading)}[/]")
-        console.print(escape(" ".join(scenario.description.split())))
+        console.print(heading, style="bold")
+        console.print(" ".join(scenario.description.split()))
         if scenario.parent:
             from instc.scenarios import scenario_chain
 
             chain = " -> ".join(s.name for s in scenario_chain(scenario))
-            console.print(f"parent: {escape(scenario.parent)} (applied in order: {chain})")
+            console.print(f"parent: {scenario.parent} (applied in order: {chain})")
         if scenario.as_of:
             console.print(f"as of: {scenario.as_of}")
-        console.print("[bold]edits[/]")
+        console.print("edits", style="bold")
         for number, edit in enumerate(scenario.edits, start=1):
-            note = f"  [dim]{escape(edit.note)}[/]" if edit.note else ""
-            console.print(f"  {number}. {escape(edit.describe())}{note}")
+            line = Text(f"  {number}. {edit.describe()}")
+            if edit.note:
+                line.append(f"  {edit.note}", style="dim")
+            console.print(line)
         if not scenario.edits:
             console.print("  (none)")
         if scenario.assumptions:
-            console.print("[bold]assumptions[/]")
+            console.print("assumptions", style="bold")
             for text in scenario.assumptions:
-                console.print(f"  - {escape(text)}")
-        console.print("[bold]sources[/]")
+                console.print(f"  - {text}")
+        console.print("sources", style="bold")
         for source in scenario.sources:
-            console.print(f"  {source}  {escape(titles.get(source, ''))}")
+            console.print(f"  {source}  {titles.get(source, '')}")
         if found is not None:
             _print_changes(found)
 
@@ -401,21 +403,18 @@ def _print_families(diffs: list[Any], *, show_all: bool, by: str) -> None:
 
 
 def _print_changes(found: Any) -> None:
-    from rich.markup import escape
+    from instc.cli._common import console, rich
 
-    from instc.cli._common import console
-
-    console.print(f"[bold]changes[/] (network of {found.as_of_before} -> {found.as_of_after})")
+    console.print(
+        rich(f"[bold]changes[/] (network of {found.as_of_before} -> {found.as_of_after})")
+    )
     if found.empty:
         console.print("  (none)")
     for label, ids in (("links opened", found.links_opened), ("links closed", found.links_closed)):
         if ids:
-            console.print(f"  {label}: {escape(', '.join(ids))}")
+            console.print(f"  {label}: {', '.join(ids)}")
     for verb, rows in (("added", found.rows_added), ("removed", found.rows_removed)):
         for table, key in rows:
-            console.print(f"  {table} {escape(key)}: row {verb}")
+            console.print(f"  {table} {key}: row {verb}")
     for cell in found.cells:
-        console.print(
-            f"  {cell.table} {escape(cell.key)}: {cell.column} "
-            f"{escape(repr(cell.before))} -> {escape(repr(cell.after))}"
-        )
+        console.print(f"  {cell.table} {cell.key}: {cell.column} {cell.before!r} -> {cell.after!r}")

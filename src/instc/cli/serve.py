@@ -34,7 +34,7 @@ def _serve(
     ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web map, offline."""
-    from instc.cli._common import err_console, fail
+    from instc.cli._common import err_console, fail, rich
 
     data_dir = _checked_data(data)
     if tntp is None and os.environ.get("INSTC_TNTP_DIR"):
@@ -47,7 +47,7 @@ def _serve(
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
-            f"[yellow]warning:[/] serving on {host}: anyone who can reach this machine "
+            rich("[yellow]warning:[/] ") + f"serving on {host}: anyone who can reach this machine "
             "can use the API (no authentication)",
             highlight=False,
         )
