@@ -43,7 +43,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _print(found: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from instc.cli._common import console
@@ -78,6 +77,6 @@ def _print(found: Any) -> None:
             f"{r['newly_served_t'] / 1e6:,.2f}",
         )
     console.print(table)
-    console.print("[bold]assumptions[/]")
+    console.print("assumptions", style="bold")
     for text in found.assumptions:
-        console.print(f"  - {escape(text)}", highlight=False)
+        console.print(f"  - {text}", highlight=False)

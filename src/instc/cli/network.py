@@ -82,11 +82,12 @@ def summary(
         return
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
 
     console.print(
-        f"[bold]network as of {result['as_of']}[/]: {result['nodes']} nodes, "
-        f"{result['links']} usable links, countries {', '.join(result['countries'])}"
+        rich(f"[bold]network as of {result['as_of']}[/]: ")
+        + f"{result['nodes']} nodes, {result['links']} usable links, "
+        f"countries {', '.join(result['countries'])}"
     )
     lengths = Table("mode", "length_km", title="length by mode")
     for mode, km in sorted(result["length_km_by_mode"].items()):
@@ -120,14 +121,15 @@ def show(
 
         print_json(result)
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    from instc.cli._common import console
+    from instc.cli._common import console, rich
 
     kinds = ", ".join(place["kinds"])
     gauges = ", ".join(map(str, place["gauges_mm"])) or "-"
     console.print(
-        f"[bold]{place['name']}[/] ({node_id}), {place['country']}, "
+        rich(f"[bold]{escape(place['name'])}[/] ") + f"({node_id}), {place['country']}, "
         f"{place['lat']:.3f}, {place['lon']:.3f}; kinds {kinds}; gauges_mm {gauges}",
         highlight=False,
     )
