@@ -36,6 +36,8 @@ def test_ctrl_c_on_a_dask_sweep_prints_one_line_and_exits_130(tmp_path: Path) ->
         [sys.executable, "-c", "from instc.cli import main; main()",
          "sweep", str(tmp_path / "s.toml"), "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as in a terminal's foreground job: a background runner (nohup ... &) ignores SIGINT
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 240
     while not (tasks.is_dir() and any(tasks.iterdir())):
