@@ -141,6 +141,41 @@ def test_surcharge_validity_and_exit_side():
     assert back.totals.cost_usd == pytest.approx(100.0)
 
 
+AT_DESTINATION = {**SURCHARGE, "at": "destination", "dwell_h": None}
+
+
+@pytest.mark.parametrize(
+    ("countries", "destination", "expected_usd", "charged_leg"),
+    [
+        (["KZ", "RU"], "N1", 100.0 + 100.0, 0),  # ends in Russia: the box stays there
+        (["KZ", "RU", "KZ"], "N2", 200.0, None),  # crosses Russia: the box leaves again
+        (["RU", "KZ", "RU"], "N2", 200.0, None),  # starts in Russia: no box sent into it
+        (["KZ", "RU", "KZ", "RU"], "N3", 300.0 + 100.0, 2),  # once, on the last entry
+    ],
+)
+def test_a_destination_surcharge_is_paid_only_by_a_box_that_ends_in_the_country(
+    countries, destination, expected_usd, charged_leg
+):
+    # 100 km links at USD 1/km; the surcharge USD 100 per TEU
+    option = route(_line(countries, [AT_DESTINATION]), "N0", destination, by="cost")
+    assert option.totals.cost_usd == pytest.approx(expected_usd)
+    assert option.totals.cost_usd == pytest.approx(sum(leg.cost_usd for leg in option.legs))
+    charged = [i for i, leg in enumerate(option.legs) if leg.surcharges]
+    assert charged == ([] if charged_leg is None else [charged_leg])
+
+
+def test_a_box_crossing_russia_pays_no_repositioning(net):
+    # Baku -> Atyrau by rail through Derbent and Astrakhan: enters Russia and leaves it
+    transit = route(net, "AZ-BAKU", "KZ-ATYRAU", by="cost", via=["RUASF"])
+    assert any(leg.to_node == "RU-DERBENT" for leg in transit.legs)
+    assert not [s for leg in transit.legs for s in leg.surcharges]
+    # the same line ending at Astrakhan pays it, on the leg entering Russia
+    into = route(net, "AZ-BAKU", "RUASF", by="cost", via=["RU-DERBENT"])
+    charged = [leg for leg in into.legs if leg.surcharges]
+    assert [(leg.from_node, leg.to_node) for leg in charged] == [("AZ-YALAMA", "RU-DERBENT")]
+    assert charged[0].surcharges_usd == pytest.approx((2131 - 580) / 2)
+
+
 def test_the_eastern_special_rate_holds_in_2023_only():
     # 2023: USD 0.15/TEU-km (F152); before and after: CAREC CPMM Kazakhstan rail cost,
     # $883 per 500 km per 20 t (2022) at 10 t per TEU

@@ -637,6 +637,14 @@ class _Checker:
                     "list cargo classes counted in one unit (e.g. container, or bulk;liquid), "
                     "one row per unit",
                 )
+            if row["at"] == "destination" and row["node_id"]:
+                self.add(
+                    "surcharges",
+                    i,
+                    "node_id",
+                    "a surcharge at the destination is paid wherever the box enters the country",
+                    "leave node_id empty, or use at = entry for a charge at one place",
+                )
             start, end = row["valid_from"], row["valid_to"]
             if start and end and end <= start:
                 self.add(

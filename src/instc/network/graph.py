@@ -70,6 +70,7 @@ __all__ = [
     "DEPARTURE",
     "DOOR_LAYER",
     "EDGE_KINDS",
+    "DestinationSurcharge",
     "Graph",
     "Surcharge",
     "base_layer",
@@ -129,6 +130,17 @@ class Surcharge:
     usd: float
     dwell_h: float
     source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DestinationSurcharge:
+    """A surcharge paid only by a shipment that ends in ``country`` and starts outside it
+    (``at`` = destination: a one-way box left in an imbalanced market), on the last edge
+    of one of ``modes`` that enters the country; transit through the country pays none."""
+
+    country: str
+    modes: tuple[str, ...]
+    item: Surcharge
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,6 +211,9 @@ class Graph:
     # built elsewhere without surcharges valid
     surcharge_usd: np.ndarray | None = None
     surcharges: tuple[tuple[Surcharge, ...], ...] = ()
+    # surcharges that depend on where the shipment ends (not on any edge): the route
+    # planner charges them per option (:func:`instc.routing._legs.make_option`)
+    destination_surcharges: tuple[DestinationSurcharge, ...] = ()
     # the liner service an edge belongs to (boarding, lanes, port stays); empty tuple on
     # Graphs built elsewhere
     service_id: tuple[str | None, ...] = ()
@@ -509,30 +524,28 @@ class _Builder:
 
     def surcharges(self, mode: str, frm: str, to: str) -> tuple[Surcharge, ...]:
         """The surcharges met by a ``mode`` edge from place ``frm`` to place ``to`` when
-        the two lie in different countries (entry into ``to``'s, exit from ``frm``'s)."""
+        the two lie in different countries (entry into ``to``'s, exit from ``frm``'s);
+        ``at`` = destination rows are charged per route, not per edge."""
         frm_country, to_country = self.country[frm], self.country[to]
         if frm_country == to_country or not self._surcharges:
             return ()
         out = []
         for row in self._surcharges:
-            if mode not in row["modes"]:
+            if mode not in row["modes"] or row["at"] == "destination":
                 continue
             place, country = (to, to_country) if row["at"] == "entry" else (frm, frm_country)
             if row["country"] != country or (row["node_id"] and row["node_id"] != place):
                 continue
-            usd = 0.0 if is_missing(row["usd_per_unit"]) else float(row["usd_per_unit"])
-            dwell = 0.0 if is_missing(row["dwell_h"]) else float(row["dwell_h"])
-            out.append(
-                Surcharge(
-                    surcharge_id=row["surcharge_id"],
-                    kind=row["kind"],
-                    name=row["name"],
-                    usd=usd,
-                    dwell_h=dwell,
-                    source_ids=tuple(row["source_ids"] or ()),
-                )
-            )
+            out.append(_surcharge_item(row))
         return tuple(out)
+
+    def destination_surcharges(self) -> tuple[DestinationSurcharge, ...]:
+        """The ``at`` = destination surcharges valid for this cargo class and date."""
+        return tuple(
+            DestinationSurcharge(row["country"], tuple(row["modes"]), _surcharge_item(row))
+            for row in self._surcharges
+            if row["at"] == "destination"
+        )
 
     def _active(self, row: Mapping[str, Any]) -> bool:
         """The service carries this cargo class and runs at the network's date: a service
@@ -833,6 +846,18 @@ def build_graph(
     return per_network[key]
 
 
+def _surcharge_item(row: Mapping[str, Any]) -> Surcharge:
+    """A surcharges.csv row as the item a route lists (empty charge or time: 0)."""
+    return Surcharge(
+        surcharge_id=row["surcharge_id"],
+        kind=row["kind"],
+        name=row["name"],
+        usd=0.0 if is_missing(row["usd_per_unit"]) else float(row["usd_per_unit"]),
+        dwell_h=0.0 if is_missing(row["dwell_h"]) else float(row["dwell_h"]),
+        source_ids=tuple(row["source_ids"] or ()),
+    )
+
+
 def _with_surcharges(edge: dict[str, Any], items: tuple[Surcharge, ...]) -> dict[str, Any]:
     """``edge`` (one direction of a link) charged with ``items``; itself when none."""
     if not items:
@@ -1068,6 +1093,7 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
         cost_usd=cost_usd,
         surcharge_usd=surcharge_usd,
         surcharges=tuple(r["surcharges"] for r in rows),
+        destination_surcharges=b.destination_surcharges(),
         co2e_kg=arr("co2e_kg"),
         co2e_kg_ttw=arr("co2e_kg_ttw"),
         kind=tuple(r["kind"] for r in rows),

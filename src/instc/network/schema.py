@@ -459,7 +459,9 @@ SURCHARGES = Table(
         "documentation at a port or ferry terminal. It applies to every link of one of "
         "`modes` whose far end (`at` = entry) or near end (`at` = exit) lies in `country` "
         "and whose other end does not, for the listed cargo classes (empty: all), while "
-        "the as-of date lies in [valid_from, valid_to); a route pays each surcharge once."
+        "the as-of date lies in [valid_from, valid_to); a route pays each surcharge once. "
+        "`at` = destination: only a shipment that ends in `country` and starts outside it "
+        "pays, on the last link of `modes` entering the country (transit pays none)."
     ),
     ranges=(
         ("usd_per_unit_low", "usd_per_unit", "usd_per_unit_high"),
@@ -475,12 +477,13 @@ SURCHARGES = Table(
         ),
         Column("name", required=True),
         Column("country", required=True, allowed=tuple(COUNTRIES)),
-        Column("at", required=True, allowed=("entry", "exit")),
+        Column("at", required=True, allowed=("entry", "exit", "destination")),
         Column(
             "node_id",
             ref=("nodes", "node_id"),
             description="only at this place (the far end on entry, the near end on exit); "
-            "empty: wherever the link crosses into or out of the country",
+            "empty: wherever the link crosses into or out of the country (always empty "
+            "with `at` = destination)",
         ),
         Column("modes", "list", required=True, allowed=MODES),
         Column("cargo", "list", allowed=CARGO_CLASSES, description="empty: all classes"),

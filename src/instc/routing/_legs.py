@@ -138,10 +138,11 @@ def make_option(
     if legs_list and legs_list[-1].kind == "transfer" and legs_list[-1].to_node == req.destination:
         legs_list[-1] = dataclasses.replace(legs_list[-1], terminal="destination")
     repeated_usd = _pay_surcharges_once(legs_list)
+    destination_usd = _charge_at_destination(g, req.origin, req.destination, legs_list)
     legs = tuple(legs_list)
     ids = np.asarray(edges, dtype=np.int64)
     totals = Totals(
-        cost_usd=float(g.cost_usd[ids].sum()) - repeated_usd,
+        cost_usd=float(g.cost_usd[ids].sum()) - repeated_usd + destination_usd,
         time_h=math.fsum(leg.time_h for leg in legs),
         co2e_kg=float(g.co2e_kg[ids].sum()),
         co2e_kg_ttw=float(g.co2e_kg_ttw[ids].sum()),
@@ -186,6 +187,44 @@ def _pay_surcharges_once(legs: list[Leg]) -> float:
             time_h=leg.time_h - hours,
         )
     return dropped_usd
+
+
+def _charge_at_destination(g: Graph, origin: str, destination: str, legs: list[Leg]) -> float:
+    """Add, in place, each ``at`` = destination surcharge of the destination's country to
+    the last leg of one of its modes that enters that country, when the route starts
+    outside it (a box sent one way into the country stays there; a box only crossing it,
+    or starting in it, pays none); returns the USD added."""
+    country = g.place_country.get(destination)
+    if country is None or g.place_country.get(origin) == country:
+        return 0.0
+    added_usd = 0.0
+    for rule in g.destination_surcharges:
+        if rule.country != country:
+            continue
+        i = next(
+            (
+                i
+                for i in range(len(legs) - 1, -1, -1)
+                if legs[i].mode in rule.modes
+                and g.place_country.get(legs[i].to_node) == country
+                and g.place_country.get(legs[i].from_node) != country
+            ),
+            None,
+        )
+        if i is None:
+            continue
+        leg, item = legs[i], rule.item
+        legs[i] = dataclasses.replace(
+            leg,
+            surcharges=(*leg.surcharges, item),
+            surcharges_usd=leg.surcharges_usd + item.usd,
+            cost_usd=leg.cost_usd + item.usd,
+            dwell_h=leg.dwell_h + item.dwell_h,
+            time_h=leg.time_h + item.dwell_h,
+            source_ids=tuple(dict.fromkeys([*leg.source_ids, *item.source_ids])),
+        )
+        added_usd += item.usd
+    return added_usd
 
 
 def _leg(g: Graph, e: int) -> Leg:
