@@ -38,7 +38,9 @@ def test_russian_rail_leg_is_priced_by_rzd_price_list_10_01(net):
 
 def test_eastern_special_rate_is_not_every_iranian_rail_leg(net):
     # Bandar Abbas - Tehran is western and eastern alike: the RAI rate applies there,
-    # 35 CHF/t x 10 t per TEU over the 1591 km Sarakhs-Bandar Abbas haul, not 0.15
+    # 35 CHF/t x 10 t per TEU over the 1591 km Sarakhs-Bandar Abbas haul, not 0.15;
+    # francs to dollars at the mean H.10 rate of 22-26 Mar 2021 (CHF per USD)
+    chf_per_usd = (0.9233 + 0.9327 + 0.9355 + 0.9393 + 0.9398) / 5
     g = build_graph(net, cargo="container")
     rates = [
         g.freight_usd[e] / g.distance_km[e]
@@ -46,7 +48,8 @@ def test_eastern_special_rate_is_not_every_iranian_rail_leg(net):
         if g.link_id[e] == "r-bafq-bandarabbas"
     ]
     assert rates  # both directions
-    assert rates == pytest.approx([350 / 1591] * len(rates), rel=1e-5)
+    assert rates == pytest.approx([350 / 1591 / chf_per_usd] * len(rates), rel=1e-5)
+    assert rates[0] == pytest.approx(0.2355, abs=1e-4)  # not 0.2200: CHF is not USD
 
 
 def test_border_charge_and_time_follow_carec_per_20_t_and_the_customs_union(net):
