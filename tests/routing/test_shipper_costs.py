@@ -52,6 +52,25 @@ def test_eastern_special_rate_is_not_every_iranian_rail_leg(net):
     assert rates[0] == pytest.approx(0.2355, abs=1e-4)  # not 0.2200: CHF is not USD
 
 
+def test_a_carec_country_rail_leg_pays_one_rate_not_carec_and_a_country_tariff(net):
+    # one tariff per leg: Kazakhstan's CAREC TFI3 ($883 per 500 km per 20 t, 2022) or
+    # Turkmenistan's ($1,319, 2020) at 10 t per TEU, never stacked on a regional CAREC
+    # average ($804) or another country's rate; the border link adds TFI2 once
+    g = build_graph(net, cargo="container")
+
+    def edge_costs(link_id: str) -> list[float]:
+        """Freight and charges USD of both directions of the link, flat."""
+        found = [e for e in range(g.n_edges) if g.link_id[e] == link_id]
+        assert len(found) == 2  # both directions
+        return [float(x) for e in found for x in (g.freight_usd[e], g.charges_usd[e])]
+
+    kz, tm = 883 / 500 / 20 * 10, 1319 / 500 / 20 * 10
+    assert edge_costs("r-uzen-bolashak") == pytest.approx([146.0 * kz, 0.0] * 2)
+    assert edge_costs("r-serhetyaka-bereket") == pytest.approx([471.2 * tm, 0.0] * 2)
+    # the KZ-TM crossing: the link's from-node country's rate, plus USD 215 / 20 t x 10 t
+    assert edge_costs("r-bolashak-serhetyaka") == pytest.approx([8.3 * kz, 107.5] * 2)
+
+
 def test_border_charge_and_time_follow_carec_per_20_t_and_the_customs_union(net):
     g = build_graph(net, cargo="container")
     bulk = build_graph(net, cargo="bulk")
