@@ -578,10 +578,10 @@ def backtest(
     the reason and no model figures. Unknown places, families and source ids raise one
     located :class:`~instc._errors.ValidationError`.
     """
-    from instc.routing.compare import family_route, load_families
+    from instc.routing.compare import family_route, network_families
     from instc.routing.shortest import route
 
-    fams = {f.family_id: f for f in (load_families() if families is None else families)}
+    fams = {f.family_id: f for f in (network_families(network) if families is None else families)}
     _check_against(network, runs, fams)
     out: list[RunResult] = []
     for run in runs:

@@ -13,7 +13,7 @@ observed volumes it has and no share: volumes of different scopes are not mixed.
 from __future__ import annotations
 
 import math
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from instc.assignment.corridor import CorridorAssignment
     from instc.network.model import Network
 
-__all__ = ["Branch", "branch_check", "load_branches", "observed_branch_years"]
+__all__ = [
+    "Branch",
+    "branch_check",
+    "branches_from_toml",
+    "load_branches",
+    "network_branches",
+    "observed_branch_years",
+]
 
 _DEFAULT = Path(__file__).resolve().parents[1] / "data" / "corridor.toml"
 
@@ -42,16 +49,28 @@ class Branch:
 
 
 def load_branches(path: str | Path | None = None) -> tuple[Branch, ...]:
-    """The ``[branch.*]`` tables of ``corridor.toml`` (default: the embedded one).
+    """The ``[branch.*]`` tables of a corridor TOML file (default: the embedded one).
 
     >>> [b.name for b in load_branches()]
     ['western', 'caspian', 'eastern']
     """
+    from instc._files import read_toml
+
     file = _DEFAULT if path is None else Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"{file}: cannot read ({exc}) — give a valid corridor TOML") from exc
+    return branches_from_toml(read_toml(file, what="corridor TOML"), file)
+
+
+def network_branches(network: object) -> tuple[Branch, ...]:
+    """The branches of the dataset ``network`` was loaded from (its ``corridor.toml``,
+    else the embedded one)."""
+    from instc.network.contract import config_of
+
+    spec = config_of(network).file("corridor.toml")
+    return branches_from_toml(spec.doc, spec.path)
+
+
+def branches_from_toml(data: Mapping[str, Any], file: str | Path) -> tuple[Branch, ...]:
+    """The ``[branch.*]`` tables of a parsed corridor TOML read from ``file``."""
     out = []
     for name, spec in data.get("branch", {}).items():
         for key in ("families", "scope"):
@@ -91,7 +110,7 @@ def observed_branch_years(
     network: Network, branches: tuple[Branch, ...] | None = None
 ) -> tuple[int, ...]:
     """The years in which an actual row covers every branch (the years with a check)."""
-    branches = load_branches() if branches is None else branches
+    branches = network_branches(network) if branches is None else branches
     demand = network.tables["demand"]
     years = sorted({int(y) for y in demand["year"]})
     return tuple(
@@ -106,7 +125,7 @@ def branch_check(
     the year's observations do not cover every branch), the demand row and its sources."""
     import pandas as pd
 
-    branches = load_branches() if branches is None else branches
+    branches = network_branches(network) if branches is None else branches
     totals = result.family_totals().set_index("family")["volume_t"]
     model = {b.name: float(sum(totals.get(f, 0.0) for f in b.families)) for b in branches}
     observed = {b.name: _observed(network, b.scope, result.year) for b in branches}

@@ -585,7 +585,7 @@ def assign_corridor(
     ``demand_level`` picks low, mode or high of the year's volume; ``demand_scale``
     multiplies it (sensitivity runs).
     """
-    from instc.routing.compare import load_families
+    from instc.routing.compare import network_families
 
     if year is None:
         if network.as_of is None:
@@ -652,9 +652,7 @@ def assign_corridor(
 
     elements = _element_frame(b, net, result, t0)
     od_costs = _od_costs(net, demand, result, t0, zone_index, permitted, fixed, extra, money, vot_h)
-    from instc.network.contract import data_file
-
-    own_families = load_families(data_file(network, "families.toml"))
+    own_families = network_families(network)
     families = _family_shares(network, b, net, demand, result, own_families)
     cap_frame = elements["capacity_t_per_year"]
     return CorridorAssignment(

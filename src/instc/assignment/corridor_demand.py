@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError
 from instc._values import is_missing
+from instc.network.contract import SHARE_TOLERANCE
 from instc.network.schema import CARGO_CLASSES, CARGO_UNITS
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "ODDemand",
     "YearVolume",
     "corridor_demand",
+    "corridor_spec_from_toml",
     "load_corridor_spec",
     "year_volume",
 ]
@@ -37,7 +39,6 @@ __all__ = [
 DEMAND_LEVELS = ("low", "mode", "high")
 _DEFAULT = Path(__file__).resolve().parents[1] / "data" / "corridor.toml"
 _KIND_RANK = {"actual": 0, "forecast": 1, "target": 2, "agreement": 3}
-_SHARE_TOL = 1e-3
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,13 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
     from instc._files import read_toml
 
     file = _DEFAULT if path is None else Path(path)
-    data = read_toml(file, what="corridor TOML")
+    return corridor_spec_from_toml(read_toml(file, what="corridor TOML"), file)
+
+
+def corridor_spec_from_toml(
+    data: Mapping[str, Any], file: Path
+) -> tuple[str, tuple[ClassSpec, ...]]:
+    """The demand scope and cargo classes of a parsed corridor TOML read from ``file``."""
     scope = str(_need(file, "demand", data.get("demand", {}), "scope"))
     classes = []
     for name, spec in data.get("class", {}).items():
@@ -174,7 +181,7 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
             dup = next(p for p in pairs if pairs.count(p) > 1)
             raise DataError(f"{file}: [{where}] lists {dup[0]} -> {dup[1]} twice — merge the rows")
         od_sum = sum(s for _, _, s in ods)
-        if not ods or abs(od_sum - 1.0) > _SHARE_TOL:
+        if not ods or abs(od_sum - 1.0) > SHARE_TOLERANCE:
             raise DataError(f"{file}: [{where}] OD shares sum to {od_sum:g} — they must sum to 1")
         classes.append(
             ClassSpec(
@@ -190,7 +197,7 @@ def load_corridor_spec(path: str | Path | None = None) -> tuple[str, tuple[Class
             )
         )
     total = sum(c.share for c in classes)
-    if not classes or abs(total - 1.0) > _SHARE_TOL:
+    if not classes or abs(total - 1.0) > SHARE_TOLERANCE:
         raise DataError(f"{file}: class shares sum to {total:g} — they must sum to 1")
     return scope, tuple(classes)
 
@@ -281,10 +288,12 @@ def corridor_demand(
     if not (math.isfinite(scale) and scale > 0):
         raise DataError(f"demand scale must be a positive number, got {scale}")
     if spec_path is None:
-        from instc.network.contract import data_file
+        from instc.network.contract import config_of
 
-        spec_path = data_file(network, "corridor.toml")
-    scope, classes = load_corridor_spec(spec_path)
+        spec = config_of(network).file("corridor.toml")
+        scope, classes = corridor_spec_from_toml(spec.doc, spec.path)
+    else:
+        scope, classes = load_corridor_spec(spec_path)
     total = year_volume(network, scope=scope, year=year)
     total_t = total.level(level) * scale
     known = set(network.nodes["node_id"])

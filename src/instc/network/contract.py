@@ -1,35 +1,44 @@
 """The TOML half of the data contract: the files a dataset folder holds besides its tables.
 
-``families.toml`` (corridor families of ``compare``), ``corridor.toml`` (OD demand of
-the corridor assignment), ``criticality.toml`` (default OD set of ``criticality``),
-``rules.toml`` (flag rules) and ``scenarios/_pairs.toml`` (default pairs) belong to the
-dataset: a ``--data DIR`` folder that holds one is read instead of the embedded one
-(:func:`data_file`), and :func:`check_config_files` checks all of them, and the
-provenance of ``parameters.toml``, in the same ``file:row:column: what — fix`` form
-as the CSV tables. ``instc validate`` and every load of a folder run it.
+``families.toml`` (corridor families of ``compare``), ``corridor.toml`` (OD demand and
+branches of the corridor assignment), ``criticality.toml`` (default OD set of
+``criticality``, naming its pairs file), ``rules.toml`` (flag rules) and
+``scenarios/_pairs.toml`` (default pairs) belong to the dataset. They are read once,
+with the tables, into a :class:`DataConfig` that the :class:`~instc.network.model.Network`
+carries (``network.config``): a ``--data DIR`` folder that holds one has it read instead
+of the embedded one, which fills in the rest. Engines take them from there
+(:func:`config_of`), never from a path of their own. :func:`check_config_files` checks a
+folder's own files, and the provenance of ``parameters.toml``, in the same
+``file:row:column: what — fix`` form as the CSV tables; ``instc validate`` and every
+load of a folder run it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, Problem
 from instc._names import closest
+from instc.network.schema import CARGO_CLASSES, MODES
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from instc.network.model import Network
-
 __all__ = [
     "CONFIG_FILES",
+    "ConfigFile",
+    "DataConfig",
     "check_config_files",
     "config_files_in_subfolders",
-    "data_file",
+    "config_of",
+    "embedded_config",
     "embedded_data_dir",
+    "read_config",
 ]
 
 # Config files of a dataset folder, relative to it. rules.toml lives beside the routing
@@ -42,8 +51,11 @@ CONFIG_FILES = (
     "scenarios/_pairs.toml",
 )
 
-_MODES = ("sea", "rail", "road", "ferry", "inland_waterway", "pipeline")
-_CARGO = ("container", "bulk", "liquid", "truck", "passenger")
+
+# the family id of compare's unconstrained best option (instc.routing.compare.BEST)
+_RESERVED_FAMILY = "best"
+# how far shares that must sum to 1 may miss it (corridor.toml)
+SHARE_TOLERANCE = 1e-3
 
 
 def embedded_data_dir() -> Path:
@@ -66,18 +78,81 @@ def _embedded(name: str) -> Path:
     return embedded_data_dir() / name
 
 
-def data_file(network: Network | str | Path | object | None, name: str) -> Path:
-    """The config file ``name`` of the network's data folder, else the embedded one.
+@dataclass(frozen=True, eq=False)
+class ConfigFile:
+    """One config file of a dataset, read and parsed once (hashable by identity, so
+    what is built from it can be cached per file)."""
 
-    ``network`` may be a :class:`Network` (its ``origin``), a folder, or ``None`` (the
-    embedded data).
-    """
-    origin = getattr(network, "origin", network)
-    if origin is not None and str(origin) != "embedded":
-        own = Path(str(origin)) / name
-        if own.is_file() or own.exists():
-            return own
-    return _embedded(name)
+    name: str  # relative to the data folder, e.g. "scenarios/_pairs.toml"
+    path: Path  # where it was read from
+    text: str
+    doc: Mapping[str, Any]
+    own: bool  # the data folder's own file; False: the embedded one in its place
+
+
+@dataclass(frozen=True, eq=False)
+class DataConfig:
+    """The config files of a dataset by name (:data:`CONFIG_FILES`, plus the pairs file
+    ``criticality.toml`` names when it is another one)."""
+
+    files: Mapping[str, ConfigFile]
+
+    def file(self, name: str) -> ConfigFile:
+        """The config file ``name``; :class:`DataError` when the dataset has none."""
+        found = self.files.get(name)
+        if found is None:
+            raise DataError(f"{name}: not in the dataset — add it to the data folder")
+        return found
+
+
+def _read_one(name: str, path: Path, own: bool, problems: list[Problem]) -> ConfigFile | None:
+    f = _File(name if own else str(path), path, problems)
+    doc = f.read()
+    return None if doc is None else ConfigFile(name, path, f.text, doc, own)
+
+
+def read_config(directory: str | Path | None, problems: list[Problem]) -> DataConfig:
+    """The config files of the data folder ``directory`` (``None``: the embedded data),
+    each the folder's own when it holds it, else the embedded one. A file that cannot be
+    read or parsed is a problem appended to ``problems`` and left out."""
+    fallback = None if directory is None else embedded_config()
+    files: dict[str, ConfigFile] = {}
+    for name in CONFIG_FILES:
+        own = None if directory is None else Path(directory) / name
+        if own is not None and own.exists():
+            found = _read_one(name, own, True, problems)
+        elif fallback is not None:
+            found = fallback.files.get(name)
+        else:
+            found = _read_one(name, _embedded(name), False, problems)
+        if found is not None:
+            files[name] = found
+    criticality = files.get("criticality.toml")
+    named = None if criticality is None else _pairs_file_of(criticality.doc)
+    if criticality is not None and named is not None and named not in files:
+        path = criticality.path.parent / named
+        if path.is_file():
+            found = _read_one(named, path, criticality.own, problems)
+            if found is not None:
+                files[named] = found
+    return DataConfig(files)
+
+
+@functools.cache
+def embedded_config() -> DataConfig:
+    """The config files of the embedded dataset (read once)."""
+    problems: list[Problem] = []
+    config = read_config(None, problems)
+    if problems:
+        raise DataError(str(problems[0]))
+    return config
+
+
+def config_of(network: object) -> DataConfig:
+    """The config files a network was loaded with (``network.config``), else the
+    embedded ones (a network built in memory, or ``None``)."""
+    config = getattr(network, "config", None)
+    return config if isinstance(config, DataConfig) else embedded_config()
 
 
 def _line(text: str, needle: str) -> int | None:
@@ -179,7 +254,7 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                 pool = {
                     "link": known["links"],
                     "border": known["borders"],
-                    "mode": set(_MODES),
+                    "mode": set(MODES),
                     "place": known["nodes"],
                 }.get(kind)
                 if pool is None:
@@ -198,7 +273,7 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                     )
         lists = {
             "avoid_countries": known["countries"],
-            "avoid_modes": set(_MODES),
+            "avoid_modes": set(MODES),
             "avoid_nodes": known["nodes"],
             "avoid_links": known["links"],
             "avoid_borders": known["borders"],
@@ -220,6 +295,34 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                     )
         if "ordered" in spec and not isinstance(spec["ordered"], bool):
             f.add(fid, "ordered", f"[{fid}] ordered must be true or false")
+        _check_family_limits(f, fid, spec, groups)
+
+
+def _check_family_limits(f: _File, fid: str, spec: Mapping[str, Any], groups: list[Any]) -> None:
+    """What ``compare`` refuses besides the keys: the reserved id, the detour factor and
+    the number of via orders it would search."""
+    if fid == _RESERVED_FAMILY:
+        f.add(
+            fid,
+            None,
+            f"[{fid}] is reserved for the unconstrained best option",
+            "rename the family",
+        )
+    factor = spec.get("max_detour_factor")
+    if factor is not None and not _number(factor, low=1.0):
+        f.add(
+            fid,
+            "max_detour_factor",
+            f"[{fid}] max_detour_factor = {factor!r} is not a number >= 1",
+            "give a number >= 1",
+        )
+    if len(groups) > 4 and spec.get("ordered") is not True:
+        f.add(
+            fid,
+            "via",
+            f"[{fid}] has {len(groups)} via groups in any order ({len(groups)}! searches)",
+            "set ordered = true or use at most 4 groups",
+        )
 
 
 def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
@@ -244,9 +347,18 @@ def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
                     f"pair {i}: {key} {value!r} is not a node id",
                     _close(value, nodes) or "see nodes.csv",
                 )
-        cargo = pair.get("cargo", "container")
-        if cargo not in _CARGO:
-            f.add("pair", "cargo", f"pair {i}: unknown cargo {cargo!r}", f"use {', '.join(_CARGO)}")
+        cargo = pair.get("cargo")
+        if not isinstance(cargo, str):
+            f.add(
+                "pair", "cargo", f"pair {i} has no cargo", f"give one of {', '.join(CARGO_CLASSES)}"
+            )
+        elif cargo not in CARGO_CLASSES:
+            f.add(
+                "pair",
+                "cargo",
+                f"pair {i}: unknown cargo {cargo!r}",
+                f"use {', '.join(CARGO_CLASSES)}",
+            )
         if "weight" in pair and not _number(pair["weight"]):
             f.add("pair", "weight", f"pair {i}: weight {pair['weight']!r} is not a number >= 0")
 
@@ -286,12 +398,13 @@ def _check_corridor(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
     if not isinstance(classes, dict) or not classes:
         f.add("class", None, "no [class.NAME] tables", "add one per cargo class")
         return
+    total = 0.0
     for name, spec in classes.items():
         where = f"class.{name}"
         if not isinstance(spec, dict):
             f.add(where, None, f"[{where}] is not a table")
             continue
-        if spec.get("cargo") not in _CARGO or spec.get("cargo") == "passenger":
+        if spec.get("cargo") not in CARGO_CLASSES or spec.get("cargo") == "passenger":
             f.add(
                 where,
                 "cargo",
@@ -305,22 +418,78 @@ def _check_corridor(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                 f"[{where}] share {spec.get('share')!r} is not in [0, 1]",
                 "give a share of tonnes",
             )
-        ods = spec.get("ods", [])
-        if not isinstance(ods, list) or not all(isinstance(od, dict) for od in ods):
-            f.add(where, "ods", f"[{where}] ods must be a list of tables")
+        else:
+            total += spec["share"]
+        for key in ("basis", "method", "od_method"):
+            if not isinstance(spec.get(key), str):
+                f.add(where, key, f"[{where}] has no {key}", f'add {key} = "..."')
+        _check_class_ods(f, where, spec.get("ods"), known["nodes"])
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        f.add("class", "share", f"class shares sum to {total:g}", "they must sum to 1")
+
+
+def _check_class_ods(f: _File, where: str, ods: Any, nodes: set[str]) -> None:
+    """The ``ods`` of one ``[class.NAME]``: places that are nodes, shares summing to 1,
+    no pair twice."""
+    if not isinstance(ods, list) or not ods or not all(isinstance(od, dict) for od in ods):
+        f.add(where, "ods", f"[{where}] ods must be a non-empty list of tables")
+        return
+    seen: set[tuple[str, str]] = set()
+    od_sum = 0.0
+    for od in ods:
+        for key in ("origin", "destination"):
+            value = od.get(key)
+            if not isinstance(value, str) or (nodes and value not in nodes):
+                f.add(
+                    where,
+                    key,
+                    f"[{where}] od {key} {value!r} is not a node id",
+                    _close(str(value), nodes) or "see nodes.csv",
+                )
+        if not _number(od.get("share"), high=1.0):
+            f.add(where, "share", f"[{where}] od share {od.get('share')!r} is not in [0, 1]")
+        else:
+            od_sum += od["share"]
+        pair = (str(od.get("origin")), str(od.get("destination")))
+        if pair in seen:
+            f.add(where, "ods", f"[{where}] lists {pair[0]} -> {pair[1]} twice", "merge the rows")
+        seen.add(pair)
+    if abs(od_sum - 1.0) > SHARE_TOLERANCE:
+        f.add(where, "ods", f"[{where}] OD shares sum to {od_sum:g}", "they must sum to 1")
+
+
+def _check_branches(f: _File, doc: Mapping[str, Any], families: set[str]) -> None:
+    """The ``[branch.NAME]`` tables of ``corridor.toml``: route families of
+    ``families.toml`` and a demand scope each."""
+    branches = doc.get("branch", {})
+    if not isinstance(branches, dict):
+        f.add("branch", None, "branch must be [branch.NAME] tables")
+        return
+    for name, spec in branches.items():
+        where = f"branch.{name}"
+        if not isinstance(spec, dict):
+            f.add(where, None, f"[{where}] is not a table")
             continue
-        for od in ods:
-            for key in ("origin", "destination"):
-                value = od.get(key)
-                if not isinstance(value, str) or (known["nodes"] and value not in known["nodes"]):
-                    f.add(
-                        where,
-                        key,
-                        f"[{where}] od {key} {value!r} is not a node id",
-                        _close(str(value), known["nodes"]) or "see nodes.csv",
-                    )
-            if not _number(od.get("share"), high=1.0):
-                f.add(where, "share", f"[{where}] od share {od.get('share')!r} is not in [0, 1]")
+        if not isinstance(spec.get("scope"), str):
+            f.add(where, "scope", f"[{where}] has no scope", "name a scope of demand.csv")
+        if not _strings(spec.get("families")):
+            f.add(where, "families", f"[{where}] families must be a list of family ids")
+            continue
+        for fid in spec["families"]:
+            if families and fid not in families:
+                f.add(
+                    where,
+                    "families",
+                    f"[{where}] family {fid!r} is not in families.toml",
+                    _close(fid, families) or "see families.toml",
+                )
+
+
+def _pairs_file_of(criticality: Mapping[str, Any]) -> str | None:
+    """The pairs file ``criticality.toml`` names (relative to the data folder), if any."""
+    pairs = criticality.get("pairs")
+    named = pairs.get("file") if isinstance(pairs, dict) else None
+    return named if isinstance(named, str) else None
 
 
 def _check_rules(f: _File, doc: Mapping[str, Any], sources: set[str]) -> None:
@@ -375,11 +544,13 @@ def check_config_files(
     directory: str | Path | None,
     tables: Mapping[str, pd.DataFrame],
     parameters: Mapping[str, Any] | None,
+    config: DataConfig | None = None,
 ) -> list[Problem]:
     """Every problem of the dataset's TOML files besides ``parameters.toml``'s syntax.
 
-    ``directory`` is the data folder (``None``: the embedded one); a config file it does
-    not hold is the embedded one and is checked there.
+    ``directory`` is the data folder (``None``: the embedded one); ``config`` its config
+    files as :func:`read_config` read them (default: read them now). Only the folder's
+    own files are checked: one it does not hold is the embedded one.
     """
     problems: list[Problem] = []
     sources = _ids(tables.get("sources"), "source_id")
@@ -400,43 +571,37 @@ def check_config_files(
             )
     if directory is None:
         return problems
-    folder = Path(directory)
+    if config is None:
+        config = read_config(directory, problems)
     nodes = _ids(tables.get("nodes"), "node_id")
+    rules = config.files.get("rules.toml")
     known = {
         "nodes": nodes,
         "links": _ids(tables.get("links"), "link_id"),
         "borders": _ids(tables.get("borders"), "border_id"),
         "countries": _ids(tables.get("nodes"), "country"),
         "scopes": _ids(tables.get("demand"), "scope"),
-        "rules": set(),
+        "rules": set() if rules is None else set(rules.doc),
     }
-    docs: dict[str, tuple[_File, dict[str, Any]]] = {}
-    for name in CONFIG_FILES:
-        path = folder / name
-        if not path.exists():
+    families = config.files.get("families.toml")
+    family_ids = set() if families is None else set(families.doc)
+    criticality = config.files.get("criticality.toml")
+    for name, file in config.files.items():
+        if not file.own:
             continue
-        f = _File(name, path, problems)
-        doc = f.read()
-        if doc is not None:
-            docs[name] = (f, doc)
-    rules_doc = docs["rules.toml"][1] if "rules.toml" in docs else None
-    if rules_doc is None:
-        from instc._files import read_toml
-
-        try:
-            rules_doc = read_toml(_embedded("rules.toml"))
-        except DataError:
-            rules_doc = {}
-    known["rules"] = set(rules_doc)
-    for name, (f, doc) in docs.items():
+        f = _File(name, file.path, problems)
+        f.text = file.text
         if name == "families.toml":
-            _check_families(f, doc, known)
-        elif name == "scenarios/_pairs.toml":
-            _check_pairs(f, doc, nodes)
-        elif name == "criticality.toml":
-            _check_criticality(f, doc)
+            _check_families(f, file.doc, known)
         elif name == "corridor.toml":
-            _check_corridor(f, doc, known)
+            _check_corridor(f, file.doc, known)
+            _check_branches(f, file.doc, family_ids)
+        elif name == "criticality.toml":
+            _check_criticality(f, file.doc)
         elif name == "rules.toml":
-            _check_rules(f, doc, sources)
+            _check_rules(f, file.doc, sources)
+        elif name == "scenarios/_pairs.toml" or (
+            criticality is not None and name == _pairs_file_of(criticality.doc)
+        ):
+            _check_pairs(f, file.doc, nodes)
     return problems

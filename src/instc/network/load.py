@@ -164,4 +164,5 @@ def load_network(
         as_of=when,
         origin="embedded" if path is None else str(path),
         all_links=all_links,
+        config=parsed.config,
     )

@@ -18,9 +18,12 @@ import datetime as dt
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from instc.network.contract import DataConfig
 
 __all__ = ["Network"]
 
@@ -49,6 +52,10 @@ class Network:
         The date the network describes, or ``None`` for "all links, ignoring status".
     origin:
         Where the tables were read from ("embedded" or a directory path).
+    config:
+        The dataset's TOML config files (families, corridor, criticality, rules, default
+        pairs) read with the tables; ``None`` (a network built in memory): the embedded
+        ones. Read them with :func:`instc.network.contract.config_of`.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -56,6 +63,7 @@ class Network:
     as_of: dt.date | None = None
     origin: str = "embedded"
     all_links: pd.DataFrame | None = field(default=None, repr=False)
+    config: DataConfig | None = field(default=None, repr=False)
 
     @property
     def nodes(self) -> pd.DataFrame:

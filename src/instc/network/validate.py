@@ -21,6 +21,7 @@ import pandas as pd
 
 from instc._errors import Problem
 from instc.network.checks import check_tables
+from instc.network.contract import DataConfig, check_config_files, embedded_config, read_config
 from instc.network.read import empty_frame, read_parameters, read_table, stray_files
 from instc.network.schema import TABLES
 
@@ -32,13 +33,15 @@ class ParsedDirectory:
     """A dataset directory read into typed tables, with every problem found.
 
     ``tables`` follow the in-memory conventions of :mod:`instc.network.model` (schema
-    columns in order, typed cells); ``lines[table][i]`` is the CSV line of row ``i``.
+    columns in order, typed cells); ``lines[table][i]`` is the CSV line of row ``i``;
+    ``config`` the folder's TOML config files, the embedded ones filling in the rest.
     """
 
     tables: dict[str, pd.DataFrame]
     parameters: dict[str, Any]
     problems: tuple[Problem, ...]
     lines: dict[str, tuple[int, ...]]
+    config: DataConfig
 
 
 def validate_directory(path: str | Path) -> list[Problem]:
@@ -67,17 +70,16 @@ def read_directory(path: str | Path) -> ParsedDirectory:
         )
         for table in TABLES.values():
             tables[table.name], lines[table.name] = empty_frame(table), ()
-        return ParsedDirectory(tables, {}, tuple(problems), lines)
+        return ParsedDirectory(tables, {}, tuple(problems), lines, embedded_config())
     for table in TABLES.values():
         tables[table.name], lines[table.name] = read_table(table, directory, problems)
     problems.extend(stray_files(directory))
     parameters = read_parameters(directory, problems)
     reported = {(p.file, p.row, p.column) for p in problems}
     problems.extend(check_tables(tables, lines, parameters, reported=reported))
-    from instc.network.contract import check_config_files
-
-    problems.extend(check_config_files(directory, tables, parameters))
+    config = read_config(directory, problems)
+    problems.extend(check_config_files(directory, tables, parameters, config))
     # report in reading order: file by file (schema order), line by line
     order = {t.file: i for i, t in enumerate(TABLES.values())}
     problems.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
-    return ParsedDirectory(tables, parameters or {}, tuple(problems), lines)
+    return ParsedDirectory(tables, parameters or {}, tuple(problems), lines, config)

@@ -149,7 +149,7 @@ def reliability_by_family(
     """Simulate the transit time of the options :func:`~instc.routing.compare.compare`
     picks by ``by``: the unconstrained best (family ``best``) and each family's best.
 
-    ``families`` selects family ids of the embedded ``families.toml`` (default: all) or
+    ``families`` selects family ids of the network's ``families.toml`` (default: all) or
     gives :class:`~instc.routing.compare.Family` objects. Families are ranked by the
     ``percentile`` (0–100) of their simulated door-to-door time.
     """
@@ -157,19 +157,16 @@ def reliability_by_family(
     from instc._errors import DataError
     from instc.reliability.montecarlo import root_seed
     from instc.reliability.route import reliability
-    from instc.routing.compare import BEST, compare, load_families
+    from instc.routing.compare import BEST, compare, network_families
 
     if not 0.0 < percentile < 100.0:
         raise DataError(f"percentile={percentile} must lie in (0, 100) — e.g. 90")
-    from instc.network.contract import data_file
-
-    families_file = data_file(network, "families.toml")
     chosen: list[Family] = []
     if not families:
-        chosen = list(load_families(families_file))
+        chosen = list(network_families(network))
     else:
         known = (
-            {f.family_id: f for f in load_families(families_file)}
+            {f.family_id: f for f in network_families(network)}
             if any(isinstance(f, str) for f in families)
             else {}
         )

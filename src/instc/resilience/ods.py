@@ -9,14 +9,21 @@ group) plus an optional ``weight`` (a number >= 0; default 1).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from instc._errors import DataError
 
-__all__ = ["DEFAULT_WEIGHT_METHOD", "WeightedOD", "as_ods", "default_ods", "read_ods"]
+__all__ = [
+    "DEFAULT_WEIGHT_METHOD",
+    "WeightedOD",
+    "as_ods",
+    "default_ods",
+    "ods_from_toml",
+    "read_ods",
+]
 
 DEFAULT_WEIGHT_METHOD = "weights as given"
 _CONFIG = "criticality.toml"
@@ -49,20 +56,25 @@ def _weight(value: Any, where: str) -> float:
     return float(value)
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    from instc._files import read_toml
-
-    return read_toml(path, what="TOML file of [[pair]] tables")
-
-
 def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[WeightedOD, ...]:
     """The OD set of a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
     optional group and weight)."""
-    from instc.scenarios.diff import read_pairs
+    from instc._files import loads_toml, read_text
 
     path = Path(path)
-    pairs = read_pairs(path)  # checks origin/destination/cargo, names file and line
-    raw = _load_toml(path).get("pair", [])
+    text = read_text(path, what="pairs file")
+    return ods_from_toml(text, loads_toml(text, file=str(path)), path, default_weight)
+
+
+def ods_from_toml(
+    text: str, doc: Mapping[str, Any], path: str | Path, default_weight: float = 1.0
+) -> tuple[WeightedOD, ...]:
+    """The OD set of the parsed pairs document ``doc`` of ``text``, read from ``path``;
+    a pair without a ``weight`` gets ``default_weight``."""
+    from instc.scenarios.diff import pairs_from_toml
+
+    pairs = pairs_from_toml(text, doc, path)  # checks origin/destination/cargo, names line
+    raw = doc.get("pair", [])
     out = []
     for index, (pair, table) in enumerate(zip(pairs, raw, strict=True)):
         weight = default_weight
@@ -76,22 +88,23 @@ def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[Weighted
 
 def default_ods(network: Any = None) -> tuple[tuple[WeightedOD, ...], str]:
     """The default OD set and the method of its weights: ``criticality.toml`` of the
-    network's data folder, else the bundled one (``instc/data/criticality.toml``)."""
-    from instc.network.contract import data_file
+    dataset ``network`` was loaded from, else the bundled one
+    (``instc/data/criticality.toml``), and the pairs file it names."""
+    from instc.network.contract import config_of
 
-    config_path = data_file(network, _CONFIG)
-    config = _load_toml(config_path)
+    config = config_of(network)
+    spec = config.file(_CONFIG)
     try:
-        pairs_file = config_path.parent / str(config["pairs"]["file"])
-        weights = config["weights"]
-        default = _weight(weights["default"], f"{config_path}: [weights] default")
+        pairs = config.file(str(spec.doc["pairs"]["file"]))
+        weights = spec.doc["weights"]
+        default = _weight(weights["default"], f"{spec.path}: [weights] default")
         method = str(weights["method"])
     except (KeyError, TypeError) as exc:
         raise DataError(
-            f"{config_path}: missing key {exc} — it needs [pairs] file and [weights] "
+            f"{spec.path}: missing key {exc} — it needs [pairs] file and [weights] "
             "default and method"
         ) from None
-    return read_ods(pairs_file, default_weight=default), method
+    return ods_from_toml(pairs.text, pairs.doc, pairs.path, default), method
 
 
 def as_ods(

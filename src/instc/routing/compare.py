@@ -1,6 +1,6 @@
 """Corridor families side by side: the best option of each, and its gap to the best.
 
-A *family* is a set of routes defined by data (``instc/data/families.toml``): via
+A *family* is a set of routes defined by data (the dataset's ``families.toml``): via
 groups (each a list of alternatives: a place, ``PLACE@layer``, ``border:ID``,
 ``link:ID``, ``mode:MODE``), and the countries, modes, places, links and borders it
 avoids. Adding a family is a data edit. Via groups are visited in any order unless the
@@ -20,6 +20,7 @@ to compare).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from instc.routing.costs import normalise_by
 if TYPE_CHECKING:
     import pandas as pd
 
+    from instc.network.contract import ConfigFile
     from instc.network.model import Network
     from instc.routing.results import RouteOption
     from instc.routing.rules import FlagRule
@@ -43,9 +45,11 @@ __all__ = [
     "Family",
     "NotShown",
     "compare",
+    "families_from_toml",
     "family_route",
     "load_families",
     "max_detour_factor",
+    "network_families",
     "u_turns",
 ]
 
@@ -92,7 +96,24 @@ def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
     from instc._files import read_toml
 
     file = _DEFAULT if path is None else Path(path)
-    data = read_toml(file, what="families TOML")
+    return families_from_toml(read_toml(file, what="families TOML"), file)
+
+
+def network_families(network: object) -> tuple[Family, ...]:
+    """The families of the dataset ``network`` was loaded from (its ``families.toml``,
+    else the embedded one)."""
+    from instc.network.contract import config_of
+
+    return _families_of(config_of(network).file("families.toml"))
+
+
+@functools.lru_cache(maxsize=16)
+def _families_of(file: ConfigFile) -> tuple[Family, ...]:
+    return families_from_toml(file.doc, file.path)
+
+
+def families_from_toml(data: Mapping[str, Any], file: str | Path) -> tuple[Family, ...]:
+    """The families of a parsed families TOML document read from ``file``."""
     families = []
     for fid, spec in data.items():
         if fid == BEST:
@@ -457,12 +478,7 @@ def compare(
     from instc.routing.shortest import route
 
     key = normalise_by(by)
-    if families is None:
-        from instc.network.contract import data_file
-
-        fams = load_families(data_file(network, "families.toml"))
-    else:
-        fams = tuple(families)
+    fams = network_families(network) if families is None else tuple(families)
     # the caller's own input is checked once, so its errors are not blamed on a family
     req = make_request(
         network,

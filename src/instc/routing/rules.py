@@ -14,19 +14,19 @@ and pass the result as ``rules=``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from instc.network.contract import ConfigFile
     from instc.network.graph import Graph
 
-__all__ = ["FlagRule", "default_rules", "read_rules", "rules_for"]
-
-_FILE = Path(__file__).with_name("rules.toml")
+__all__ = ["FlagRule", "default_rules", "read_rules", "rules_for", "rules_from_toml"]
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,15 @@ class FlagRule:
 
 def read_rules(path: str | Path) -> tuple[FlagRule, ...]:
     """The rules of a rules TOML file (checked by ``instc validate`` for a data folder)."""
-    from instc._errors import DataError
     from instc._files import read_toml
 
-    data = read_toml(path, what="rules file")
+    return rules_from_toml(read_toml(path, what="rules file"), path)
+
+
+def rules_from_toml(data: Mapping[str, Any], path: str | Path) -> tuple[FlagRule, ...]:
+    """The rules of a parsed rules TOML document read from ``path``."""
+    from instc._errors import DataError
+
     try:
         return tuple(
             FlagRule(
@@ -101,15 +106,19 @@ def read_rules(path: str | Path) -> tuple[FlagRule, ...]:
         raise DataError(f"{path}: a rule lacks or misstates {exc} — run instc validate") from exc
 
 
-@cache
 def default_rules() -> tuple[FlagRule, ...]:
-    """The rules in ``instc/routing/rules.toml``."""
-    return read_rules(_FILE)
+    """The rules of the embedded dataset (``instc/routing/rules.toml``)."""
+    return rules_for(None)
 
 
 def rules_for(network: object) -> tuple[FlagRule, ...]:
-    """The rules of the network's data folder (its ``rules.toml``), else the default ones."""
-    from instc.network.contract import data_file
+    """The rules of the dataset ``network`` was loaded from (its ``rules.toml``, else the
+    embedded one)."""
+    from instc.network.contract import config_of
 
-    path = data_file(network, "rules.toml")
-    return default_rules() if path.resolve() == _FILE.resolve() else read_rules(path)
+    return _rules_of(config_of(network).file("rules.toml"))
+
+
+@cache
+def _rules_of(file: ConfigFile) -> tuple[FlagRule, ...]:
+    return rules_from_toml(file.doc, file.path)

@@ -44,6 +44,7 @@ __all__ = [
     "diff_networks",
     "family_of",
     "family_planner",
+    "pairs_from_toml",
     "read_pairs",
     "route_planner",
     "run_scenario",
@@ -375,7 +376,6 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
     optional group)."""
     from instc._errors import DataError
     from instc._files import loads_toml, read_text
-    from instc.network.schema import CARGO_CLASSES
 
     path = Path(path)
     try:
@@ -383,6 +383,12 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
         doc = loads_toml(text, file=str(path))
     except DataError as exc:
         raise ScenarioError(str(exc)) from None
+    return pairs_from_toml(text, doc, path)
+
+
+def pairs_from_toml(text: str, doc: Mapping[str, Any], path: str | Path) -> tuple[ODPair, ...]:
+    """OD pairs from the parsed TOML document ``doc`` of ``text``, read from ``path``."""
+    from instc.network.schema import CARGO_CLASSES
     from instc.scenarios._lines import key_lines
 
     lines = key_lines(text)
@@ -415,11 +421,12 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
 
 
 def default_pairs(network: Network | None = None) -> tuple[ODPair, ...]:
-    """The default OD pairs: ``scenarios/_pairs.toml`` of the network's data folder, else
-    the bundled ones (``instc/data/scenarios/_pairs.toml``)."""
-    from instc.network.contract import data_file
+    """The default OD pairs: ``scenarios/_pairs.toml`` of the dataset the network was
+    loaded from, else the bundled ones (``instc/data/scenarios/_pairs.toml``)."""
+    from instc.network.contract import config_of
 
-    return read_pairs(data_file(network, "scenarios/_pairs.toml"))
+    file = config_of(network).file("scenarios/_pairs.toml")
+    return pairs_from_toml(file.text, file.doc, file.path)
 
 
 # -- running scenarios -----------------------------------------------------------------
@@ -527,7 +534,7 @@ def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planne
     def plan(network: Network, origin: str, destination: str, cargo: str) -> Any:
         import dataclasses
 
-        from instc.routing.compare import load_families
+        from instc.routing.compare import network_families
         from instc.routing.shortest import route
 
         option = route(
@@ -539,9 +546,7 @@ def route_planner(*, by: str = "cost", vessel_flag: str | None = None) -> Planne
             vessel_flag=vessel_flag,
             rules=_scenario_rules(network),
         )
-        from instc.network.contract import data_file
-
-        families = load_families(data_file(network, "families.toml"))
+        families = network_families(network)
         return dataclasses.replace(option, family=family_of(option, families))
 
     return plan

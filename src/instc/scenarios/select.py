@@ -13,14 +13,15 @@ from instc.scenarios.schema import BASIN_MODES, BASINS, Selection
 if TYPE_CHECKING:
     import pandas as pd
 
+    from instc.network.contract import ConfigFile
     from instc.network.model import Network
 
 __all__ = ["families_of", "family_links", "node_table", "select_links"]
 
 
 def family_links(network: Network | None = None) -> Mapping[str, frozenset[str]]:
-    """Route families of the network's ``families.toml`` (its data folder's, else the
-    embedded one) and the ids that define each one.
+    """Route families of the ``families.toml`` of the dataset ``network`` was loaded from
+    (else the embedded one) and the ids that define each one.
 
     A family is defined by what its routes pass (via groups) and avoid; a scenario
     selection by family picks the links that *define* it: its ``link:ID`` via items and
@@ -28,21 +29,16 @@ def family_links(network: Network | None = None) -> Mapping[str, frozenset[str]]
     closes the family; other links are shared between families and are selected by
     link, country or mode instead.
     """
-    from instc.network.contract import data_file
+    from instc.network.contract import config_of
 
-    path = data_file(network, "families.toml")
-    if not path.is_file():
-        return {}
-    return _family_links(str(path), path.stat().st_mtime_ns)
+    return _family_links(config_of(network).file("families.toml"))
 
 
-@functools.lru_cache(maxsize=8)
-def _family_links(path: str, mtime_ns: int) -> Mapping[str, frozenset[str]]:
-    """:func:`family_links` of the file ``path`` as it was at ``mtime_ns`` (cache key)."""
-    from instc._files import read_toml
-
+@functools.lru_cache(maxsize=16)
+def _family_links(file: ConfigFile) -> Mapping[str, frozenset[str]]:
+    """:func:`family_links` of one families file."""
     out: dict[str, frozenset[str]] = {}
-    for name, spec in read_toml(path, what="families file").items():
+    for name, spec in file.doc.items():
         if not isinstance(spec, dict):
             continue
         members: set[str] = set()
