@@ -2,8 +2,9 @@
 
 Known answers (shared/data/tntp/README.md, "Best-known values"): the Beckmann objective
 and the link flows of the ``_flow.tntp`` files. Invariants: flow conservation at every
-node, and the relative gap recomputed by an independent shortest-path code (scipy's
-csgraph on a split-zone graph) from the final flows alone.
+node, and the link costs and relative gap recomputed from the final flows alone by the
+reference code of ``assignment_oracle`` (link by link, networkx shortest paths that
+never pass through a zone).
 
 Tolerances (measured when these tests were written; bounds in FLOW_CHECK leave ~1.5x
 margin): at relative gap 1e-5 the objective is within 2e-6 (relative) of the best-known
@@ -20,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from assignment_oracle import link_cost_by_hand, relative_gap_by_hand
 
-from instc.assignment import assign, link_costs, relative_gap
+from instc.assignment import assign
 from instc.assignment.results import AssignmentResult
 from instc.assignment.tntp import load_tntp, tntp_assignment_network
 
@@ -96,19 +98,21 @@ def test_flow_is_conserved_at_every_node(solved, name: str) -> None:  # type: ig
 @pytest.mark.parametrize("name", NETWORKS)
 def test_gap_recomputed_independently(solved, name: str) -> None:  # type: ignore[no-untyped-def]
     network, demand, _, result = solved[name]
-    # fresh costs from the final flows, fresh shortest paths from scipy (not the kernel)
-    cost = link_costs(network, result.flows)
-    gap = relative_gap(network, [demand], [result.class_flows["trips"]], link_cost=cost)
+    # costs from the final flows, shortest paths by the reference code (not instc's)
+    cost = link_cost_by_hand(network, result.flows)
+    trips = (demand.demand, demand.pce, demand.fixed_cost, demand.permitted)
+    gap = relative_gap_by_hand(network, [trips], [result.class_flows["trips"]], cost)
     assert gap == pytest.approx(result.relative_gap, rel=1e-6, abs=1e-12)
     assert 0.0 <= gap <= GAP
     assert np.allclose(result.costs, cost)
 
 
 def test_best_known_flows_have_zero_gap(tntp_dir: Path) -> None:
-    # the README's recomputation, with our independent gap code: best-known is optimal
+    # the README's recomputation, with the reference gap code: best-known is optimal
     network, demand, tntp = load_tntp(tntp_dir / "Anaheim")
     best = tntp.best_known["volume"].to_numpy()
-    gap = relative_gap(network, [demand], [best], link_cost=link_costs(network, best))
+    trips = (demand.demand, demand.pce, demand.fixed_cost, demand.permitted)
+    gap = relative_gap_by_hand(network, [trips], [best], link_cost_by_hand(network, best))
     assert abs(gap) < 1e-12
 
 

@@ -170,7 +170,14 @@ def test_frames_and_dicts() -> None:
     d = r.to_dict()
     assert d["p90_days"] == pytest.approx(r.p90_h / 24)
     assert d["legs"][0]["variance_share"] == pytest.approx(1.0)
-    assert r.percentile_h(90) == pytest.approx(r.p90_h)
+    # the 90th percentile by hand: linear interpolation between the order statistics
+    # around position 0.9 (n - 1) of the sorted samples
+    ordered = sorted(r.time_h)
+    position = 0.9 * (len(ordered) - 1)
+    low = int(position)
+    by_hand = ordered[low] + (position - low) * (ordered[low + 1] - ordered[low])
+    assert r.percentile_h(90) == pytest.approx(by_hand, rel=1e-12)
+    assert r.p90_h == pytest.approx(by_hand, rel=1e-12)
 
 
 def test_bad_inputs_raise_actionable_errors() -> None:

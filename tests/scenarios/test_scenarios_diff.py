@@ -179,7 +179,14 @@ def test_family_of_uses_the_data_definitions(embedded: Network) -> None:
 
     plan = route_planner(by="cost")
     option = plan(embedded, "IRBND", "RU-MOSCOW", "truck")
-    assert family_of(option, load_families()) == option.family
+    # by hand from families.toml: [western_road] is via link:d-astarachay-bridge (or the
+    # old Astara border road), avoids KZ and TM, rail and ferry; this truck route meets
+    # all of that, and no other family allows a road-only route across Azerbaijan
+    assert "d-astarachay-bridge" in option.link_ids
+    assert not {"KZ", "TM"} & set(option.countries)
+    assert {leg.mode for leg in option.legs if leg.kind == "link"} == {"road"}
+    assert family_of(option, load_families()) == "western_road"
+    assert option.family == "western_road"
     # a family that avoids everything matches nothing
     import dataclasses
 
