@@ -27,7 +27,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -412,6 +412,14 @@ def _engine_kwargs(q: RouteQuery | CompareQuery) -> dict[str, Any]:
     }
 
 
+def _drawn_geojson(options: Sequence[RouteOption], q: RouteQuery | CompareQuery) -> dict[str, Any]:
+    """``options`` as GeoJSON drawn on the network they were found on: sea legs on
+    water, land legs along their alignment (:func:`instc.network.geometry.options_geojson`)."""
+    from instc.network.geometry import options_geojson
+
+    return options_geojson(options, get_network(as_of=q.as_of, scenario=q.scenario, data=q.data))
+
+
 class _Answer:
     """What every answer has: its ``--json`` data and that data's text, rendered once."""
 
@@ -443,9 +451,7 @@ class RouteAnswer(_Answer):
         return dicts[0] if self.query.k == 1 else dicts
 
     def to_geojson(self) -> dict[str, Any]:
-        from instc.routing.results import options_to_geojson
-
-        return options_to_geojson(self.options)
+        return _drawn_geojson(self.options, self.query)
 
 
 def route(
@@ -489,9 +495,7 @@ class ParetoAnswer(_Answer):
         return [o.to_dict() for o in self.options]
 
     def to_geojson(self) -> dict[str, Any]:
-        from instc.routing.results import options_to_geojson
-
-        return options_to_geojson(self.options)
+        return _drawn_geojson(self.options, self.query)
 
 
 def pareto(
@@ -546,9 +550,7 @@ class CompareAnswer(_Answer):
         return out
 
     def to_geojson(self) -> dict[str, Any]:
-        from instc.routing.results import options_to_geojson
-
-        return options_to_geojson(self.options)
+        return _drawn_geojson(self.options, self.query)
 
 
 def compare(

@@ -161,8 +161,10 @@ def test_network_and_route_geojson_say_how_land_links_are_drawn(client_default: 
     features = client_default.get("/api/network", params={"as_of": "2030"}).json()["features"]
     by_id = {f["properties"].get("link_id"): f for f in features}
     road = by_id["d-makhachkala-astrakhan"]
-    assert road["properties"]["alignment"] == "via-notes"
-    assert len(road["geometry"]["coordinates"]) == 3  # through Kizlyar
+    assert road["properties"]["alignment"] == "waypoints"
+    # through Kizlyar, Kochubey and Liman (waypoints.csv)
+    assert len(road["geometry"]["coordinates"]) == 5
+    assert [46.71, 43.85] in road["geometry"]["coordinates"]
     land = [f for f in features if f["properties"].get("mode") in ("rail", "road")]
     assert land and all("alignment" in f["properties"] for f in land)
     body = {
@@ -174,5 +176,5 @@ def test_network_and_route_geojson_say_how_land_links_are_drawn(client_default: 
     legs = client_default.post("/api/route/geojson", json=body).json()["features"]
     drawn = [f for f in legs if f["properties"].get("link_id") == "d-makhachkala-astrakhan"]
     assert len(drawn) == 1
-    assert drawn[0]["properties"]["alignment"] == "via-notes"
-    assert len(drawn[0]["geometry"]["coordinates"]) == 3
+    assert drawn[0]["properties"]["alignment"] == "waypoints"
+    assert drawn[0]["geometry"]["coordinates"] == road["geometry"]["coordinates"]

@@ -3,12 +3,15 @@ on lanes), land legs through the places of their alignment or straight, said so.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import math
 from typing import Any
 
 import pytest
-from shapely.geometry import box
+from shapely.geometry import LineString, box
 
-from instc.network.alignment import CHAIN_TOLERANCE, alignments, apply_alignments
+from instc.network.alignment import CHAIN_TOLERANCE, LAND_MODES, alignments, apply_alignments
 from instc.network.geometry import CASPIAN_SPINE, land_crossing, leg_line, sea_line
 from instc.network.load import load_network
 
@@ -30,6 +33,33 @@ NARROW_WATER = (
 def everything() -> Any:
     """Every link of the embedded dataset, whatever its date."""
     return load_network(None, as_of=None)
+
+
+@pytest.fixture(scope="module")
+def bare(everything: Any) -> Any:
+    """The same network without its waypoints (what the drawing falls back to)."""
+    tables = {**everything.tables, "waypoints": everything.tables["waypoints"].iloc[0:0]}
+    return dataclasses.replace(everything, tables=tables)
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lon, lat) points, km (sphere of 6371 km)."""
+    (x1, y1), (x2, y2) = (tuple(math.radians(v) for v in p) for p in (a, b))
+    h = math.sin((y2 - y1) / 2) ** 2 + math.cos(y1) * math.cos(y2) * math.sin((x2 - x1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _drawn(network: Any, link_id: str) -> list[tuple[float, float]]:
+    """The coordinates of a link as the network GeoJSON draws it from its from_node."""
+    link = network.links.set_index("link_id").loc[link_id]
+    a, b = _ends(network, link)
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [list(a), list(b)]},
+        "properties": {"link_id": link_id, "from_node": link.from_node, "mode": link.mode},
+    }
+    drawn = apply_alignments({"features": [feature]}, network)["features"][0]
+    return [(x, y) for x, y in drawn["geometry"]["coordinates"]]
 
 
 def _ends(network: Any, link: Any) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -80,8 +110,9 @@ def test_open_sea_leg_follows_a_lane() -> None:
     assert len(line) > 3
 
 
-def test_land_legs_follow_named_places_or_say_they_are_straight(everything: Any) -> None:
-    found = alignments(everything)
+def test_land_legs_follow_named_places_or_say_they_are_straight(bare: Any) -> None:
+    everything = bare
+    found = alignments(bare)
     kizlyar = found["d-makhachkala-astrakhan"]  # notes: "via Kizlyar", a node
     assert kizlyar.nodes == ("RUMCX", "RU-KIZLYAR", "RUASF")
     assert kizlyar.basis == "via-notes"
@@ -108,7 +139,8 @@ def test_land_legs_follow_named_places_or_say_they_are_straight(everything: Any)
     assert straight.basis == "straight" and straight.nodes == ("IR-TEHRAN", "IR-BAFQ")
 
 
-def test_features_carry_the_alignment_in_either_direction(everything: Any) -> None:
+def test_features_carry_the_alignment_in_either_direction(bare: Any) -> None:
+    everything = bare
     nodes = everything.nodes.set_index("node_id")
     kizlyar = [float(nodes.at["RU-KIZLYAR", "lon"]), float(nodes.at["RU-KIZLYAR", "lat"])]
     start, end = [47.5, 42.98], [48.04, 46.35]
@@ -130,3 +162,71 @@ def test_features_carry_the_alignment_in_either_direction(everything: Any) -> No
     assert drawn["geometry"]["coordinates"] == [[51.4, 35.7], [55.4, 31.6]]
     assert drawn["properties"]["alignment"] == "straight"
     assert "no alignment data" in drawn["properties"]["alignment_note"]
+
+
+# the 1:110m land is coarse: a road or railway along a coast may lie up to this far
+# (degrees) off it
+COAST_SLACK_DEG = 0.1
+
+
+def test_waypoints_draw_a_land_link_through_its_stations_in_order(everything: Any) -> None:
+    astrakhan, olya = (48.04, 46.35), (47.56, 45.78)
+    zenzeli, yandyki = (47.05, 45.92), (47.12, 45.73)  # waypoints.csv
+    assert _drawn(everything, "r-astrakhan-olya") == [astrakhan, zenzeli, yandyki, olya]
+    found = alignments(everything)["r-astrakhan-olya"]
+    assert found.basis == "waypoints" and "Zenzeli, Yandyki" in found.note
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [list(olya), list(astrakhan)]},
+        "properties": {"link_id": "r-astrakhan-olya", "from_node": "RU-OLYA"},
+    }
+    back = apply_alignments({"features": [feature]}, everything)["features"][0]
+    assert back["geometry"]["coordinates"] == [list(p) for p in (olya, yandyki, zenzeli, astrakhan)]
+    # the rail line runs west of the delta, not down the ship channel (the sea link)
+    rail = LineString(_drawn(everything, "r-astrakhan-olya"))
+    assert rail.hausdorff_distance(LineString([astrakhan, olya])) > 0.4
+
+
+def test_a_chain_is_drawn_through_the_waypoints_of_its_links(everything: Any) -> None:
+    baku_astara = _drawn(everything, "r-baku-astara")  # along Baku - Alat - Astara
+    through = _drawn(everything, "r-baku-alat")[1:] + _drawn(everything, "r-alat-astara")[1:-1]
+    assert baku_astara[1:-1] == through
+    assert len(through) >= 4
+
+
+def test_no_land_leg_crosses_the_sea(everything: Any, bare: Any) -> None:
+    from instc.network.geometry import _land
+
+    land = _land()[0].buffer(COAST_SLACK_DEG)
+    land_links = everything.links[everything.links["mode"].isin(LAND_MODES)]
+    assert len(land_links) > 90
+    for link_id in land_links["link_id"]:
+        wet = LineString(_drawn(everything, link_id)).difference(land)
+        assert wet.length == 0, (link_id, wet.bounds)
+    # the check bites: without its waypoints the Makhachkala - Astrakhan road was drawn
+    # through Kizlyar and then straight over the Kizlyar bay
+    wet = LineString(_drawn(bare, "d-makhachkala-astrakhan")).difference(land)
+    assert wet.length > 0
+
+
+def test_a_drawn_line_is_not_longer_than_its_link(everything: Any) -> None:
+    """Through its waypoints a link's line is no longer than the link (a misplaced or
+    mis-ordered waypoint makes a detour); where it is, the audit names the link."""
+    from instc.network.audit import audit_tables
+
+    links = everything.links.set_index("link_id")
+    with_points = set(everything.tables["waypoints"]["link_id"])
+    assert len(with_points) >= 50
+    too_long = set()
+    for link_id in with_points:
+        line = _drawn(everything, link_id)
+        km = math.fsum(_km(p, q) for p, q in itertools.pairwise(line))
+        if float(links.at[link_id, "length_km"]) < 0.9 * km - 5:
+            too_long.add(link_id)
+    # the rail spur to Olya leaves the Kizlyar line at Yandyki, ~100 km west of
+    # Astrakhan: its length_km, a great-circle estimate, is too short
+    assert too_long == {"r-astrakhan-olya"}
+    assert "length_km" in links.at["r-astrakhan-olya", "estimated"]
+    checks = audit_tables(everything.tables, everything.parameters)["checks"]
+    rows = checks["shorter_than_its_waypoints"]["rows"]
+    assert {r["id"] for r in rows} == too_long

@@ -251,7 +251,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
     @app.post("/api/route/geojson", tags=["routing"])
     def route_geojson(req: m.RouteRequest) -> Any:
         """The route's legs as GeoJSON, sea legs on water, land legs on their alignment."""
-        return _geojson(service.route(on_data(req.to_service())))
+        return service.route(on_data(req.to_service())).to_geojson()
 
     @app.post("/api/compare", tags=["routing"])
     async def compare(req: m.CompareRequest) -> Response:
@@ -260,7 +260,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
 
     @app.post("/api/compare/geojson", tags=["routing"])
     def compare_geojson(req: m.CompareRequest) -> Any:
-        return _geojson(service.compare(on_data(req.to_service())))
+        return service.compare(on_data(req.to_service())).to_geojson()
 
     @app.post("/api/pareto", tags=["routing"])
     async def pareto(req: m.ParetoRequest) -> Response:
@@ -269,7 +269,7 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
 
     @app.post("/api/pareto/geojson", tags=["routing"])
     def pareto_geojson(req: m.ParetoRequest) -> Any:
-        return _geojson(service.pareto(on_data(req.to_service())))
+        return service.pareto(on_data(req.to_service())).to_geojson()
 
     @app.post("/api/reliability", tags=["reliability"])
     async def reliability(req: m.ReliabilityRequest) -> Response:
@@ -399,15 +399,6 @@ def _bundled(name: str) -> bool:
     from instc.scenarios import bundled_names
 
     return name in bundled_names()
-
-
-def _geojson(answer: Any) -> dict[str, Any]:
-    """The options of an answer as GeoJSON, drawn on water and along alignments."""
-    from instc.network.geometry import options_geojson
-
-    q = answer.query
-    network = service.get_network(as_of=q.as_of, scenario=q.scenario, data=q.data)
-    return options_geojson(answer.options, network)
 
 
 def _job_routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:

@@ -220,14 +220,16 @@ def _print_account(option: RouteOption, units: float) -> None:
     console.print(table)
 
 
-def _write_geojson(options: list[RouteOption], path: Path | None) -> None:
+def _write_geojson(answer: Any, path: Path | None) -> None:
+    """Write the answer's options as GeoJSON (drawn on water and along alignments)."""
     if path is None:
         return
-    from instc.cli._common import err_console
-    from instc.routing.results import write_geojson
+    import json
 
-    write_geojson(options, path)
-    err_console.print(f"wrote {len(options)} option(s) to {path}", highlight=False)
+    from instc.cli._common import err_console
+
+    path.write_text(json.dumps(answer.to_geojson(), ensure_ascii=False, indent=1))
+    err_console.print(f"wrote {len(answer.options)} option(s) to {path}", highlight=False)
 
 
 def _check_geojson(path: Path | None) -> None:
@@ -328,7 +330,7 @@ def register(app: typer.Typer) -> None:
             )
             answer = service_route(query)
             options = list(answer.options)
-            _write_geojson(options, geojson)
+            _write_geojson(answer, geojson)
             if as_json:
                 print_json(answer.to_json())
                 return
@@ -413,7 +415,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
             result, ranked_h = answer.result, dict(answer.ranked_h)
-            _write_geojson(list(result.options), geojson)
+            _write_geojson(answer, geojson)
             if as_json:
                 print_json(answer.to_json())
                 return
@@ -469,7 +471,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
             options = answer.options
-            _write_geojson(list(options), geojson)
+            _write_geojson(answer, geojson)
             if as_json:
                 print_json(answer.to_json())
                 return

@@ -1,15 +1,18 @@
 """Where a land link runs between its two ends: through the places it passes.
 
-The dataset holds no drawn alignment, so a link is drawn through intermediate points
-only where those points are places of the dataset (nodes, each with its own sources):
+A link is drawn through intermediate points, on the first of these bases that applies:
 
+- ``waypoints``: the link's rows of ``waypoints.csv`` (stations, towns and junctions of
+  its line or road, each with its position and provenance), in order from its
+  ``from_node``;
 - ``via-notes``: the link's ``notes`` say ``via NAME`` (its sources cite that way),
   every such name is a node's name or alias and one is not an end of the link (e.g.
   the Makhachkala–Astrakhan road via Kizlyar);
 - ``node-chain``: other links of the same mode (and, for rail, the same gauge) join
   the two ends through at least one other place, and that chain's length is within
   :data:`CHAIN_TOLERANCE` of the link's own ``length_km`` — the link runs along those
-  lines (e.g. a passenger service over the freight line's stations);
+  lines (e.g. a passenger service over the freight line's stations), and is drawn as
+  they are, through their own waypoints;
 - ``straight``: neither; the line is drawn straight between the ends and the map's
   feature properties say so.
 """
@@ -20,7 +23,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,13 +40,35 @@ CHAIN_TOLERANCE = 0.15
 _VIA = re.compile(r"\bvia ([^;,.()]+)")
 
 
+LonLat = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Alignment:
-    """The places a link is drawn through (its ends included) and on what basis."""
+    """How a link is drawn: the nodes it passes (its ends included), the points (lon,
+    lat, degrees) between its ends in order from ``nodes[0]``, and on what basis."""
 
     nodes: tuple[str, ...]
     basis: str
     note: str
+    points: tuple[LonLat, ...] = ()
+
+
+def _waypoints(link: dict[str, Any], rows: Any) -> Alignment | None:
+    """The link's rows of ``waypoints.csv`` (``rows``: that table grouped by link)."""
+    if link["link_id"] not in rows:
+        return None
+    ordered = rows[link["link_id"]].sort_values("sequence")
+    names = ", ".join(str(n) for n in ordered["name"])
+    points = tuple(
+        (float(x), float(y)) for x, y in zip(ordered["lon"], ordered["lat"], strict=True)
+    )
+    return Alignment(
+        (link["from_node"], link["to_node"]),
+        "waypoints",
+        f"drawn through {names} (waypoints.csv)",
+        points,
+    )
 
 
 def _via_notes(link: dict[str, Any], spellings: dict[str, str]) -> Alignment | None:
@@ -66,12 +91,12 @@ def _via_notes(link: dict[str, Any], spellings: dict[str, str]) -> Alignment | N
 
 def _chain(
     link: dict[str, Any], graph: dict[str, list[tuple[str, float, str]]]
-) -> Alignment | None:
+) -> tuple[Alignment, tuple[str, ...]] | None:
     """The shortest chain of other same-kind links between the link's ends, if it is
-    as long as the link (see the module text)."""
+    as long as the link (see the module text), and the ids of those links in order."""
     start, goal = link["from_node"], link["to_node"]
     best = {start: 0.0}
-    back: dict[str, str] = {}
+    back: dict[str, tuple[str, str]] = {}
     queue = [(0.0, start)]
     while queue:
         dist, node = heapq.heappop(queue)
@@ -81,24 +106,28 @@ def _chain(
             if link_id == link["link_id"] or dist + km >= best.get(other, math.inf):
                 continue
             best[other] = dist + km
-            back[other] = node
+            back[other] = (node, link_id)
             heapq.heappush(queue, (dist + km, other))
     if goal not in back:
         return None
-    path = [goal]
+    path, used = [goal], []
     while path[-1] != start:
-        path.append(back[path[-1]])
+        previous, link_id = back[path[-1]]
+        path.append(previous)
+        used.append(link_id)
     path.reverse()
+    used.reverse()
     length = float(link["length_km"])
     if len(path) < 3 or abs(best[goal] - length) > CHAIN_TOLERANCE * length:
         return None
     via = tuple(path[1:-1])
-    return Alignment(
+    found = Alignment(
         tuple(path),
         "node-chain",
         f"drawn through {', '.join(via)}: the {link['mode']} links joining them are "
         f"{best[goal]:.0f} km against this link's {length:.0f} km",
     )
+    return found, tuple(used)
 
 
 def _graph(links: list[dict[str, Any]]) -> dict[tuple[str, Any], Any]:
@@ -121,19 +150,57 @@ def alignments(network: Network) -> dict[str, Alignment]:
         for name in (node["name"], *(node["aliases"] or ())):
             if isinstance(name, str) and name:
                 spellings.setdefault(normalise_name(name), str(node["node_id"]))
+    where = {
+        str(n): (float(x), float(y))
+        for n, x, y in zip(
+            network.nodes["node_id"], network.nodes["lon"], network.nodes["lat"], strict=True
+        )
+    }
+    table = network.tables.get("waypoints")
+    rows = {} if table is None else dict(tuple(table.groupby("link_id")))
     records: list[dict[str, Any]] = network.links.to_dict("records")  # type: ignore[assignment]
     links = [r for r in records if r["mode"] in LAND_MODES]
     graphs = _graph(links)
-    out = {}
+    out: dict[str, Alignment] = {}
+    chains: dict[str, tuple[Alignment, tuple[str, ...]]] = {}
     for r in links:
-        gauge = r.get("gauge_mm") if r["mode"] == "rail" else None
-        found = _via_notes(r, spellings) or _chain(r, graphs[(r["mode"], gauge)])
+        found = _waypoints(r, rows) or _via_notes(r, spellings)
+        if found is not None and found.basis == "via-notes":
+            found = replace(found, points=tuple(where[n] for n in found.nodes[1:-1]))
+        if found is None:
+            gauge = r.get("gauge_mm") if r["mode"] == "rail" else None
+            along = _chain(r, graphs[(r["mode"], gauge)])
+            if along is not None:
+                chains[r["link_id"]] = along
+                continue
         out[r["link_id"]] = found or Alignment(
             (r["from_node"], r["to_node"]),
             "straight",
             "no alignment data: drawn straight between its ends",
         )
+    for link_id, (found_chain, used) in chains.items():
+        points = _chain_points(found_chain.nodes, used, out, where)
+        out[link_id] = replace(found_chain, points=points)
     return out
+
+
+def _chain_points(
+    nodes: tuple[str, ...],
+    used: tuple[str, ...],
+    drawn: dict[str, Alignment],
+    where: dict[str, LonLat],
+) -> tuple[LonLat, ...]:
+    """The points between the ends of a chain: each step's own points (in the chain's
+    direction) and the nodes the steps meet at."""
+    points: list[LonLat] = []
+    for i, link_id in enumerate(used):
+        step = drawn.get(link_id)
+        if step is not None:
+            ahead = step.nodes[0] == nodes[i]
+            points.extend(step.points if ahead else step.points[::-1])
+        if i + 1 < len(used):
+            points.append(where[nodes[i + 1]])
+    return tuple(points)
 
 
 def apply_alignments(collection: dict[str, Any], network: Network) -> dict[str, Any]:
@@ -141,22 +208,21 @@ def apply_alignments(collection: dict[str, Any], network: Network) -> dict[str, 
     ``link_id``, ``from_node``, ``mode``) run through their alignment; each such feature
     gets the properties ``alignment`` (its basis) and ``alignment_note``."""
     found = alignments(network)
-    nodes = network.nodes.set_index("node_id")
     features = []
     for f in collection["features"]:
         props = f["properties"]
         align = found.get(props.get("link_id") or "")
         if f["geometry"]["type"] == "LineString" and align is not None:
-            f = _aligned(f, align, nodes)
+            f = _aligned(f, align)
         features.append(f)
     return {**collection, "features": features}
 
 
-def _aligned(feature: dict[str, Any], align: Alignment, nodes: Any) -> dict[str, Any]:
+def _aligned(feature: dict[str, Any], align: Alignment) -> dict[str, Any]:
     props = feature["properties"]
     coords = feature["geometry"]["coordinates"]
-    chain = align.nodes if props.get("from_node") != align.nodes[-1] else align.nodes[::-1]
-    middle = [[float(nodes.at[n, "lon"]), float(nodes.at[n, "lat"])] for n in chain[1:-1]]
+    ahead = props.get("from_node") != align.nodes[-1]
+    middle = [list(p) for p in (align.points if ahead else align.points[::-1])]
     geometry = {"type": "LineString", "coordinates": [coords[0], *middle, coords[-1]]}
     props = {**props, "alignment": align.basis, "alignment_note": align.note}
     return {**feature, "geometry": geometry, "properties": props}

@@ -4,6 +4,7 @@ plausibility flags (allowed but probably wrong); and which rows cite a source.""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -36,10 +37,11 @@ def audit_tables(
     optional value column that is sometimes empty to ``{"count", "ids"}``. Under
     ``parameters``: the dotted keys that are estimates, ranges or claims. Under
     ``checks``: what is allowed but probably wrong (links shorter than the great circle
-    between their ends, transfers to a layer no link serves at that place, nodes
-    without links, links whose project never has an ``open`` status, and forecasts
-    whose latest date is before ``today`` — default: today's date — and so have slipped
-    (a loaded network does not treat them as open) and should be confirmed or moved;
+    between their ends or than the way through their waypoints, transfers to a layer no
+    link serves at that place, nodes without links, links whose project never has an
+    ``open`` status, and forecasts whose latest date is before ``today`` — default:
+    today's date — and so have slipped (a loaded network does not treat them as open)
+    and should be confirmed or moved;
     ``gaps``: rows and parameters whose method or notes say no source gives a value;
     sources no row or parameter cites).
     """
@@ -166,6 +168,24 @@ def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _too_short(link: Mapping[str, Any], km: float) -> bool:
+    """Whether the link's ``length_km`` is shorter than :data:`_SHORT_LINK_TOLERANCE`
+    of ``km`` less :data:`_SHORT_LINK_SLACK_KM`."""
+    length = link["length_km"]
+    return not is_missing(length) and length < _SHORT_LINK_TOLERANCE * km - _SHORT_LINK_SLACK_KM
+
+
+def _waypoints_by_link(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[float, float]]]:
+    """(lat, lon) of each link's waypoints (``waypoints.csv``) in order."""
+    frame = tables.get("waypoints")
+    if frame is None or frame.empty:
+        return {}
+    out: dict[str, list[tuple[float, float]]] = {}
+    for r in frame_records(frame.sort_values(["link_id", "sequence"])):
+        out.setdefault(r["link_id"], []).append((float(r["lat"]), float(r["lon"])))
+    return out
+
+
 def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[str, Any]:
     """Things that are allowed but probably wrong, for a human to look at."""
     from instc.network.schema import layer_of
@@ -173,15 +193,15 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
     nodes = {r["node_id"]: r for r in frame_records(tables["nodes"])}
     links = frame_records(tables["links"])
     short: list[dict[str, Any]] = []
+    short_of_waypoints: list[dict[str, Any]] = []
+    waypoints = _waypoints_by_link(tables)
     served: dict[str, set[str]] = {}
     for r in links:
         a, b = nodes.get(r["from_node"]), nodes.get(r["to_node"])
         if a is None or b is None:
             continue
         gc_km = _great_circle_km(a["lat"], a["lon"], b["lat"], b["lon"])
-        if not is_missing(r["length_km"]) and r["length_km"] < (
-            _SHORT_LINK_TOLERANCE * gc_km - _SHORT_LINK_SLACK_KM
-        ):
+        if _too_short(r, gc_km):
             short.append(
                 {
                     "id": r["link_id"],
@@ -189,6 +209,17 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
                     "great_circle_km": round(gc_km, 1),
                 }
             )
+        if r["link_id"] in waypoints:
+            path = [(a["lat"], a["lon"]), *waypoints[r["link_id"]], (b["lat"], b["lon"])]
+            path_km = math.fsum(_great_circle_km(*p, *q) for p, q in itertools.pairwise(path))
+            if _too_short(r, path_km):
+                short_of_waypoints.append(
+                    {
+                        "id": r["link_id"],
+                        "length_km": r["length_km"],
+                        "through_waypoints_km": round(path_km, 1),
+                    }
+                )
         gauge = None if is_missing(r["gauge_mm"]) else int(r["gauge_mm"])
         if r["mode"] and (r["mode"] != "rail" or gauge is not None):
             layer = layer_of(r["mode"], gauge)
@@ -218,6 +249,10 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
         "links_never_usable": {"count": len(never), "ids": never},
         "forecasts_overdue": {"count": len(stale), "rows": stale},
         "shorter_than_great_circle": {"count": len(short), "rows": short},
+        "shorter_than_its_waypoints": {
+            "count": len(short_of_waypoints),
+            "rows": short_of_waypoints,
+        },
         "transfers_to_unserved_layers": {"count": len(unserved), "rows": unserved},
         "isolated_nodes": {"count": len(isolated), "ids": isolated},
     }

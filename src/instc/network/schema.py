@@ -674,6 +674,26 @@ CAPACITIES = Table(
     series=("element",),
 )
 
+WAYPOINTS = Table(
+    "waypoints",
+    key=("link_id", "sequence"),
+    optional_file=True,
+    description=(
+        "A place a land link passes between its two ends (a station, town or junction of "
+        "its line or road), in order from the link's from_node: the map and GeoJSON draw "
+        "the link through them (instc.network.alignment). Drawing only: routing uses the "
+        "link's own length_km."
+    ),
+    columns=(
+        Column("link_id", required=True, ref=("links", "link_id")),
+        Column("sequence", "int", required=True, minimum=1, description="1, 2, ... from from_node"),
+        Column("name", required=True, description="the station, town or junction"),
+        Column("lat", "float", required=True, unit="deg", minimum=-90.0, maximum=90.0),
+        Column("lon", "float", required=True, unit="deg", minimum=-180.0, maximum=180.0),
+        *_provenance(),
+    ),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -690,5 +710,6 @@ TABLES: dict[str, Table] = {
         PROJECT_STATUS,
         DEMAND,
         CAPACITIES,
+        WAYPOINTS,
     )
 }
