@@ -94,6 +94,44 @@ def test_the_slider_changes_the_network(page: Any) -> None:
     assert "opened since 2024" in page.text_content("#opening")
 
 
+def _rendered(page: Any, layer: str) -> list[str]:
+    """The ``alignment`` property of each feature drawn on the map in ``layer``."""
+    page.evaluate(IDLE)
+    return list(
+        page.evaluate(
+            "(layer) => window.instcMap.queryRenderedFeatures({layers: [layer]})"
+            ".map(f => f.properties.alignment || '')",
+            layer,
+        )
+    )
+
+
+def test_legs_drawn_straight_are_dashed_and_in_the_legend(page: Any) -> None:
+    page.fill("#origin", "Nhava Sheva")
+    page.fill("#destination", "Moscow")
+    page.click("#go")
+    page.wait_for_selector("#options tbody tr", timeout=120_000)
+    dash = page.evaluate(
+        "() => window.instcMap.getPaintProperty('route-legs-straight', 'line-dasharray')"
+    )
+    assert dash and len(dash) == 2
+    seen_straight = seen_solid = False
+    for i in range(page.locator("#options tbody tr").count()):
+        page.locator("#options tbody tr").nth(i).click()
+        straight, solid = _rendered(page, "route-legs-straight"), _rendered(page, "route-legs")
+        assert set(straight) <= {"straight"}
+        assert "straight" not in solid
+        legend = page.locator("#legend span.straight")
+        assert legend.count() == (1 if straight else 0)
+        if straight:
+            assert "straight" in legend.text_content()
+        seen_straight |= bool(straight)
+        seen_solid |= "waypoints" in solid
+    # some option has a leg still drawn straight (e.g. Kizlyar - Makhachkala rail), and
+    # some leg runs through its waypoints
+    assert seen_straight and seen_solid
+
+
 def test_nothing_leaves_loopback_and_no_console_errors(page: Any) -> None:
     assert page.outside == []  # type: ignore[attr-defined]
     assert page.console_lines == []  # type: ignore[attr-defined]

@@ -63,20 +63,30 @@ ready.then(async () => {
     filter: ["==", ["get", "feature_type"], "node"],
     paint: { "circle-radius": 2, "circle-color": "#334" } });
   map.addSource("route", { type: "geojson", data: empty() });
+  // a land leg whose alignment is not known is drawn straight (GeoJSON property
+  // alignment = "straight"): dashed, so that nobody reads it as the line's way
+  const straight = ["==", ["get", "alignment"], "straight"];
   map.addLayer({ id: "route-legs", type: "line", source: "route",
-    filter: ["==", ["geometry-type"], "LineString"],
+    filter: ["all", ["==", ["geometry-type"], "LineString"], ["!", straight]],
     layout: { "line-cap": "round", "line-join": "round" },
     paint: { "line-color": modeColour, "line-width": 5 } });
+  map.addLayer({ id: "route-legs-straight", type: "line", source: "route",
+    filter: ["all", ["==", ["geometry-type"], "LineString"], straight],
+    paint: { "line-color": modeColour, "line-width": 4, "line-dasharray": [1.5, 1.5] } });
   map.addLayer({ id: "route-transfers", type: "circle", source: "route",
     filter: ["==", ["geometry-type"], "Point"],
     paint: { "circle-radius": 4, "circle-color": "#fff", "circle-stroke-color": "#111",
       "circle-stroke-width": 1.5 } });
-  map.on("click", "route-legs", (e) => {
+  const popup = (e) => {
     const p = e.features[0].properties;
     new maplibregl.Popup().setLngLat(e.lngLat)
       .setText(`${p.mode}: ${p.from_name} → ${p.to_name}, ${fmt0.format(p.distance_km)} km, `
-        + `${fmt0.format(p.cost_usd)} USD`).addTo(map);
-  });
+        + `${fmt0.format(p.cost_usd)} USD`
+        + (p.alignment === "straight" ? " (drawn straight: its alignment is not known)" : ""))
+      .addTo(map);
+  };
+  map.on("click", "route-legs", popup);
+  map.on("click", "route-legs-straight", popup);
   await loadNetwork();
   document.body.dataset.ready = "1";
 });
@@ -193,15 +203,21 @@ function showOption(row) {
     const b = coords.reduce((acc, c) => acc.extend(c), new maplibregl.LngLatBounds(coords[0], coords[0]));
     map.fitBounds(b, { padding: 40, duration: 0 });
   }
-  const modes = [...new Set(features.filter((f) => f.geometry.type === "LineString")
-    .map((f) => f.properties.mode))];
-  $("legend").replaceChildren(...modes.map((m) => {
+  const lines = features.filter((f) => f.geometry.type === "LineString");
+  const modes = [...new Set(lines.map((f) => f.properties.mode))];
+  const entry = (text, colour, className) => {
     const s = document.createElement("span");
     const i = document.createElement("i");
-    i.style.background = MODE_COLOURS[m] || "#555";
-    s.append(i, m);
+    if (colour) i.style.background = colour;
+    if (className) { i.className = className; s.className = className; }
+    s.append(i, text);
     return s;
-  }));
+  };
+  const entries = modes.map((m) => entry(m, MODE_COLOURS[m] || "#555"));
+  if (lines.some((f) => f.properties.alignment === "straight")) {
+    entries.push(entry("dashed: drawn straight, alignment not known", null, "straight"));
+  }
+  $("legend").replaceChildren(...entries);
 }
 
 document.querySelectorAll("#options th").forEach((th) => th.addEventListener("click", () => {
