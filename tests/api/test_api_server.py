@@ -4,6 +4,7 @@ the TNTP assignment job and job cancellation."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -138,14 +139,46 @@ def test_a_cancelled_job_says_so_and_keeps_no_result(client_default: Any) -> Non
         assert r.json()["status"] == "cancelled"
     jobs = client_default.app.state.jobs
     for job in (first, second):
-        future = jobs.get(job["job_id"]).future
-        while not future.done():  # a job the worker had already taken runs to its end
-            time.sleep(0.05)
+        assert jobs.get(job["job_id"]).ended.wait(120)  # its worker let go of it
         assert client_default.get(job["status_url"]).json()["status"] == "cancelled"
         assert _wait(client_default, job) == "cancelled"
         assert client_default.get(job["result_url"]).status_code == 409
         assert jobs.get(job["job_id"]).result is None
     assert client_default.delete("/api/jobs/nope").status_code == 404
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_cancelling_a_running_job_stops_its_work_and_frees_its_worker(
+    client_default: Any,
+) -> None:
+    jobs = client_default.app.state.jobs
+    long = client_default.post("/api/jobs/criticality", json={"elements": "links"}).json()
+    found = jobs.get(long["job_id"])
+    deadline = time.monotonic() + 300
+    while found.done_total[0] < 1:  # wait until its worker process is at work on it
+        assert found.status in ("queued", "running") and time.monotonic() < deadline
+        time.sleep(0.02)
+    done, total = found.done_total
+    assert done < total  # removing each of ~100 links in turn: far from its end
+    pid = found.worker_pid
+    assert pid is not None and _alive(pid)
+    assert client_default.delete(long["status_url"]).json()["status"] == "cancelled"
+    assert found.ended.wait(60)
+    assert not _alive(pid)  # the process computing it is gone, not left running
+    # with one worker, the next job runs now, not after the cancelled one would have
+    small = {"origin": "INNSA", "destination": "RU-MOSCOW", "samples": 200, "seed": 5}
+    after = client_default.post("/api/jobs/reliability", json=small).json()
+    assert _wait(client_default, after) == "done"
+    assert jobs.get(after["job_id"]).worker_pid != pid
+    assert found.done_total[0] < found.done_total[1]  # the cancelled job never finished
+    assert client_default.get(long["status_url"]).json()["status"] == "cancelled"
 
 
 def test_an_ended_job_cannot_be_cancelled(client_default: Any) -> None:

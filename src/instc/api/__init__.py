@@ -488,7 +488,8 @@ def _job_routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
     @app.delete("/api/jobs/{job_id}", tags=["jobs"], response_model=m.JobStatus)
     def job_cancel(job_id: str) -> Any:
         """Cancel a queued or running job: a queued job never starts, a running one's
-        result is discarded; its status becomes ``cancelled``. An ended job: 409."""
+        worker process is stopped (and replaced for the next job); its status becomes
+        ``cancelled``. An ended job: 409."""
         job = jobs.cancel(job_id)
         if job is None:
             return missing(job_id)

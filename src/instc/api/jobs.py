@@ -1,28 +1,33 @@
-"""Long work as jobs: a process pool, progress shared through a manager, results kept.
+"""Long work as jobs: a pool of worker processes, progress and results over pipes.
 
-``POST /api/jobs/<kind>`` queues a job (202 and its id); the job runs in a worker
-process of a ``spawn`` pool (no fork of the threaded server), reports ``(done,
-total)`` through a managed dict, and leaves its result as bytes with a media type.
-Finished jobs are kept until :data:`KEEP_JOBS` newer ones push them out.
+``POST /api/jobs/<kind>`` queues a job (202 and its id). A job runs in one of the
+server's worker processes (``spawn``: no fork of the threaded server), each owned by a
+thread of the server that hands it one job at a time over a pipe and reads back
+``(done, total)`` progress and the result (bytes with a media type). Finished jobs are
+kept until :data:`KEEP_JOBS` newer ones push them out.
 
-``DELETE /api/jobs/<id>`` cancels a job: a queued one never starts; a running one
-cannot be stopped inside its worker process, so it runs to its end and its result is
-discarded. Either way the job's status is ``cancelled`` at once.
+``DELETE /api/jobs/<id>`` cancels a job: a queued one never starts; a running one's
+worker process is killed (the work stops at once and frees its place in the pool) and a
+new worker process takes its place for the next job. Either way the job's status is
+``cancelled`` at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 import time
 import traceback
 import uuid
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 KEEP_JOBS = 64
 MAX_PENDING = 8
+# how long (s) a worker process may take to exit when the server shuts down
+_EXIT_WAIT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,18 @@ class Where:
 class Job:
     job_id: str
     kind: str
+    params: dict[str, Any] = field(default_factory=dict, repr=False)
     status: str = "queued"
     error: str | None = None
     media_type: str = "application/json"
     result: bytes | None = None
     created: float = field(default_factory=time.time)
-    future: Future[tuple[str, bytes]] | None = None
+    # (done, total) as the worker last reported it
+    done_total: tuple[int, int] = (0, 0)
+    # the worker process running it (once started)
+    worker_pid: int | None = None
+    # set when the job has ended (done, failed or cancelled) and its worker is free
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
 def _progress_callback(shared: Any, job_id: str) -> Any:
@@ -125,26 +136,127 @@ def run_job(
     return "application/json", service.dumps(body).encode("utf-8")
 
 
+class _Progress:
+    """What :func:`run_job` writes its progress into, in a worker process: each
+    ``progress[job_id] = (done, total)`` goes to the server over the pipe."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._last: dict[str, tuple[int, int]] = {}
+
+    def __setitem__(self, job_id: str, value: tuple[int, int]) -> None:
+        self._last[job_id] = value
+        self._conn.send(("progress", value))
+
+    def __getitem__(self, job_id: str) -> tuple[int, int]:
+        return self._last[job_id]
+
+
+def _worker_main(conn: Any, where: Where) -> None:
+    """A worker process: run each ``(kind, params, job_id)`` received, send back
+    ``("done", media_type, body)`` or ``("failed", message)``; ``None`` ends it."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the server is gone
+            return
+        if task is None:
+            return
+        kind, params, job_id = task
+        try:
+            media_type, body = run_job(kind, params, _Progress(conn), job_id, where)
+            conn.send(("done", media_type, body))
+        except Exception as exc:  # the job's own error, reported to its owner
+            conn.send(("failed", _message(exc)))
+
+
+class _Slot:
+    """One place in the pool: a thread of the server that owns a worker process (started
+    on first use, replaced after it ends) and runs the queued jobs one by one. Only this
+    thread starts, joins and closes the process; others may only :meth:`kill` it."""
+
+    def __init__(self, pool: JobQueue) -> None:
+        self._pool = pool
+        self.process: Any = None
+        self._conn: Any = None
+        self.job: Job | None = None
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="instc-job-slot")
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self._pool.next_job(self)
+            if job is None:
+                self._close()
+                return
+            try:
+                self._run(job)
+            finally:
+                self._pool.release(self, job)
+
+    def _run(self, job: Job) -> None:
+        if self.process is not None and not self.process.is_alive():
+            self._close()
+        if self.process is None:
+            self._spawn()
+        job.worker_pid = self.process.pid
+        if job.status == "cancelled":  # before its process was there to be killed
+            return
+        try:
+            self._conn.send((job.kind, job.params, job.job_id))
+            while True:
+                message = self._conn.recv()
+                if message[0] == "progress":
+                    job.done_total = (int(message[1][0]), int(message[1][1]))
+                    continue
+                self._pool.finish(job, message)
+                return
+        except (EOFError, OSError):  # the worker process was killed (or died)
+            self._close()
+            self._pool.finish(job, ("failed", "the job's worker process ended unexpectedly"))
+
+    def _spawn(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, self._pool.where), daemon=True)
+        self.process.start()
+        child.close()
+
+    def _close(self) -> None:
+        """End the worker process (asked to, then killed if it lingers) and its pipe."""
+        if self.process is not None:
+            if self.process.is_alive():
+                with contextlib.suppress(OSError):
+                    self._conn.send(None)
+                self.process.join(timeout=_EXIT_WAIT_S)
+            self.kill()
+            self.process.join(timeout=_EXIT_WAIT_S)
+            self._conn.close()
+        self.process = self._conn = None
+
+    def kill(self) -> None:
+        """Stop the worker process at once (its job was cancelled, or the server stops)."""
+        process = self.process
+        if process is not None and process.is_alive():
+            process.kill()
+
+
 class JobQueue:
     """The jobs of one server: submit, status, progress and results; thread-safe."""
 
     def __init__(self, workers: int = 1, where: Where | None = None) -> None:
         self._workers = workers
-        self._where = where or Where()
+        self.where = where or Where()
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._pool: ProcessPoolExecutor | None = None
-        self._manager: Any = None
-        self._shared: Any = None
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._slots: list[_Slot] = []
 
     def _start(self) -> None:
-        import multiprocessing
-
-        if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
-            self._manager = ctx.Manager()
-            self._shared = self._manager.dict()
-            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=ctx)
+        if not self._slots:
+            self._slots = [_Slot(self) for _ in range(self._workers)]
 
     def pending(self) -> int:
         with self._lock:
@@ -156,19 +268,35 @@ class JobQueue:
             if sum(j.status in ("queued", "running") for j in self._jobs.values()) >= MAX_PENDING:
                 return None
             self._start()
-            job = Job(uuid.uuid4().hex, kind)
+            job = Job(uuid.uuid4().hex, kind, params)
             self._jobs[job.job_id] = job
             while len(self._jobs) > KEEP_JOBS:
                 oldest = next(iter(self._jobs))
                 if self._jobs[oldest].status in ("queued", "running"):
                     break
                 del self._jobs[oldest]
-            assert self._pool is not None
-            job.future = self._pool.submit(
-                run_job, kind, params, self._shared, job.job_id, self._where
-            )
-        job.future.add_done_callback(lambda f: self._finish(job, f))
+        self._queue.put(job)
         return job
+
+    def next_job(self, slot: _Slot) -> Job | None:
+        """The next queued job for ``slot`` (it is then running); ``None``: shut down.
+        Jobs cancelled while queued are skipped."""
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return None
+            with self._lock:
+                if job.status != "queued":
+                    job.ended.set()
+                    continue
+                job.status = "running"
+                slot.job = job
+                return job
+
+    def release(self, slot: _Slot, job: Job) -> None:
+        with self._lock:
+            slot.job = None
+        job.ended.set()
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel a queued or running job (see the module text); ``None`` if unknown.
@@ -181,22 +309,22 @@ class JobQueue:
                 return job
             job.status = "cancelled"
             job.result = None
-        if job.future is not None:
-            job.future.cancel()  # False when the worker has it: its result is discarded
+            for slot in self._slots:
+                if slot.job is job:  # under the lock: the slot cannot move on meanwhile
+                    slot.kill()
         return job
 
-    def _finish(self, job: Job, future: Future[tuple[str, bytes]]) -> None:
+    def finish(self, job: Job, message: tuple[Any, ...]) -> None:
+        """Record what the worker sent back for ``job`` (unless it was cancelled)."""
         with self._lock:
             if job.status == "cancelled":
                 return
-            try:
-                job.media_type, job.result = future.result()
+            if message[0] == "done":
+                job.media_type, job.result = message[1], message[2]
                 job.status = "done"
-            except Exception as exc:  # the job's own error, reported to its owner
-                from instc._errors import InstcError
-
+            else:
                 job.status = "failed"
-                job.error = str(exc) if isinstance(exc, InstcError) else _short(exc)
+                job.error = message[1]
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -204,24 +332,30 @@ class JobQueue:
 
     def progress(self, job: Job) -> tuple[int, int]:
         """``(done, total)`` of a job as its worker last reported it."""
-        if self._shared is None:
-            return (0, 0)
-        try:
-            done, total = self._shared.get(job.job_id, (0, 0))
-        except (OSError, EOFError, BrokenPipeError):  # the manager is shutting down
-            return (1, 1) if job.status == "done" else (0, 0)
-        if job.status == "queued" and (done or total):
-            job.status = "running"
-        return int(done), int(total)
+        return job.done_total
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._manager is not None:
-            self._manager.shutdown()
-        self._pool = self._manager = self._shared = None
+        """Cancel every job not ended, stop the worker processes."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job.status in ("queued", "running"):
+                    job.status = "cancelled"
+            slots, self._slots = self._slots, []
+            for slot in slots:
+                if slot.job is not None:
+                    slot.kill()
+        for _ in slots:
+            self._queue.put(None)
+        for slot in slots:
+            slot.thread.join(timeout=2 * _EXIT_WAIT_S)
 
 
-def _short(exc: BaseException) -> str:
+def _message(exc: BaseException) -> str:
+    """What a failed job reports: an :class:`~instc._errors.InstcError`'s own text,
+    else the exception's last line."""
+    from instc._errors import InstcError
+
+    if isinstance(exc, InstcError):
+        return str(exc)
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return f"the job failed: {last}"
