@@ -7,7 +7,7 @@ A link is drawn through intermediate points, on the first of these bases that ap
   ``from_node``;
 - ``via-notes``: the link's ``notes`` say ``via NAME`` (its sources cite that way),
   every such name is a node's name or alias and one is not an end of the link (e.g.
-  the Makhachkala–Astrakhan road via Kizlyar);
+  the Makhachkala–Astrakhan road via Kizlyar, were it without waypoints);
 - ``node-chain``: other links of the same mode (and, for rail, the same gauge) join
   the two ends through at least one other place, and that chain's length is within
   :data:`CHAIN_TOLERANCE` of the link's own ``length_km`` — the link runs along those
@@ -38,7 +38,6 @@ LAND_MODES = ("rail", "road", "pipeline", "inland_waterway")
 # corners its straight line cuts, not by more
 CHAIN_TOLERANCE = 0.15
 _VIA = re.compile(r"\bvia ([^;,.()]+)")
-
 
 LonLat = tuple[float, float]
 
