@@ -214,7 +214,11 @@ def test_a_liners_own_rate_prices_its_lanes_and_a_link_rate_beats_it(tmp_path: P
 def test_a_liner_rate_for_a_service_without_port_calls_is_one_located_line(
     tmp_path: Path,
 ) -> None:
-    directory = _dataset(tmp_path / "data", tariffs=["T-X,s-AW,S1,,,container,,0.3,,,2024,S1,,,"])
+    rows = [
+        "T-X,s-HC,S1,,,container,,0.3,,,2024,S1,,,",
+        "T-L,s-AW,S1,,,container,,0.3,,,2024,S1,,,",
+    ]
+    directory = _dataset(tmp_path / "data", tariffs=rows)
     calls = (directory / "service_calls.csv").read_text(encoding="utf-8").splitlines()
     keep = [line for line in calls if not line.startswith("S2,")]
     (directory / "service_calls.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
@@ -222,9 +226,11 @@ def test_a_liner_rate_for_a_service_without_port_calls_is_one_located_line(
         f.write("T-Y,,S2,,,container,,0.3,,,2024,S1,,,\n")
     problems = validate_directory(directory)
     located = {(p.file, p.row, p.column) for p in problems}
-    # T-X names a link and a service; T-Y prices a liner that has no port calls
-    assert {("tariffs.csv", 3, "service_id"), ("tariffs.csv", 4, "service_id")} <= located
-    assert not any(p.file == "tariffs.csv" and p.row == 2 for p in problems)
+    # T-X names a link that is not a lane of its liner (s-HC is S2's); T-L, S1 on its own
+    # lane s-AW, is one liner's rate on one lane (as a scenario writes it); T-Y prices a
+    # liner that has no port calls
+    assert {("tariffs.csv", 3, "link_id"), ("tariffs.csv", 5, "service_id")} <= located
+    assert not any(p.file == "tariffs.csv" and p.row in (2, 4) for p in problems)
 
 
 def test_a_service_before_its_start_date_does_not_exist(toy: Path) -> None:

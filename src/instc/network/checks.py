@@ -570,7 +570,10 @@ class _Checker:
 
     def tariffs(self) -> None:
         link_modes = {r["link_id"]: r["mode"] for _, r in self.rows("links")}
-        rotations = {r["service_id"] for _, r in self.rows("service_calls")}
+        lanes: dict[str, set[str]] = {}
+        for _, call in self.rows("service_calls"):
+            lanes.setdefault(call["service_id"], set()).update(call["lane_link_ids"] or ())
+        rotations = set(lanes)
         for i, row in self.rows("tariffs"):
             linked = link_modes.get(row["link_id"])
             if row["mode"] and linked and linked != row["mode"]:
@@ -590,13 +593,22 @@ class _Checker:
                     "the tariff names neither link_id, service_id nor mode",
                     "fill in link_id, service_id, or mode (and country)",
                 )
-            if service and (row["link_id"] or row["country"]):
+            if service and row["country"]:
                 self.add(
                     "tariffs",
                     i,
                     "service_id",
-                    "a liner's rate prices the lanes of its rotation, not a link or a country",
-                    "leave link_id and country empty, or service_id",
+                    "a liner's rate prices the lanes of its rotation, not a country",
+                    "leave country empty, or service_id",
+                )
+            if service and row["link_id"] and row["link_id"] not in lanes.get(service, ()):
+                self.add(
+                    "tariffs",
+                    i,
+                    "link_id",
+                    f"link {row['link_id']} is not a lane of service {service} "
+                    "(service_calls.csv lane_link_ids)",
+                    "name one of the liner's lanes, or leave link_id empty",
                 )
             if service and service not in rotations:
                 self.add(

@@ -473,8 +473,10 @@ class _Builder:
         for row in _records(self.network.tariffs):
             if row["cargo"] != self.cargo:
                 continue
-            if row["link_id"]:
-                key: tuple[str, ...] = ("link", row["link_id"])
+            if row["link_id"] and row.get("service_id"):
+                key: tuple[str, ...] = ("lane", row["link_id"], row["service_id"])
+            elif row["link_id"]:
+                key = ("link", row["link_id"])
             elif row.get("service_id"):
                 key = ("service", row["service_id"])
             elif row["mode"] and row["country"]:
@@ -489,10 +491,12 @@ class _Builder:
     def tariff(
         self, link: Mapping[str, Any], service_id: str | None = None
     ) -> Mapping[str, Any] | None:
-        """The most specific tariff of ``link``: its own row, then the rate of the liner
-        ``service_id`` sailing it as a lane, then its mode in a country, then its mode."""
+        """The most specific tariff of ``link``: the rate of the liner ``service_id`` on
+        this lane (a scenario's edit), the link's own row, then the liner's rate on its
+        lanes, then its mode in a country, then its mode."""
         frm, to = self.country[link["from_node"]], self.country[link["to_node"]]
         for key in (
+            ("lane", link["link_id"], service_id or ""),
             ("link", link["link_id"]),
             ("service", service_id or ""),
             ("country", link["mode"], frm),

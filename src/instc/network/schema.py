@@ -416,7 +416,8 @@ TARIFFS = Table(
     key=("tariff_id",),
     description=(
         "Freight rate for a cargo class on a selection of links. The most specific "
-        "tariff applies: link_id, then service_id (the lanes a liner sails in its "
+        "tariff applies: link_id with service_id (one liner on one of its lanes, as a "
+        "scenario writes it), link_id, then service_id (the lanes a liner sails in its "
         "rotation, service_calls.csv), then mode + country, then mode."
     ),
     ranges=(("usd_per_unit_km_low", "usd_per_unit_km", "usd_per_unit_km_high"),),

@@ -406,9 +406,11 @@ def _no_speed(row: Any) -> ScenarioError:
 
 
 class TariffIndex:
-    """Which tariff row applies to a link and cargo class, most specific first: the link's
-    own row, then its mode in the country of its start (then its end), then its mode
-    anywhere; the first row wins on ties (as in :mod:`instc.network.graph`)."""
+    """Which tariff row applies to a link and cargo class, most specific first: a liner's
+    row for this lane (with ``service``), the link's own row, the liner's rate on its
+    lanes (with ``service``), then its mode in the country of its start (then its end),
+    then its mode anywhere; the first row wins on ties (as in
+    :mod:`instc.network.graph`)."""
 
     def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
         self._keys: dict[tuple[str, ...], int] = {}
@@ -417,10 +419,13 @@ class TariffIndex:
 
     def add(self, index: int, row: Mapping[str, Any]) -> None:
         cargo = row["cargo"]
-        if row.get("service_id") and not row["link_id"]:
-            return  # a liner's rate on its lanes: not a selection of links an edit names
-        if row["link_id"]:
-            key: tuple[str, ...] = ("link", row["link_id"], cargo)
+        service = row.get("service_id")
+        if row["link_id"] and service:
+            key: tuple[str, ...] = ("lane", row["link_id"], service, cargo)
+        elif row["link_id"]:
+            key = ("link", row["link_id"], cargo)
+        elif service:
+            key = ("service", service, cargo)
         elif row["mode"] and row["country"]:
             key = ("country", row["mode"], row["country"], cargo)
         elif row["mode"]:
@@ -429,10 +434,19 @@ class TariffIndex:
             return
         self._keys.setdefault(key, index)
 
-    def lookup(self, link: Mapping[str, Any], countries: Sequence[str], cargo: str) -> int | None:
-        """Position of the row that applies, or None when no tariff does."""
+    def lookup(
+        self,
+        link: Mapping[str, Any],
+        countries: Sequence[str],
+        cargo: str,
+        service: str | None = None,
+    ) -> int | None:
+        """Position of the row that applies (to the liner ``service`` sailing the link
+        as a lane, when given), or None when no tariff does."""
         keys = [
+            *([("lane", link["link_id"], service, cargo)] if service else []),
             ("link", link["link_id"], cargo),
+            *([("service", service, cargo)] if service else []),
             *(("country", link["mode"], c, cargo) for c in countries),
             ("mode", link["mode"], cargo),
         ]
@@ -464,49 +478,90 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
     original = work["tariffs"]
     rows: list[dict[str, Any]] = original.to_dict("records")  # type: ignore[assignment]
     index = TariffIndex(rows)
+    liners = _liners_by_lane(work, {str(r["service_id"]) for r in rows if r.get("service_id")})
     links: list[dict[str, Any]] = work["links"].loc[mask].to_dict("records")  # type: ignore[assignment]
     for link in links:
         countries = [country_of[link["from_node"]], country_of[link["to_node"]]]
         for cargo in edit.cargo or link["cargo"]:
             if cargo not in link["cargo"]:
                 continue
-            found = index.lookup(link, countries, cargo)
-            if found is None:
-                if edit.action == "scale":
-                    continue  # no tariff to scale: the cost of this leg is not in the data
-                row: dict[str, Any] = {c: None for c in original.columns}
-                row.update({c: math.nan for c in _TARIFF_MONEY})
-                row.update({"source_ids": (), "estimated": ()})
-            else:
-                row = dict(rows[found])
-            if edit.action == "scale":
-                for column in columns:
-                    row[column] = _scaled(row[column], edit.factor or 0.0)
-            else:
-                row[columns[0]] = edit.value
-                for column in columns[1:]:
-                    row[column] = math.nan
-            if found is not None and rows[found]["link_id"] == link["link_id"]:
-                rows[found] = row  # the link's own row is edited in place
-                continue
-            row.update(
-                {
-                    "tariff_id": f"{scenario.name}:{link['link_id']}:{cargo}",
-                    "link_id": link["link_id"],
-                    "mode": link["mode"],
-                    "country": None,
-                    "cargo": cargo,
-                    "source_ids": tuple(row.get("source_ids") or ()) or tuple(scenario.sources),
-                    "notes": f"scenario {scenario.name}",
-                }
-            )
-            rows.append(row)
-            index.add(len(rows) - 1, row)  # later edits find it as the link's own row
+            # a liner sailing the link pays its own rate there: its lane is edited too
+            # (before the link's row, whose new scenario row a liner must not inherit)
+            for service in (*liners.get(link["link_id"], ()), None):
+                found = index.lookup(link, countries, cargo, service)
+                priced_by = None if found is None else rows[found].get("service_id")
+                if service is not None and found is not None and priced_by != service:
+                    continue  # the liner pays the link's or a general rate: edited below
+                row = _edited_tariff(rows, found, original.columns, edit, columns)
+                if row is None:
+                    continue
+                own = (link["link_id"], service)
+                if found is not None and (rows[found]["link_id"], priced_by) == own:
+                    rows[found] = row  # the lane's or the link's own row is edited in place
+                    continue
+                lane = "" if service is None else f":{service}"
+                row.update(
+                    {
+                        "tariff_id": f"{scenario.name}:{link['link_id']}{lane}:{cargo}",
+                        "link_id": link["link_id"],
+                        "service_id": service,
+                        "mode": link["mode"],
+                        "country": None,
+                        "cargo": cargo,
+                        "source_ids": tuple(row.get("source_ids") or ()) or tuple(scenario.sources),
+                        "notes": f"scenario {scenario.name}",
+                    }
+                )
+                rows.append(row)
+                index.add(len(rows) - 1, row)  # later edits find it as the own row
     frame = pd.DataFrame(rows, columns=original.columns).astype(original.dtypes.to_dict())
     for column in original.columns:
         if original[column].dtype == object:  # the contract's empty str is None, not NaN
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     work.replace("tariffs", frame)
+
+
+def _liners_by_lane(work: _Tables, priced: set[str]) -> dict[str, tuple[str, ...]]:
+    """Per link, the liners with a rate of their own (``priced``) that sail it as a lane
+    of their rotation (service_calls.csv)."""
+    calls = work.tables.get("service_calls")
+    out: dict[str, list[str]] = {}
+    if calls is None:
+        return {}
+    for sid, lanes in zip(calls["service_id"], calls["lane_link_ids"], strict=True):
+        if sid not in priced:
+            continue
+        for lid in lanes or ():
+            if sid not in out.setdefault(lid, []):
+                out[lid].append(sid)
+    return {lid: tuple(v) for lid, v in out.items()}
+
+
+def _edited_tariff(
+    rows: Sequence[Mapping[str, Any]],
+    found: int | None,
+    all_columns: Any,
+    edit: Edit,
+    columns: Sequence[str],
+) -> dict[str, Any] | None:
+    """The tariff row at ``found`` scaled or set by ``edit`` (a fresh row when none
+    applies and the edit sets a value); None when there is nothing to scale."""
+    if found is None:
+        if edit.action == "scale":
+            return None  # no tariff to scale: the cost of this leg is not in the data
+        row: dict[str, Any] = {c: None for c in all_columns}
+        row.update({c: math.nan for c in _TARIFF_MONEY})
+        row.update({"source_ids": (), "estimated": ()})
+    else:
+        row = dict(rows[found])
+    if edit.action == "scale":
+        for column in columns:
+            row[column] = _scaled(row[column], edit.factor or 0.0)
+    else:
+        row[columns[0]] = edit.value
+        for column in columns[1:]:
+            row[column] = math.nan
+    return row
 
 
 def _change_services(work: _Tables, edit: Edit) -> None:
