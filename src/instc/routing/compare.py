@@ -20,6 +20,7 @@ to compare).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
@@ -404,8 +405,98 @@ def _family_best(
             best = option
     if best is None:
         assert last is not None  # a family has at least one via order
-        raise last
+        raise _family_no_route(network, origin, destination, fam, merged, user_avoid, common, last)
     return dataclasses.replace(best, family=fam.family_id, family_label=fam.label)
+
+
+def _family_no_route(
+    network: Network,
+    origin: str,
+    destination: str,
+    fam: Family,
+    merged: Mapping[str, tuple[str, ...]],
+    user_avoid: Mapping[str, tuple[str, ...]],
+    common: Mapping[str, Any],
+    last: NoRouteError,
+) -> NoRouteError:
+    """Why ``fam`` has no route, said from the family's side: its via places and avoided
+    countries define it, so they are never the constraint to drop. The date when the
+    family routes over all dates (naming what is not running then); the caller's own
+    avoid when the family alone routes (``last`` names it); else the family's definition."""
+    from instc.routing._lookup import network_as_of, network_as_of_none
+    from instc.routing.shortest import route
+
+    dated = network_as_of(network, common.get("as_of"))
+    if dated.as_of is not None and dated.all_links is not None:
+        everything = network_as_of_none(dated)
+        for order in fam.via_orders():
+            try:
+                option = route(
+                    everything, origin, destination, avoid=merged, via=order,
+                    **{**common, "as_of": None},
+                )  # fmt: skip
+            except NoRouteError:
+                continue
+            missing = _not_running(dated, option)
+            return NoRouteError(
+                origin,
+                destination,
+                f"as of {dated.as_of} nothing the family allows connects them: its best "
+                f"route over all dates needs {missing or 'a link or service not open then'}",
+            )
+    if user_avoid:
+        for order in fam.via_orders():
+            try:
+                route(network, origin, destination, avoid=dict(fam.avoid), via=order, **common)
+            except NoRouteError:
+                continue
+            return last  # the caller's avoid cut the family's last path: it says which
+    passes = " then ".join(" or ".join(stage) for stage in fam.via) or "anywhere"
+    avoided = "; ".join(f"avoid {k} {', '.join(v)}" for k, v in fam.avoid.items() if v)
+    return NoRouteError(
+        origin,
+        destination,
+        f"the family's definition (via {passes}"
+        + (f"; {avoided}" if avoided else "")
+        + f") leaves no {common.get('cargo', 'container')} path between them",
+    )
+
+
+def _not_running(dated: Network, option: RouteOption) -> str:
+    """The services and links of ``option`` that do not run at ``dated``'s date, with the
+    dates services.csv and links.csv give them ('' when none is found)."""
+    from instc._values import frame_records
+
+    when = dated.as_of
+    services = {r["service_id"]: r for r in frame_records(dated.tables["services"])}
+    usable = set(dated.links["link_id"])
+    links = (
+        {r["link_id"]: r for r in frame_records(dated.all_links)}
+        if dated.all_links is not None
+        else {}
+    )
+    said: list[str] = []
+    for sid in dict.fromkeys(leg.service_id for leg in option.legs if leg.service_id):
+        row = services.get(sid)
+        if row is None:
+            continue
+        start, end = row.get("start_date"), row.get("end_date")
+        if isinstance(start, dt.date) and when is not None and start > when:
+            said.append(f"service {sid} (runs from {start.isoformat()})")
+        elif isinstance(end, dt.date) and when is not None and end <= when:
+            said.append(f"service {sid} (ran until {end.isoformat()})")
+    for lid in dict.fromkeys(leg.link_id for leg in option.legs if leg.link_id):
+        if lid in usable or lid not in links:
+            continue
+        row = links[lid]
+        opens, closes = row.get("open_date"), row.get("close_date")
+        if isinstance(opens, dt.date) and when is not None and opens > when:
+            said.append(f"link {lid} (opens {opens.isoformat()})")
+        elif isinstance(closes, dt.date):
+            said.append(f"link {lid} (closed {closes.isoformat()})")
+        else:
+            said.append(f"link {lid} (its project not open then)")
+    return ", ".join(said)
 
 
 def family_route(
