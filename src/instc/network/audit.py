@@ -126,21 +126,36 @@ def _gaps(tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any]) -> 
         if not table.sourced or name not in tables:
             continue
         for row in frame_records(tables[name]):
-            text = " ".join(str(row.get(c) or "") for c in ("method", "notes"))
+            text = "; ".join(str(row.get(c) or "") for c in ("method", "notes"))
             if _GAP.search(text):
-                found.append({"id": f"{name}/{_row_id(table, row)}"})
+                found.append({"id": f"{name}/{_row_id(table, row)}", "reason": _gap_reason(text)})
 
     def walk(node: Mapping[str, Any], prefix: str) -> None:
         for key, value in node.items():
             dotted = f"{prefix}.{key}" if prefix else key
             if isinstance(value, Mapping) and "value" in value:
-                if _GAP.search(str(value.get("method") or "")):
-                    found.append({"id": f"parameters/{dotted}"})
+                method = str(value.get("method") or "")
+                if _GAP.search(method):
+                    found.append({"id": f"parameters/{dotted}", "reason": _gap_reason(method)})
             elif isinstance(value, Mapping):
                 walk(value, dotted)
 
     walk(parameters, "")
     return {"count": len(found), "rows": found}
+
+
+# a gap's reason: the clause of the method or notes that names it (clauses end at ';',
+# '. ' or a line break), cut to a readable length
+_REASON_CHARS = 240
+
+
+def _gap_reason(text: str) -> str:
+    """The clause of ``text`` that says a value is a gap (``text`` must contain one)."""
+    clauses = [c.strip(" ;.\n") for c in re.split(r";|\.\s|\n", text)]
+    reason = next((c for c in clauses if _GAP.search(c)), text.strip())
+    if len(reason) > _REASON_CHARS:
+        reason = reason[: _REASON_CHARS - 1].rstrip() + "…"
+    return reason
 
 
 def _parameter_sources(node: Mapping[str, Any]) -> set[str]:
