@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 import instc
+from instc._errors import UnknownNameError
+from instc._names import did_you_mean
+from instc.network.schema import CARGO_CLASSES
 
 SRC = Path(instc.__file__).resolve().parent.parent
 
@@ -152,3 +155,34 @@ def test_no_package_name_hides_a_submodule(package: str) -> None:
     )
     hiding = json.loads(run.stdout)
     assert hiding == [], f"{package}: {hiding} hide submodules of the same name"
+
+
+def test_one_did_you_mean_format() -> None:
+    """Every "did you mean" hint comes from instc._names (one wording: the closest names
+    quoted, then the valid names or where to see them), never from a message of its own."""
+    src = Path(instc.__file__).parent
+    own = [
+        f"{path.relative_to(src)}:{number}"
+        for path in sorted(src.rglob("*.py"))
+        if path.name != "_names.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "did you mean" in line.lower() and not line.lstrip().startswith(("#", ">>>"))
+    ]
+    assert own == [], own
+
+
+MODES = "(valid: sea, rail, road, ferry, inland_waterway, pipeline)"
+CARGO = "(valid: container, bulk, liquid, truck, passenger)"
+LONG = [f"n{i}" for i in range(20)]  # too many to list
+HINTS = [
+    (lambda: str(UnknownNameError("mode", "rial", ["rail"])), f"did you mean 'rail'? {MODES}"),
+    (lambda: str(UnknownNameError("mode", "zzz")), "unknown mode 'zzz' — " + MODES[1:-1]),
+    (lambda: did_you_mean("contaner", CARGO_CLASSES), f"did you mean 'container'? {CARGO}"),
+    (lambda: did_you_mean("S9x", ["S1", "S2", "S3"]), "valid: S1, S2, S3"),
+    (lambda: did_you_mean("zz", LONG, "instc sources"), "see instc sources"),
+]
+
+
+@pytest.mark.parametrize(("make", "expected"), HINTS)
+def test_the_hint_reads_the_same_everywhere(make, expected) -> None:  # type: ignore[no-untyped-def]
+    assert make().endswith(expected)

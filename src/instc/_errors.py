@@ -103,22 +103,18 @@ class UnknownNameError(InstcError, KeyError):
     valid name of a short fixed list, or where to see them all.
 
     >>> str(UnknownNameError("mode", "teleport"))
-    "unknown mode 'teleport' (valid: sea, rail, road, ferry, inland_waterway, pipeline)"
+    "unknown mode 'teleport' — valid: sea, rail, road, ferry, inland_waterway, pipeline"
     """
 
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.kind = kind
         self.name = name
         self.suggestions = tuple(suggestions)
+        from instc._names import hint
+
         text = f"unknown {kind} {name!r}"
-        if self.suggestions:
-            text += " — did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        valid = _valid_names(kind)
-        if valid:
-            text += " (valid: " + ", ".join(valid) + ")"
-        elif kind in _SEE_ALL:
-            text += f" ({_SEE_ALL[kind]})"
-        super().__init__(text)
+        found = hint(self.suggestions, _valid_names(kind), _SEE_ALL.get(kind, ""))
+        super().__init__(f"{text} — {found}" if found else text)
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])

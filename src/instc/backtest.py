@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, InstcError, NoRouteError, Problem, ValidationError
-from instc._names import closest
+from instc._names import did_you_mean
 from instc._values import parse_date
 
 if TYPE_CHECKING:
@@ -310,8 +310,7 @@ def read_runs(path: str | Path) -> tuple[ObservedRun, ...]:
     problems: list[Problem] = []
     for name in header:
         if name not in COLUMNS:
-            close = closest(name, COLUMNS, n=1, cutoff=0.6)
-            fix = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(COLUMNS)}"
+            fix = did_you_mean(name, COLUMNS)
             problems.append(Problem(file, 1, name, f"unknown column {name!r}", fix))
     for name in REQUIRED:
         if name not in header:
@@ -542,8 +541,7 @@ def _check_against(
             except InstcError as exc:
                 problems.append(Problem(run.file, run.row, column, str(exc).rstrip(".")))
         if run.family is not None and run.family not in families:
-            close = closest(run.family, list(families), n=1, cutoff=0.5)
-            fix = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(families)}"
+            fix = did_you_mean(run.family, families, "the families: instc compare", cutoff=0.5)
             problems.append(
                 Problem(run.file, run.row, "family", f"unknown family {run.family!r}", fix)
             )

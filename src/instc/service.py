@@ -817,12 +817,14 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
         od = read_pairs(q.pairs) if q.pairs else default_pairs(network)
         if q.groups:
             from instc._errors import ScenarioError
-            from instc._names import name_hint
+            from instc._names import did_you_mean
 
             groups = sorted({p.group for p in od})
             for name in q.groups:
                 if name not in groups:
-                    raise ScenarioError(f"unknown pair group {name!r} — {name_hint(name, groups)}")
+                    raise ScenarioError(
+                        f"unknown pair group {name!r} — {did_you_mean(name, groups)}"
+                    )
             od = tuple(p for p in od if p.group in q.groups)
         planner = route_planner(by=q.by, vessel_flag=q.vessel_flag)
         families = family_planner(by=q.by, vessel_flag=q.vessel_flag)

@@ -135,7 +135,7 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
     ("unit in column name m", rename_column("links", "length_km_high", "length_m"), "links.csv", 1, "length_m", "units are in column names; use length_km"),
     ("unit in column name mi", rename_column("links", "length_km", "length_mi"), "links.csv", 1, "length_mi", "units are in column names; use length_km"),
     ("required column missing", rename_column("links", "length_km", "length_mi"), "links.csv", 1, "length_km", "required column is missing"),
-    ("typo column", rename_column("nodes", "aliases", "alias"), "nodes.csv", 1, "alias", "did you mean aliases"),
+    ("typo column", rename_column("nodes", "aliases", "alias"), "nodes.csv", 1, "alias", "did you mean 'aliases'"),
     ("missing column", drop_column("nodes", "country"), "nodes.csv", 1, "country", "add the column country"),
     ("empty required", cell("nodes", 4, "name", ""), "nodes.csv", 4, "name", "required value is empty"),
     ("bad bool", cell("links", 2, "bidirectional", "maybe"), "links.csv", 2, "bidirectional", "write true or false"),

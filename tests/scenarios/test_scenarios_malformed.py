@@ -196,7 +196,7 @@ NETWORK_CASES = [
         'name = "t"\ndescription = "d"\nsources = ["S9"]\n',
         3,
         "unknown source id 'S9'",
-        "valid: 'S1', 'S2', 'S3'",
+        "valid: S1, S2, S3",
     ),
     (
         "unknown-project",

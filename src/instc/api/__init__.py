@@ -362,13 +362,13 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
         if bad is not None:
             return bad
         if not _bundled(name):
-            from instc._names import name_hint
+            from instc._names import did_you_mean
             from instc.scenarios import bundled_names
 
             return _problem(
                 404,
                 "Unknown scenario",
-                f"no bundled scenario {name!r} — " + name_hint(name, list(bundled_names())),
+                f"no bundled scenario {name!r} — " + did_you_mean(name, list(bundled_names())),
             )
         return service.scenario_show(name, changes=changes, as_of=as_of, data=where.data)[1]
 
@@ -450,12 +450,12 @@ def _job_routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
             )
         names = sorted(p.name for p in Path(where.tntp).iterdir() if p.is_dir())
         if req.network not in names:
-            from instc._names import name_hint
+            from instc._names import did_you_mean
 
             return _problem(
                 400,
                 "Unknown TNTP network",
-                f"no network {req.network!r} — {name_hint(req.network, names)}",
+                f"no network {req.network!r} — {did_you_mean(req.network, names)}",
             )
         return submit("assign-tntp", req.model_dump(), request)
 

@@ -33,12 +33,12 @@ from instc.limits import (
 
 def bundled_scenario(name: str) -> str:
     """``name`` when it is a bundled scenario (the API never reads a path a client names)."""
-    from instc._names import name_hint
+    from instc._names import did_you_mean
     from instc.scenarios import bundled_names
 
     names = list(bundled_names())
     if name not in names:
-        raise ValueError(f"no bundled scenario {name!r} — {name_hint(name, names)}")
+        raise ValueError(f"no bundled scenario {name!r} — {did_you_mean(name, names)}")
     return name
 
 

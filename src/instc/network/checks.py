@@ -56,7 +56,7 @@ from typing import Any
 import pandas as pd
 
 from instc._errors import Problem
-from instc._names import closest, did_you_mean
+from instc._names import closest, did_you_mean, hint
 from instc._values import frame_records, is_missing
 from instc.network.read import SOURCE_ID_PATTERN
 from instc.network.schema import CARGO_UNITS, COUNTRIES, TABLES, Table
@@ -251,13 +251,13 @@ class _Checker:
                 for v in values:
                     if v not in valid:
                         close = closest(str(v), options, n=1, cutoff=0.5)
-                        hint = f"did you mean {close[0]!r}? " if close else ""
+                        suggestion = f"{hint(close)} " if close else ""
                         self.add(
                             table.name,
                             i,
                             col.name,
                             f"unknown {target_col} {v!r} (not in {target_table}.csv)",
-                            f"{hint}or add it to {target_table}.csv",
+                            f"{suggestion}or add it to {target_table}.csv",
                         )
 
     def ranges(self, table: Table) -> None:
@@ -296,9 +296,7 @@ class _Checker:
                         i,
                         "estimated",
                         f"estimated names {name!r}, which is not a column of {table.file}",
-                        did_you_mean(name, [c for c in table.column_names], "the columns").replace(
-                            "allowed:", "columns:"
-                        ),
+                        did_you_mean(name, table.column_names, f"the header of {table.file}"),
                     )
             if estimated and not row["method"]:
                 self.add(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, Problem
-from instc._names import closest
+from instc._names import closest, hint
 from instc.network.schema import CARGO_CLASSES, MODES
 
 if TYPE_CHECKING:
@@ -162,8 +162,8 @@ def _line(text: str, needle: str) -> int | None:
 
 
 def _close(word: str, options: Iterable[str]) -> str:
-    found = closest(word, sorted(set(options)), n=3, cutoff=0.6)
-    return "did you mean " + ", ".join(found) + "?" if found else ""
+    """The closest of ``options`` as a hint (:func:`instc._names.hint`), else ''."""
+    return hint(closest(word, sorted(set(options)), n=3, cutoff=0.6))
 
 
 class _File:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from instc._errors import Problem
-from instc._names import closest, did_you_mean
+from instc._names import closest, did_you_mean, hint
 from instc._values import parse_date
 from instc.network.schema import BASES, TABLES, Column, Table
 
@@ -194,7 +194,7 @@ def _unknown_column_fix(name: str, table: Table) -> str:
             return f"units are in column names; use {(plain or same_base)[0]}"
     close = closest(name, known, n=1, cutoff=0.5)
     if close:
-        return f"did you mean {close[0]}? otherwise remove the column"
+        return f"{hint(close)} otherwise remove the column"
     return "remove the column or rename it to a schema column (see instc.network.schema)"
 
 

@@ -10,7 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from instc._errors import ScenarioError
-from instc._names import name_hint
+from instc._names import did_you_mean
 from instc.scenarios.parse import parse_scenario, read_scenario
 from instc.scenarios.schema import Scenario
 
@@ -35,8 +35,8 @@ def load_bundled(name: str) -> Scenario:
     names = bundled_names()
     if name not in names:
         raise ScenarioError(
-            f"unknown scenario {name!r} — {name_hint(name, names)} "
-            "(instc scenario list shows them; or give a path to a .toml file)"
+            f"unknown scenario {name!r} — "
+            f"{did_you_mean(name, names, 'instc scenario list')}; or give a path to a .toml file"
         )
     path = bundled_dir() / f"{name}.toml"
     text = path.read_text(encoding="utf-8")

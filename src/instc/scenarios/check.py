@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from instc._errors import Problem
-from instc._names import name_hint
+from instc._names import did_you_mean
 from instc.scenarios.schema import FIELDS, Edit, Scenario
 from instc.scenarios.select import family_links, select_links
 
@@ -46,7 +46,7 @@ def check_scenario(scenario: Scenario, network: Network) -> list[Problem]:
                         line,
                         column,
                         f"{where}unknown {kind} {value!r}",
-                        name_hint(str(value), sorted(valid_set)),
+                        did_you_mean(str(value), sorted(valid_set)),
                     )
                 )
 

@@ -408,9 +408,9 @@ def pairs_from_toml(text: str, doc: Mapping[str, Any], path: str | Path) -> tupl
                 "needs origin, destination and cargo strings"
             )
         if raw["cargo"] not in CARGO_CLASSES:
-            from instc._names import name_hint
+            from instc._names import did_you_mean
 
-            hint = name_hint(raw["cargo"], CARGO_CLASSES)
+            hint = did_you_mean(raw["cargo"], CARGO_CLASSES)
             raise ScenarioError(f"{path}:{line}: unknown cargo {raw['cargo']!r} — {hint}")
         pairs.append(
             ODPair(raw["origin"], raw["destination"], raw["cargo"], str(raw.get("group", "")))

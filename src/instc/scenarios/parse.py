@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from instc._errors import Problem, ScenarioError
-from instc._names import closest, name_hint
+from instc._names import closest, did_you_mean, hint
 from instc._values import parse_date
 from instc.network.schema import CARGO_CLASSES, COUNTRIES, MODES
 from instc.scenarios._lines import KeyPath, key_lines, line_of
@@ -97,7 +97,7 @@ class _Reader:
         if allowed is not None:
             for item in items:
                 if item not in allowed:
-                    self.problem(path, f"unknown {path[-1]} {item!r}", name_hint(item, allowed))
+                    self.problem(path, f"unknown {path[-1]} {item!r}", did_you_mean(item, allowed))
         return tuple(items)
 
     def number(self, path: KeyPath, value: Any, *, positive: bool = False) -> float | None:
@@ -141,7 +141,7 @@ class _Reader:
                 )
                 meant.add("link")  # the selection is there, only misplaced
             elif key not in valid:
-                self.problem((*path, key), f"unknown key {key!r}", name_hint(key, valid))
+                self.problem((*path, key), f"unknown key {key!r}", did_you_mean(key, valid))
                 meant.update(closest(key, valid, n=1, cutoff=0.6))
         return meant
 
@@ -200,13 +200,13 @@ class _Reader:
         if action is None:
             typo = [k for k in raw if closest(k, ["action"], cutoff=0.6)]
             if typo:
-                self.problem((*path, typo[0]), f"unknown key {typo[0]!r}", "did you mean 'action'?")
+                self.problem((*path, typo[0]), f"unknown key {typo[0]!r}", hint(["action"]))
             else:
                 self.problem(path, "missing key 'action'", "add action = " + "|".join(ACTIONS))
             return None
         if not isinstance(action, str) or action not in ACTIONS:
             self.problem(
-                (*path, "action"), f"unknown action {action!r}", name_hint(action, ACTIONS)
+                (*path, "action"), f"unknown action {action!r}", did_you_mean(action, ACTIONS)
             )
             return None
         valid = {
@@ -287,14 +287,14 @@ class _Reader:
         if field_name is None:
             if "field" in self.meant:
                 return None, None, None, ()
-            self.problem(path, f"{action} needs a field", name_hint("", FIELDS))
+            self.problem(path, f"{action} needs a field", did_you_mean("", FIELDS))
             return None, None, None, ()
         if not isinstance(field_name, str):
             self.problem((*path, "field"), f"field must be a string, not {_kind(field_name)}")
             return None, None, None, ()
         if field_name not in FIELDS:
             self.problem(
-                (*path, "field"), f"unknown field {field_name!r}", name_hint(field_name, FIELDS)
+                (*path, "field"), f"unknown field {field_name!r}", did_you_mean(field_name, FIELDS)
             )
             return None, None, None, ()
         spec = FIELDS[field_name]
@@ -377,7 +377,7 @@ class _Reader:
                 continue
             rules[key] = value
         if not rules and not any(k not in COMMON_EDIT_KEYS for k in raw) and not self.meant:
-            self.problem(path, "rule sets no rule", name_hint("", RULES))
+            self.problem(path, "rule sets no rule", did_you_mean("", RULES))
         return rules
 
 
