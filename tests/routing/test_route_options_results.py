@@ -48,6 +48,7 @@ def test_every_result_type_has_to_dict_and_to_frame() -> None:
     from instc.resilience.criticality import CriticalityResult
     from instc.routing.compare import Comparison
     from instc.routing.results import RouteOption
+    from instc.scenarios.changes import TableChanges
     from instc.scenarios.diff import ScenarioDiff
     from instc.sweeps.runner import SweepResult
 
@@ -61,6 +62,7 @@ def test_every_result_type_has_to_dict_and_to_frame() -> None:
         AssignmentResult,
         CorridorAssignment,
         ScenarioDiff,
+        TableChanges,
         BacktestResult,
         EmissionsAccount,
         SweepResult,

@@ -36,6 +36,16 @@ def test_changes_list_closed_links_and_moved_values() -> None:
     assert moved[("borders", "B-ASTARA/rail", "dwell_h_high")] == (24.0, 48.0)
     assert ("links", "L-FERRY", "close_date") in moved
     assert not any(c.table == "borders" and c.key == "B-ASTARA/road" for c in found.cells)
+    # the frame: one row per change, the same changes as the fields
+    frame = found.to_frame()
+    assert list(frame.columns) == ["change", "table", "key", "column", "before", "after"]
+    assert len(frame) == 1 + len(found.cells)
+    closed = frame[frame["change"] == "link_closed"]
+    assert closed[["table", "key"]].values.tolist() == [["links", "L-FERRY"]]
+    dwell = frame[(frame["key"] == "B-ASTARA/rail") & (frame["column"] == "dwell_h")]
+    assert dwell[["change", "before", "after"]].values.tolist() == [["cell", 12.0, 24.0]]
+    empty = table_changes(net, net).to_frame()
+    assert empty.empty and list(empty.columns) == list(frame.columns)
 
 
 def test_show_changes_of_a_bundled_scenario() -> None:

@@ -73,6 +73,22 @@ class TableChanges:
             ],
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per change: ``change`` (link_opened, link_closed, row_added,
+        row_removed, cell), ``table``, ``key``, and for a cell ``column``, ``before``
+        and ``after`` (None otherwise). The dates compared are in :meth:`to_dict`."""
+        import pandas as pd
+
+        rows: list[tuple[str, str, str, str | None, Any, Any]] = [
+            *(("link_opened", "links", k, None, None, None) for k in self.links_opened),
+            *(("link_closed", "links", k, None, None, None) for k in self.links_closed),
+            *(("row_added", t, k, None, None, None) for t, k in self.rows_added),
+            *(("row_removed", t, k, None, None, None) for t, k in self.rows_removed),
+            *(("cell", c.table, c.key, c.column, c.before, c.after) for c in self.cells),
+        ]
+        columns = ["change", "table", "key", "column", "before", "after"]
+        return pd.DataFrame(rows, columns=columns).astype({"before": object, "after": object})
+
 
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
