@@ -83,3 +83,34 @@ def test_a_walk_through_a_place_twice_is_kept_and_said_when_nothing_else_connect
     options = alternatives(net, "P0", "P4", by="time", k=2, max_overlap=1.0)
     assert [o.link_ids for o in options] == [best.link_ids]
     assert options[0].assumptions == best.assumptions
+
+
+def _rail(link_id: str, a: str, b: str, hours: float) -> dict[str, Any]:
+    # 40 km per hour of rail1520, so that distance ranks the paths as time does
+    return {
+        "link_id": link_id, "from_node": a, "to_node": b, "mode": "rail", "gauge_mm": 1520,
+        "length_km": 40.0 * hours, "time_h": hours, "source_ids": ("S",),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("by", ["time", "distance", "cost", "co2e"])
+def test_via_route_is_the_best_entering_each_place_once(by):
+    # issue 13 (hypothesis, minimised): A to D via B. The lightest walk A-C-B-C-D (4 h)
+    # enters C twice; keeping the places of stage 0 out of stage 1 gave A-C-B-D (1 + 1 +
+    # 4 = 6 h, 240 km), but A-B-C-D (3 + 1 + 1 = 5 h, 200 km) enters each place once
+    nodes = [{"node_id": p, "country": "IR", "kinds": ("rail",)} for p in "ABCD"]
+    links = [
+        _rail("AC", "A", "C", 1.0),
+        _rail("CB", "C", "B", 1.0),
+        _rail("AB", "A", "B", 3.0),
+        _rail("BD", "B", "D", 4.0),
+        _rail("CD", "C", "D", 1.0),
+    ]
+    net = make_network(nodes=nodes, links=links, tariffs=list(ROAD_RAIL_TARIFFS))
+    best = route(net, "A", "D", by=by, via=["B"])
+    assert best.link_ids == ("AB", "CB", "CD")
+    assert best.totals.time_h == pytest.approx(5.0)
+    assert best.totals.distance_km == pytest.approx(200.0)
+    assert best.totals.cost_usd == pytest.approx(0.4 * 200.0)  # 0.4 USD per TEU-km
+    assert best.totals.co2e_kg == pytest.approx(30.0 * 10.0 * 200.0 / 1000.0)  # 30 g/tkm, 10 t
+    assert not any("place twice" in a for a in best.assumptions)

@@ -45,7 +45,6 @@ __all__ = [
     "place_simple",
     "reachable",
     "shortest_edges",
-    "stage_places_to_hide",
 ]
 
 
@@ -68,14 +67,9 @@ class Problem:
         return out
 
 
-def build_problem(
-    req: Request,
-    mask: np.ndarray | None = None,
-    *,
-    stage_hidden: Sequence[np.ndarray] | None = None,
-) -> Problem:
-    """The staged s-t problem; ``stage_hidden[s]`` (bool per virtual node) hides nodes
-    in stage ``s`` only."""
+def build_problem(req: Request, mask: np.ndarray | None = None) -> Problem:
+    """The staged s-t problem of ``req`` over the edges ``mask`` keeps (default: the
+    request's :func:`~instc.routing._constraints.edge_mask`)."""
     g = req.graph
     if mask is None:
         mask = edge_mask(req)
@@ -83,13 +77,9 @@ def build_problem(
     idx = np.flatnonzero(mask)
     src, dst, base = [], [], []
     for s in range(k + 1):
-        ids = idx
-        if stage_hidden is not None and stage_hidden[s].any():
-            hide = stage_hidden[s]
-            ids = idx[~(hide[g.edge_from[idx]] | hide[g.edge_to[idx]])]
-        src.append(g.edge_from[ids].astype(np.int64) + s * n)
-        dst.append(g.edge_to[ids].astype(np.int64) + s * n)
-        base.append(ids.astype(np.int64))
+        src.append(g.edge_from[idx].astype(np.int64) + s * n)
+        dst.append(g.edge_to[idx].astype(np.int64) + s * n)
+        base.append(idx.astype(np.int64))
     for s, wp in enumerate(req.via):
         if wp.nodes:
             nodes = np.asarray(wp.nodes, dtype=np.int64)
@@ -238,35 +228,6 @@ def place_simple(req: Request, problem: Problem, path: Sequence[int]) -> bool:
                 seen.add(place)
                 last = place
     return True
-
-
-def stage_places_to_hide(req: Request, problem: Problem, path: Sequence[int]) -> list[set[str]]:
-    """Per stage, the places to keep out of it: a place the path enters twice is hidden
-    from the stages after its first visit (a stay at a via place spans two stages)."""
-    g = req.graph
-    n, k = g.n_nodes, len(req.via)
-    nodes = [int(problem.src[e]) for e in path] + [int(problem.dst[path[-1]])] if path else []
-    visits: list[tuple[str, set[int]]] = []
-    for node in nodes:
-        if node >= (k + 1) * n:  # the super source or sink
-            continue
-        place, stage = g.node_place[node % n], node // n
-        if visits and visits[-1][0] == place:
-            visits[-1][1].add(stage)
-        else:
-            visits.append((place, {stage}))
-    first: dict[str, int] = {}
-    repeated: set[str] = set()
-    for place, stages in visits:
-        if place in first:
-            repeated.add(place)
-        else:
-            first[place] = max(stages)
-    hide: list[set[str]] = [set() for _ in range(k + 1)]
-    for place in repeated - {req.destination, req.origin}:
-        for t in range(first[place] + 1, k + 1):
-            hide[t].add(place)
-    return hide
 
 
 def reachable(req: Request, mask: np.ndarray | None = None) -> bool:

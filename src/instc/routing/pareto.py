@@ -100,13 +100,15 @@ def pareto(
 
 def non_dominated(options: Sequence[RouteOption]) -> list[RouteOption]:
     """The options no other option matches or beats on every one of (cost, time, CO2e)
-    while beating it on one (equal totals: both kept).
+    while beating it on one; of options with equal totals (within 1e-9) the first is
+    kept, once.
 
     >>> from types import SimpleNamespace as O
     >>> a = O(totals=O(cost_usd=1, time_h=5, co2e_kg=2))
     >>> b = O(totals=O(cost_usd=2, time_h=5, co2e_kg=2))
-    >>> non_dominated([a, b]) == [a]
-    True
+    >>> c = O(totals=O(cost_usd=1, time_h=5, co2e_kg=2))
+    >>> non_dominated([a, b]) == [a], non_dominated([a, c]) == [a]
+    (True, True)
     """
 
     def vec(o: RouteOption) -> tuple[float, float, float]:
@@ -114,7 +116,7 @@ def non_dominated(options: Sequence[RouteOption]) -> list[RouteOption]:
         return (t.cost_usd, t.time_h, t.co2e_kg)
 
     tol = 1e-9
-    out = []
+    out: list[RouteOption] = []
     for o in options:
         mine = vec(o)
         dominated = False
@@ -125,7 +127,10 @@ def non_dominated(options: Sequence[RouteOption]) -> list[RouteOption]:
             ):
                 dominated = True
                 break
-        if not dominated:
+        same = any(
+            all(abs(x - y) <= tol for x, y in zip(vec(kept), mine, strict=True)) for kept in out
+        )
+        if not dominated and not same:
             out.append(o)
     return out
 
@@ -384,7 +389,9 @@ def pareto_paths(
         if la == np.inf or pruned(a + la, b + lb1[node], c + lb2[node]):
             return
         if node == target:
-            h = 0.0  # the trip is over: only the totals count
+            # the trip is over: only the totals count, not the clock nor the places
+            # passed (two routes with equal totals are one option, reported once)
+            h, mask = 0.0, 0
         labels = at.get(node)
         if labels is None:
             labels = at[node] = []

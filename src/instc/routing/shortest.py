@@ -16,7 +16,7 @@ import numpy as np
 from instc._errors import UnknownNameError
 from instc.routing._constraints import make_request
 from instc.routing._legs import extra_rest_h, make_option
-from instc.routing._search import build_problem, no_route, place_simple, shortest_edges
+from instc.routing._search import build_problem, no_route, shortest_edges
 from instc.routing.costs import criterion_weights, normalise_by, value_of_time
 from instc.units import HOURS_PER_DAY
 
@@ -28,80 +28,18 @@ if TYPE_CHECKING:
 
 __all__ = ["one_to_all", "route", "shortest_path_tree"]
 
-_MAX_DETOURS = 4  # re-solves to remove out-and-back walks between via stages
 
-
-def _base_edges(problem: Any, path: list[int]) -> list[int]:
-    return [int(problem.base[e]) for e in path if problem.base[e] >= 0]
-
-
-def _exact_on_road_rests(
-    req: Any,
-    problem: Any,
-    path_problem: Any,
-    path: list[int],
-    weights: np.ndarray,
-    usd_per_h: float | None,
-) -> tuple[list[int], Any, str | None]:
-    """The path best on the exact objective (driver rests per road run), its problem and
-    an assumption line (None when ``path``, a path of ``path_problem``, stays the best).
-
-    The search weights count driver rests per link, a lower bound of the rests per road
-    run (``_legs.road_rests_h``); :func:`instc.routing.fastest.fastest_path` carries the
-    driver's clock and is exact. Its best walk is taken when it enters each place once;
-    otherwise the search is repeated over such routes only (as :func:`pareto` does).
-    ``usd_per_h``: value of an hour for the generalised cost (None: time).
-    """
-    from instc.routing.fastest import exact_best_path
-
-    per_h = 1.0 if usd_per_h is None else usd_per_h
-    best = exact_best_path(req, problem, problem.weights(weights), value_per_h=per_h)
-    what = "time" if usd_per_h is None else "generalised cost"
-    if best is None:
-        return path, path_problem, None
-    if not best[1]:
-        note = (
-            f"{what}: no route enters each place once; driver rests per road run are "
-            "counted on the route found with rests per link (a lower bound) — a route "
-            f"with less exact {what} may exist"
+def _place_note(req: Any) -> str:
+    """The assumption line of a route kept although it enters a place twice."""
+    if req.via:
+        return (
+            "this route passes a place twice between via points (or returns to a mode "
+            "during one stay; no route found that avoids it): check the via points"
         )
-        return path, path_problem, note
-    if _base_edges(problem, best[0]) == _base_edges(path_problem, path):
-        return path, path_problem, None
-    note = (
-        f"{what} optimised on driver rests per road run (an exact search carrying the "
-        "driver's clock; the lightest route with rests counted per link takes longer)"
+    return (
+        "this route enters a place twice (or returns to a mode during one stay): no "
+        "route between these places avoids it"
     )
-    return best[0], problem, note
-
-
-def _without_revisits(
-    req: Any, problem: Any, path: list[int], weights: np.ndarray
-) -> tuple[list[int], Any]:
-    """Re-solve keeping each stage out of the places earlier stages used.
-
-    Between via stages the lightest walk may go out and back (across a via border and
-    home again). Hiding, in later stages, the places earlier stages used removes such
-    walks; it is a heuristic (exact when the first stages' paths are optimal), tried a
-    few times.
-    """
-    from instc.routing._search import stage_places_to_hide
-
-    g = req.graph
-    hidden = [np.zeros(g.n_nodes, dtype=bool) for _ in range(len(req.via) + 1)]
-    best = (path, problem)
-    for _ in range(_MAX_DETOURS):
-        for s, places in enumerate(stage_places_to_hide(req, problem, path)):
-            for place in places:
-                hidden[s][list(g.nodes_of(place))] = True
-        problem = build_problem(req, stage_hidden=hidden)
-        found = shortest_edges(problem, problem.weights(weights))
-        if found is None:
-            return best
-        path = found[1]
-        if place_simple(req, problem, path):
-            return path, problem
-    return best
 
 
 def best_path(
@@ -112,32 +50,34 @@ def best_path(
     :func:`instc.routing.alternatives`.
 
     The lightest path is taken when it enters each place once (and each layer once per
-    stay, as :func:`instc.routing.pareto` requires); otherwise the best such path, by the
-    same label search that carries the driver's clock. When no such path exists the
-    lightest walk is kept and an assumption line says so. Raises
+    stay, as :func:`instc.routing.pareto` requires, with via points or without) and, by
+    ``time`` or ``generalised``, takes no more driver rests over its road runs than per
+    link; otherwise the best such path, by the exact label search that remembers the
+    places passed and carries the driver's clock (:mod:`instc.routing.fastest`). When no
+    such path exists the lightest walk is kept and an assumption line says so. Raises
     :class:`~instc._errors.NoRouteError` when nothing connects the two places.
     """
-    from instc.routing.fastest import best_entering_places_once, enters_places_once
+    from instc.routing.fastest import (
+        best_entering_places_once,
+        enters_places_once,
+        exact_best_path,
+    )
     from instc.routing.pareto import place_layers
 
     weights = criterion_weights(
         req.network, req.graph, key, value_of_time_usd_per_unit_day=value_of_time_usd_per_unit_day
     )
-    problem = full_problem = build_problem(req)
-    found = shortest_edges(problem, problem.weights(weights))
+    problem = build_problem(req)
+    w = problem.weights(weights)
+    found = shortest_edges(problem, w)
     if found is None:
         raise no_route(req)
-    path = found[1]
+    lightest = found[1]
     extra: list[str] = []
-    if req.via and not place_simple(req, problem, path):
-        path, problem = _without_revisits(req, problem, path, weights)
-        if not place_simple(req, problem, path):
-            extra.append(
-                "this route passes a place twice between via points (no route found "
-                "that avoids it): check the via points"
-            )
-    usd_per_h = None
-    if key == "generalised":
+    per_h = None  # what an hour of driver rest weighs in the criterion (None: nothing)
+    if key == "time":
+        per_h = 1.0
+    elif key == "generalised":
         vot = value_of_time(
             req.network, req.graph, override_usd_per_unit_day=value_of_time_usd_per_unit_day
         )
@@ -145,31 +85,33 @@ def best_path(
             f"generalised cost = cost + {vot.usd_per_unit_day:g} USD per {req.graph.unit}-day "
             f"({vot.source})"
         )
-        usd_per_h = vot.usd_per_unit_day / HOURS_PER_DAY
-    if key in ("time", "generalised") and extra_rest_h(req, problem, path) > 1e-9:
-        # the per-link rests are a lower bound: when the lightest path takes more rests
-        # over its road runs, search again on the exact rests (on the unhidden problem)
-        path, problem, note = _exact_on_road_rests(
-            req, full_problem, problem, path, weights, usd_per_h
-        )
-        if note is not None:
-            extra.append(note)
-            if place_simple(req, problem, path):
-                extra = [x for x in extra if not x.startswith("this route passes a place")]
-    if not req.via and not any("may exist" in x for x in extra):
-        place_of, layer_of = place_layers(req, problem)
-        if not enters_places_once(problem, path, place_of, layer_of):
-            per_h = 1.0 if key == "time" else usd_per_h if key == "generalised" else None
-            simple = best_entering_places_once(
-                req, problem, problem.weights(weights), value_per_h=per_h
+        per_h = vot.usd_per_unit_day / HOURS_PER_DAY
+    place_of, layer_of = place_layers(req, problem)
+    # the weights count driver rests per link, a lower bound of the rests per road run
+    inexact = per_h is not None and extra_rest_h(req, problem, lightest) > 1e-9
+    if not inexact and enters_places_once(problem, lightest, place_of, layer_of):
+        return lightest, problem, extra
+    path: list[int] | None
+    if per_h is not None and inexact:
+        exact = exact_best_path(req, problem, w, value_per_h=per_h)
+        path = exact[0] if exact is not None and exact[1] else None
+    else:
+        path = best_entering_places_once(req, problem, w, value_per_h=per_h)
+    what = "time" if key == "time" else "generalised cost"
+    if path is None:  # no path enters each place once: keep the lightest walk
+        if inexact:
+            extra.append(
+                f"{what}: no route enters each place once; driver rests per road run are "
+                "counted on the route found with rests per link (a lower bound) — a route "
+                f"with less exact {what} may exist"
             )
-            if simple is not None:
-                path = simple
-            else:
-                extra.append(
-                    "this route enters a place twice (or returns to a mode during one "
-                    "stay): no route between these places avoids it"
-                )
+        extra.append(_place_note(req))
+        return lightest, problem, extra
+    if inexact and path != lightest:
+        extra.append(
+            f"{what} optimised on driver rests per road run (an exact search carrying the "
+            "driver's clock; the lightest route with rests counted per link takes longer)"
+        )
     return path, problem, extra
 
 
