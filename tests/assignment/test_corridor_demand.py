@@ -110,3 +110,55 @@ def test_spec_sources_and_places_exist(net2030: Network) -> None:
         assert set(c.source_ids) <= known_sources, c.name
         for origin, destination, _ in c.ods:
             assert {origin, destination} <= places
+
+
+def test_od_direction_split_follows_the_iran_russia_trade_tonnage(net2030: Network) -> None:
+    _, classes = load_corridor_spec()
+    by_name = {c.name: c for c in classes}
+    south = _row(net2030, "ir-imports-ru-1402")  # Iran's imports from Russia, t
+    north = _row(net2030, "ir-exports-ru-1402")
+    assert (south, north) == (3_353_000, 2_185_000)
+    south_share = south / (south + north)  # 0.6055 by hand
+    truck = dict(((o, d), s) for o, d, s in by_name["truck"].ods)
+    assert truck[("RU-MOSCOW", "IR-TEHRAN")] == pytest.approx(south_share, abs=1e-4)
+    assert truck[("IR-TEHRAN", "RU-MOSCOW")] == pytest.approx(1 - south_share, abs=1e-4)
+    # bulk: transit (0.6 Mt via Iran) vs bilateral trade, each split by direction
+    transit = _row(net2030, "ru-transit-iran-2023") / (
+        _row(net2030, "ru-transit-iran-2023") + south + north
+    )
+    assert transit == pytest.approx(0.0978, abs=1e-4)
+    bulk = dict(((o, d), s) for o, d, s in by_name["bulk"].ods)
+    assert bulk[("RU-MOSCOW", "IRBND")] == pytest.approx(transit * south_share, abs=1e-4)
+    assert bulk[("IRBND", "RU-MOSCOW")] == pytest.approx(transit * (1 - south_share), abs=1e-4)
+    assert bulk[("RU-MOSCOW", "IR-TEHRAN")] == pytest.approx((1 - transit) * south_share, abs=1e-4)
+    # containers: the class volume is IRISL's Russia–India traffic, so India <-> Moscow only
+    assert {(o, d) for o, d, _ in by_name["container"].ods} == {
+        ("INNSA", "RU-MOSCOW"),
+        ("RU-MOSCOW", "INNSA"),
+    }
+
+
+def test_classes_name_existing_demand_rows_and_sources(net2030: Network) -> None:
+    known = set(net2030.tables["demand"]["demand_id"])
+    known_sources = set(net2030.tables["sources"]["source_id"])
+    _, classes = load_corridor_spec()
+    for c in classes:
+        assert c.demand_ids and set(c.demand_ids) <= known, c.name
+        assert set(c.all_source_ids()) <= known_sources, c.name
+        if c.od_basis != "estimate":
+            assert c.od_source_ids, c.name
+    data = corridor_demand(net2030, year=2030).to_dict()
+    truck = next(c for c in data["classes"] if c["class"] == "truck")
+    assert "ir-imports-ru-1402" in truck["demand_ids"]
+    assert truck["od_source_ids"] == ["W-tpo-iran-russia-1402"]
+
+
+def test_unknown_demand_row_is_an_actionable_error(tmp_path: Path, net2030: Network) -> None:
+    bad = tmp_path / "corridor.toml"
+    bad.write_text(
+        '[demand]\nscope = "instc-total"\n[class.bulk]\ncargo = "bulk"\nshare = 1.0\n'
+        'basis = "estimate"\nmethod = "m"\nod_method = "m"\ndemand_ids = ["nope-2023"]\n'
+        'ods = [{ origin = "RU-MOSCOW", destination = "IRBND", share = 1.0 }]\n'
+    )
+    with pytest.raises(DataError, match=r"\[class.bulk\] demand_ids names 'nope-2023'"):
+        corridor_demand(net2030, year=2030, spec_path=bad)

@@ -183,7 +183,8 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
         "family_shares_by_od",
         "od_costs",
     ]
-    assert len(data["saturated"]) == 10
+    loaded = base.elements["capacity_t_per_year"].notna() & (base.elements["volume_t_per_year"] > 0)
+    assert len(data["saturated"]) == min(10, int(loaded.sum())) > 0
     assert set(data["saturated"][0]) == {
         "element_id",
         "kind",

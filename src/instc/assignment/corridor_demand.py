@@ -54,6 +54,12 @@ class ClassSpec:
     od_basis: str
     od_method: str
     ods: tuple[tuple[str, str, float], ...]  # (origin, destination, share of the class)
+    od_source_ids: tuple[str, ...] = ()
+    demand_ids: tuple[str, ...] = ()  # demand.csv rows its share and OD split come from
+
+    def all_source_ids(self) -> tuple[str, ...]:
+        """The sources of the class share and of its OD split, each once."""
+        return tuple(dict.fromkeys([*self.source_ids, *self.od_source_ids]))
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,9 @@ class CorridorDemand:
                     "source_ids": list(c.source_ids),
                     "method": c.method,
                     "od_basis": c.od_basis,
+                    "od_source_ids": list(c.od_source_ids),
                     "od_method": c.od_method,
+                    "demand_ids": list(c.demand_ids),
                 }
                 for c in self.classes
             ],
@@ -194,6 +202,8 @@ def corridor_spec_from_toml(
                 od_basis=str(spec.get("od_basis", "estimate")),
                 od_method=str(_need(file, where, spec, "od_method")),
                 ods=tuple(ods),
+                od_source_ids=tuple(str(x) for x in spec.get("od_source_ids", ())),
+                demand_ids=tuple(str(x) for x in spec.get("demand_ids", ())),
             )
         )
     total = sum(c.share for c in classes)
@@ -268,6 +278,26 @@ def year_volume(network: Network, *, scope: str, year: int) -> YearVolume:
     return YearVolume(scope, year, low, mode, high, method, d_ids, s_ids)
 
 
+def _check_references(network: Network, classes: tuple[ClassSpec, ...]) -> None:
+    """Every demand row and source a class names exists in the network's tables."""
+    demand_ids = set(network.tables["demand"]["demand_id"])
+    sources = network.tables.get("sources")
+    source_ids = set(sources["source_id"]) if sources is not None else None
+    for c in classes:
+        for d in c.demand_ids:
+            if d not in demand_ids:
+                raise DataError(
+                    f"corridor.toml: [class.{c.name}] demand_ids names {d!r}, not a row of "
+                    "demand.csv — use a demand_id"
+                )
+        for s in c.all_source_ids():
+            if source_ids is not None and s not in source_ids:
+                raise DataError(
+                    f"corridor.toml: [class.{c.name}] cites {s!r}, not in sources.csv — add "
+                    "the source or fix the id"
+                )
+
+
 def corridor_demand(
     network: Network,
     *,
@@ -294,6 +324,7 @@ def corridor_demand(
         scope, classes = corridor_spec_from_toml(spec.doc, spec.path)
     else:
         scope, classes = load_corridor_spec(spec_path)
+    _check_references(network, classes)
     total = year_volume(network, scope=scope, year=year)
     total_t = total.level(level) * scale
     known = set(network.nodes["node_id"])

@@ -156,6 +156,7 @@ def _print(result: Any, top: int) -> None:
         f"sources {', '.join(t.source_ids) or '-'}",
         highlight=False,
     )
+    _print_demand(d)
     sat = result.saturated(top)
     table = Table(title=f"The {len(sat)} most saturated links, borders and terminals")
     for col, just in (
@@ -333,6 +334,29 @@ def _select_link(
     console.print(table)
     if found.ods.empty:
         console.print("no OD pair's equilibrium flow uses it", highlight=False)
+
+
+def _print_demand(demand: Any) -> None:
+    """The cargo classes: share of the year's total, demand rows and sources of the share
+    and of the OD split."""
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    table = Table(title="OD demand by cargo class: which demand rows and sources")
+    for col in ("class", "Mt/yr", "share", "share basis", "OD basis", "demand rows", "sources"):
+        table.add_column(col, justify="right" if col in ("Mt/yr", "share") else "left")
+    for c in demand.classes:
+        table.add_row(
+            f"{c.name} ({c.cargo})",
+            _mt(demand.total_t * c.share),
+            f"{c.share:.1%}",
+            c.basis,
+            f"{c.od_basis}: {len(c.ods)} OD",
+            ", ".join(c.demand_ids) or "-",
+            ", ".join(c.all_source_ids()) or "-",
+        )
+    console.print(table)
 
 
 def _branch_check(network: Any, result: Any) -> Any:
