@@ -81,3 +81,12 @@ def test_sweep_adds_the_volume_curve() -> None:
     assert {row["scale"] for row in curve} == {0.5, 1.0}
     table = invoke("assign", "corridor", "--sweep", "0.5,1")
     assert "as demand is scaled" in table.output
+
+
+def test_route_choice_is_path_size_logit_by_default_and_stated() -> None:
+    data = json.loads(invoke("assign", "corridor", "--year", "2023", "--json").stdout)
+    assert data["assignment"]["algorithm"] == "psl"
+    assert data["parameters"]["route_choice.logit_mu"]["basis"] == "estimate"
+    ue = invoke("assign", "corridor", "--year", "2023", "--algorithm", "bfw").output
+    # the 2023 free-flow load is already a user equilibrium: said, not left as a puzzle
+    assert "after 0 iterations" in ue and "already an equilibrium" in ue

@@ -1,4 +1,4 @@
-"""Static equilibrium assignment: VDFs, shortest paths, AON, MSA, FW, CFW and BFW.
+"""Equilibrium assignment: VDFs, shortest paths, AON, MSA, FW, CFW, BFW and path-size logit.
 
 Start with :func:`assign`; build networks with :meth:`AssignmentNetwork.from_arrays`
 or from TNTP folders with :func:`load_tntp`. Importing this package compiles nothing:
@@ -8,6 +8,7 @@ the numba kernels load on the first shortest-path call.
 from __future__ import annotations
 
 from instc.assignment.equilibrium import METHODS, assign, beckmann_objective, link_costs
+from instc.assignment.logit import logit_assign
 from instc.assignment.network import AssignmentNetwork, UserClass
 from instc.assignment.paths import all_or_nothing, relative_gap, skim, skim_scipy
 from instc.assignment.results import AssignmentResult, IterationRecord, UnreachablePair
@@ -24,6 +25,7 @@ __all__ = [
     "beckmann_objective",
     "link_costs",
     "load_tntp",
+    "logit_assign",
     "relative_gap",
     "skim",
     "skim_scipy",

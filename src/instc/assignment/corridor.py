@@ -32,7 +32,6 @@ two-way volume over that capacity.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,8 +44,10 @@ import pandas as pd
 from instc._errors import DataError
 from instc._values import is_missing
 from instc.assignment.corridor_demand import CorridorDemand, corridor_demand
-from instc.assignment.equilibrium import assign
+from instc.assignment.equilibrium import METHODS, assign
+from instc.assignment.logit import logit_assign
 from instc.assignment.network import AssignmentNetwork, UserClass
+from instc.assignment.paths import shortest_path
 from instc.assignment.results import AssignmentResult, IterationRecord
 from instc.units import HOURS_PER_DAY
 
@@ -54,8 +55,17 @@ if TYPE_CHECKING:
     from instc.network.graph import Graph
     from instc.network.model import Network
 
-__all__ = ["CorridorAssignment", "assign_corridor", "capacity_t_per_year", "corridor_volume_curve"]
+__all__ = [
+    "CORRIDOR_METHODS",
+    "ROUTE_CHOICE",
+    "CorridorAssignment",
+    "assign_corridor",
+    "capacity_t_per_year",
+    "corridor_volume_curve",
+]
 
+ROUTE_CHOICE = "psl"  # path-size logit at stochastic user equilibrium (assignment.logit)
+CORRIDOR_METHODS = (*METHODS, ROUTE_CHOICE)
 _DAYS_PER_YEAR = 365.0
 _WEEKS_PER_YEAR = _DAYS_PER_YEAR / 7.0
 _TONNES_KEY = {
@@ -403,45 +413,6 @@ def _build_network(
 # --------------------------------------------------------------------------- paths
 
 
-def _shortest(
-    net: AssignmentNetwork, cost: np.ndarray, origin: int, destination: int
-) -> tuple[float, list[int]]:
-    """Cheapest path (cost, link indices) from node ``origin`` to ``destination``."""
-    out: dict[int, list[int]] = {}
-    for e in range(net.n_links):
-        if np.isfinite(cost[e]):
-            out.setdefault(int(net.from_node[e]), []).append(e)
-    dist = {origin: 0.0}
-    pred: dict[int, int] = {}
-    heap = [(0.0, origin)]
-    done: set[int] = set()
-    while heap:
-        d, u = heapq.heappop(heap)
-        if u in done:
-            continue
-        done.add(u)
-        if u == destination:
-            break
-        if u != origin and net.no_through[u]:
-            continue
-        for e in out.get(u, ()):
-            v = int(net.to_node[e])
-            nd = d + float(cost[e])
-            if nd < dist.get(v, math.inf):
-                dist[v] = nd
-                pred[v] = e
-                heapq.heappush(heap, (nd, v))
-    if destination not in done:
-        return math.inf, []
-    path = []
-    node = destination
-    while node != origin:
-        e = pred[node]
-        path.append(e)
-        node = int(net.from_node[e])
-    return dist[destination], path[::-1]
-
-
 # --------------------------------------------------------------------------- result
 
 
@@ -539,10 +510,13 @@ class CorridorAssignment:
         return out
 
 
-def _used_parameters(network: Network, units: list[str]) -> dict[str, dict[str, Any]]:
-    """The VDF and value-of-time parameters the run used, with their provenance."""
+def _used_parameters(network: Network, units: list[str], method: str) -> dict[str, dict[str, Any]]:
+    """The VDF, value-of-time and route-choice parameters the run used, with their
+    provenance."""
     keys = ["vdf.rail_bpr_alpha", "vdf.rail_bpr_beta", "vdf.bpr_alpha", "vdf.bpr_beta"]
     keys += [_VOT_KEY[u] for u in dict.fromkeys(units)]
+    if method == ROUTE_CHOICE:
+        keys += ["route_choice.logit_mu", "route_choice.routes", "route_choice.penalty"]
     out = {}
     for key in keys:
         leaf = _param(network, key)
@@ -583,9 +557,17 @@ def assign_corridor(
     ``network`` is taken as given (load it as of the year and apply any scenario first;
     ``scenario`` is only a label). ``year`` defaults to the network's as-of year;
     ``demand_level`` picks low, mode or high of the year's volume; ``demand_scale``
-    multiplies it (sensitivity runs).
+    multiplies it (sensitivity runs). ``method``: a user-equilibrium algorithm of
+    :func:`instc.assignment.assign` (every class on its cheapest routes), or ``"psl"``:
+    path-size logit route choice at stochastic user equilibrium
+    (:func:`instc.assignment.logit.logit_assign`, parameters ``route_choice.*``), which
+    spreads each OD over routes close to its cheapest as shippers do; ``gap`` is then the
+    share of demand the last averaging step still moved.
     """
     from instc.routing.compare import network_families
+
+    if method not in CORRIDOR_METHODS:
+        raise DataError(f"unknown method {method!r} — use one of {', '.join(CORRIDOR_METHODS)}")
 
     if year is None:
         if network.as_of is None:
@@ -648,7 +630,19 @@ def assign_corridor(
                 fixed_cost=fixed[od.class_name],
             )
         )
-    result = assign(net, users, method=method, gap=gap, max_iter=max_iter, progress=progress)
+    if method == ROUTE_CHOICE:
+        result = logit_assign(
+            net,
+            users,
+            mu=float(_param(network, "route_choice.logit_mu")["value"]),
+            routes=int(_param(network, "route_choice.routes")["value"]),
+            penalty=float(_param(network, "route_choice.penalty")["value"]),
+            gap=gap,
+            max_iter=max_iter,
+            progress=progress,
+        )
+    else:
+        result = assign(net, users, method=method, gap=gap, max_iter=max_iter, progress=progress)
 
     elements = _element_frame(b, net, result, t0)
     od_costs = _od_costs(net, demand, result, t0, zone_index, permitted, fixed, extra, money, vot_h)
@@ -666,7 +660,7 @@ def assign_corridor(
         assignment=result,
         capacitated=int(cap_frame.notna().sum()),
         uncapacitated=int(cap_frame.isna().sum()),
-        parameters=_used_parameters(network, [graphs[c].unit for c in specs]),
+        parameters=_used_parameters(network, [graphs[c].unit for c in specs], method),
         link_elements=tuple(b.element_of),
     )
 
@@ -736,7 +730,7 @@ def _od_costs(
         }
         for tag, shared in (("free", t0), ("eq", result.times)):
             cost = np.where(permitted[c], shared + fixed[c], np.inf)
-            gc_h, path = _shortest(net, cost, o, d)
+            gc_h, path = shortest_path(net, cost, o, d)
             row[f"{tag}_time_h"] = (
                 float(np.sum(shared[path] + extra[c][path])) if path else math.nan
             )

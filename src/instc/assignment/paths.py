@@ -16,7 +16,9 @@ Costs are per-link arrays; ``inf`` marks a link the class may not use.
 
 from __future__ import annotations
 
+import heapq
 import itertools
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,7 +27,7 @@ import numpy as np
 from instc._csr import row_pointer
 from instc.assignment.network import AssignmentNetwork, UserClass
 
-__all__ = ["all_or_nothing", "relative_gap", "skim", "skim_scipy"]
+__all__ = ["all_or_nothing", "relative_gap", "shortest_path", "skim", "skim_scipy"]
 
 
 _POOL: tuple[int, ThreadPoolExecutor] | None = None  # (pid that made it, pool)
@@ -198,3 +200,51 @@ def relative_gap(
         np.fill_diagonal(mask, False)
         best += float(np.sum(d[mask] * sp[mask]))
     return (total_cost - best) / total_cost if total_cost > 0 else 0.0
+
+
+def shortest_path(
+    net: AssignmentNetwork, cost: np.ndarray, origin: int, destination: int
+) -> tuple[float, list[int]]:
+    """Cheapest path (cost, link indices) from node ``origin`` to ``destination`` at link
+    ``cost`` (``inf``: not usable); no path through a no-through node; ``(inf, [])`` when
+    there is no path. A plain heap Dijkstra for single pairs (route sets, reports).
+
+    >>> net = AssignmentNetwork.from_arrays(from_node=[0, 0, 1], to_node=[1, 2, 2],
+    ...     free_flow_time=[1.0, 5.0, 1.0], capacity=[0.0, 0.0, 0.0], alpha=0.0,
+    ...     zone_nodes=[0, 2])
+    >>> shortest_path(net, np.array([1.0, 5.0, 1.0]), 0, 2)
+    (2.0, [0, 2])
+    """
+    out: dict[int, list[int]] = {}
+    for e in range(net.n_links):
+        if np.isfinite(cost[e]):
+            out.setdefault(int(net.from_node[e]), []).append(e)
+    dist = {origin: 0.0}
+    pred: dict[int, int] = {}
+    heap = [(0.0, origin)]
+    done: set[int] = set()
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        if u == destination:
+            break
+        if u != origin and net.no_through[u]:
+            continue
+        for e in out.get(u, ()):
+            v = int(net.to_node[e])
+            nd = d + float(cost[e])
+            if nd < dist.get(v, math.inf):
+                dist[v] = nd
+                pred[v] = e
+                heapq.heappush(heap, (nd, v))
+    if destination not in done:
+        return math.inf, []
+    path = []
+    node = destination
+    while node != origin:
+        e = pred[node]
+        path.append(e)
+        node = int(net.from_node[e])
+    return dist[destination], path[::-1]

@@ -17,8 +17,20 @@ def corridor(
         None, "--scenario", help="bundled scenario name or path to a scenario .toml"
     ),
     demand_level: str = typer.Option("mode", "--demand", help="low, mode or high volume"),
-    algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="aon, msa, fw, cfw or bfw"),
-    gap: float = typer.Option(1e-6, "--gap", help="target relative gap"),
+    algorithm: str = typer.Option(
+        "psl",
+        "--algorithm",
+        "-a",
+        help="psl: path-size logit route choice at stochastic equilibrium (shippers spread "
+        "over routes close to the cheapest; parameters route_choice.*); aon, msa, fw, cfw "
+        "or bfw: user equilibrium (every shipper on its cheapest route)",
+    ),
+    gap: float | None = typer.Option(
+        None,
+        "--gap",
+        help="target gap (default 1e-6 relative gap; psl: 1e-4, the share of demand the "
+        "last step moved)",
+    ),
     max_iter: int = typer.Option(500, "--max-iter", help="iteration limit"),
     top: int = typer.Option(10, "--top", help="how many saturated elements to list"),
     sweep: str | None = typer.Option(
@@ -44,6 +56,8 @@ def corridor(
         from instc.cli._common import check_options
         from instc.service import assign_corridor, get_network
 
+        if gap is None:
+            gap = _PSL_GAP if algorithm == "psl" else _UE_GAP
         check_options(year=year, gap=gap, max_iter=max_iter, top=top)
         if select is not None:
             _select_link(select, year, scenario, demand_level, algorithm, gap, max_iter, json_out)
@@ -82,6 +96,10 @@ def corridor(
         _print_branches(network, result)
         if scales is not None:
             _print_curve(_curve(network, options, scales))
+
+
+_UE_GAP = 1e-6
+_PSL_GAP = 1e-4
 
 
 def _scales(text: str) -> tuple[float, ...]:
@@ -239,7 +257,13 @@ def _print(result: Any, top: int) -> None:
     console.print(
         f"{result.capacitated} capacitated elements, {result.uncapacitated} without a "
         f"capacity figure (uncapacitated); {a.method} gap {a.relative_gap:.1e} after "
-        f"{a.iterations} iterations, {a.seconds:.1f} s",
+        f"{a.iterations} iterations, {a.seconds:.1f} s"
+        + (
+            " (the free-flow all-or-nothing load is already an equilibrium: no delay it "
+            "causes changes a route)"
+            if a.iterations == 0 and a.method != "psl"
+            else ""
+        ),
         highlight=False,
     )
     params = "; ".join(
