@@ -72,6 +72,24 @@ def test_dated_capacities_raise_on_their_date() -> None:
     assert dated_capacities(load_network(as_of=2030))["transfer:RUMCX/sea-rail1520"][0] == 11e6
 
 
+def test_caspian_and_border_capacities_follow_their_dates() -> None:
+    """Astara road border from the new bridge (30 Dec 2023): 375 trucks/day x 20 t x 365;
+    Caspian port rail from 20 Jun 2024: 7 Mt; Aktau 11 Mt until 2028, then 11 x 1.5;
+    outside every dated row the element keeps its own table's figure (strict periods)."""
+    from instc.assignment.corridor import dated_capacities
+
+    road, caspian = "border:AZ-IR-ASTARA/road", "transfer:IR-CASPIAN-PORT/sea-rail1435"
+    aktau, tm = "transfer:KZAAU/ferry-rail1520", "transfer:TMKRW/ferry-rail1520"
+    before = dated_capacities(load_network(as_of="2023-12-29"))
+    after = dated_capacities(load_network(as_of="2024-06-20"))
+    assert road not in before and caspian not in before  # no row in force: table figure
+    assert after[road][0] == 375 * 20 * 365 and "astara-road-new-bridge" in after[road][1]
+    assert after[caspian][0] == 7_000_000 and after[aktau][0] == 11_000_000
+    assert dated_capacities(load_network(as_of=2028))[aktau][0] == 11e6 * 1.5
+    assert tm not in dated_capacities(load_network(as_of="2018-05-01"))
+    assert dated_capacities(load_network(as_of="2018-05-02"))[tm][0] == 17_000_000
+
+
 def test_dated_capacity_reaches_the_element(base: CorridorAssignment) -> None:
     e = base.elements.set_index("element_id")
     row = e.loc["transfer:IR-ASTARA/rail1520-road"]

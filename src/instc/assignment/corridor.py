@@ -171,9 +171,12 @@ _UNBOUNDED = "unbounded: no capacity figure"
 def dated_capacities(network: Network) -> dict[str, tuple[float, str, tuple[str, ...]]]:
     """Capacity (t/year, description, sources) of each element with a ``capacities.csv``
     row in force at the network's date (``link:ID``, ``transfer:NODE/FROM-TO``,
-    ``border:ID/MODE``). These rows override the figure of links/transfers/borders.
+    ``border:ID/MODE``). These rows override the figure of links/transfers/borders; at a
+    date outside every row's period the element keeps its own table's figure (or none:
+    unbounded), never a figure of another period.
 
-    An element naming no known link, node or border is a :class:`DataError` (one line).
+    A row (in force or not) naming no known link, node or border is a
+    :class:`DataError` (one line).
     """
     if "capacities" not in network.tables:
         return {}
@@ -184,8 +187,7 @@ def dated_capacities(network: Network) -> dict[str, tuple[float, str, tuple[str,
     known_borders = (
         set(network.tables["borders"]["border_id"]) if "borders" in network.tables else set()
     )
-    out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
-    for row in _records(frame):
+    for row in _records(network.tables["capacities"]):  # every row, in force or not
         element = str(row["element"])
         kind, _, rest = element.partition(":")
         ok = (
@@ -198,6 +200,9 @@ def dated_capacities(network: Network) -> dict[str, tuple[float, str, tuple[str,
                 f"capacities.csv: row {row['capacity_id']}: element {element!r} names no known "
                 "element — use link:LINK_ID, transfer:NODE_ID/FROM-TO or border:BORDER_ID/MODE"
             )
+    out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+    for row in _records(frame):
+        element = str(row["element"])
         value, unit, per = float(row["capacity"]), str(row["capacity_unit"]), str(row["per"])
         t, conv = capacity_t_per_year(network, value, unit, per=per)
         from instc.network.dated import period_text

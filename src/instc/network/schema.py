@@ -673,6 +673,9 @@ CAPACITIES = Table(
     ),
     validity=("valid_from", "valid_to"),
     series=("element",),
+    # a dated capacity holds only in its period; outside every period the element keeps
+    # its own table's figure (or none: unbounded), never a capacity from another date
+    strict_validity=True,
 )
 
 WAYPOINTS = Table(
