@@ -42,6 +42,9 @@ def test_year_2023_prints_model_vs_observed_branch_shares() -> None:
     data = json.loads(invoke("assign", "corridor", "--year", "2023", "--json").stdout)
     shares = {r["branch"]: r["observed_share"] for r in data["branch_check"]}
     assert abs(shares["eastern"] - 0.65 / 13.65) < 1e-9
+    other = {r["branch"]: r["observed_share"] for r in data["branch_check_other"]}
+    assert abs(other["western"] - 2.2 / (2.2 + 0.0747 + 0.2348)) < 1e-9  # RZD rail Q1
+    assert "model vs RZD rail shipments by route, Q1" in out
 
 
 def test_scenario_and_top() -> None:

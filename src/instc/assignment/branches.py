@@ -28,11 +28,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Branch",
+    "ObservationSet",
     "branch_check",
     "branches_from_toml",
     "load_branches",
+    "load_observation_sets",
     "network_branches",
+    "network_observation_sets",
+    "observation_sets_from_toml",
     "observed_branch_years",
+    "other_observations",
 ]
 
 _DEFAULT = Path(__file__).resolve().parents[1] / "data" / "corridor.toml"
@@ -82,6 +87,61 @@ def branches_from_toml(data: Mapping[str, Any], file: str | Path) -> tuple[Branc
                 label=str(spec.get("label", name)),
                 families=tuple(str(f) for f in spec["families"]),
                 scope=str(spec["scope"]),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ObservationSet:
+    """Another observation of the branches (``[observed.NAME]``): one scope per branch."""
+
+    name: str
+    label: str
+    scopes: tuple[tuple[str, str], ...]  # (branch name, demand.csv scope)
+
+
+def load_observation_sets(
+    path: str | Path | None = None, branches: tuple[Branch, ...] | None = None
+) -> tuple[ObservationSet, ...]:
+    """The ``[observed.*]`` tables of ``corridor.toml``: each names a scope for every branch.
+
+    >>> [o.name for o in load_observation_sets()]
+    ['rzd-rail-q1']
+    """
+    from instc._files import read_toml
+
+    file = _DEFAULT if path is None else Path(path)
+    data = read_toml(file, what="corridor TOML")
+    branches = branches_from_toml(data, file) if branches is None else branches
+    return observation_sets_from_toml(data, file, branches)
+
+
+def network_observation_sets(network: object) -> tuple[ObservationSet, ...]:
+    """The observation sets of the dataset ``network`` was loaded from."""
+    from instc.network.contract import config_of
+
+    spec = config_of(network).file("corridor.toml")
+    return observation_sets_from_toml(spec.doc, spec.path, branches_from_toml(spec.doc, spec.path))
+
+
+def observation_sets_from_toml(
+    data: Mapping[str, Any], file: str | Path, branches: tuple[Branch, ...]
+) -> tuple[ObservationSet, ...]:
+    """The ``[observed.*]`` tables of a parsed corridor TOML read from ``file``."""
+    out = []
+    for name, spec in data.get("observed", {}).items():
+        missing = [b.name for b in branches if b.name not in spec]
+        if missing:
+            raise DataError(
+                f"{file}: [observed.{name}] has no scope for branch {missing[0]} — add "
+                f'{missing[0]} = "SCOPE"'
+            )
+        out.append(
+            ObservationSet(
+                name=name,
+                label=str(spec.get("label", name)),
+                scopes=tuple((b.name, str(spec[b.name])) for b in branches),
             )
         )
     return tuple(out)
@@ -151,3 +211,40 @@ def branch_check(
             }
         )
     return pd.DataFrame(rows)
+
+
+def other_observations(
+    network: Network,
+    check: pd.DataFrame,
+    year: int,
+    sets: tuple[ObservationSet, ...] | None = None,
+) -> pd.DataFrame:
+    """For each observation set whose actual rows cover every branch in ``year``: one row
+    per branch with the set, the model share (from ``check``, :func:`branch_check`), the
+    observed tonnes and share within the set, the demand row and its sources."""
+    import pandas as pd
+
+    sets = network_observation_sets(network) if sets is None else sets
+    model = dict(zip(check["branch"], check["model_share"], strict=True))
+    rows = []
+    for obs in sets:
+        found = [(b, _observed(network, scope, year)) for b, scope in obs.scopes]
+        present = [(b, o) for b, o in found if o is not None]
+        if len(present) < len(found):
+            continue
+        total = sum(o["volume_t"] for _, o in present)
+        for b, o in present:
+            rows.append(
+                {
+                    "set": obs.name,
+                    "label": obs.label,
+                    "branch": b,
+                    "model_share": model.get(b, math.nan),
+                    "observed_t": o["volume_t"],
+                    "observed_share": o["volume_t"] / total if total > 0 else math.nan,
+                    "demand_id": o["demand_id"],
+                    "source_ids": list(o["source_ids"]),
+                }
+            )
+    columns = ["set", "label", "branch", "model_share", "observed_t", "observed_share"]
+    return pd.DataFrame(rows, columns=[*columns, "demand_id", "source_ids"])

@@ -86,6 +86,7 @@ def corridor(
 
             data = result.to_dict(top=top)
             data["branch_check"] = _branch_check(network, result).to_dict(orient="records")
+            data["branch_check_other"] = _other_checks(network, result).to_dict(orient="records")
             if scales is not None:
                 curve = _curve(network, options, scales)
                 data["volume_curve"] = curve.to_dict(orient="records")
@@ -94,6 +95,7 @@ def corridor(
         result = _with_progress(network, options)
         _print(result, top)
         _print_branches(network, result)
+        _print_other_checks(network, result)
         if scales is not None:
             _print_curve(_curve(network, options, scales))
 
@@ -388,6 +390,39 @@ def _branch_check(network: Any, result: Any) -> Any:
 
     frame = branch_check(network, result)
     return frame.astype(object).where(frame.notna(), None)
+
+
+def _other_checks(network: Any, result: Any) -> Any:
+    from instc.assignment.branches import branch_check, other_observations
+
+    return other_observations(network, branch_check(network, result), result.year)
+
+
+def _print_other_checks(network: Any, result: Any) -> None:
+    """Model shares against observation sets of another scope (e.g. RZD rail, Q1)."""
+    from rich.table import Table
+
+    from instc.cli._common import console
+
+    other = _other_checks(network, result)
+    for name, rows in other.groupby("set", sort=False):
+        table = Table(title=f"Branch shares {result.year}: model vs {rows['label'].iloc[0]}")
+        for col in ("branch", "model share", "observed Mt", "observed share", "row (sources)"):
+            table.add_column(col, justify="right" if col[0] in "mo" else "left")
+        for _, r in rows.iterrows():
+            table.add_row(
+                str(r["branch"]),
+                f"{r['model_share']:.1%}",
+                _mt(r["observed_t"]),
+                f"{r['observed_share']:.1%}",
+                f"{r['demand_id']} ({', '.join(r['source_ids'])})",
+            )
+        console.print(table)
+        console.print(
+            f"observation set {name}: another scope than the model's (all modes, whole "
+            "year): read it as a second, disagreeing observation, not a correction",
+            highlight=False,
+        )
 
 
 def _print_branches(network: Any, result: Any) -> None:
