@@ -303,6 +303,25 @@ def test_western_road_rests_counted_per_run(western_road):
     _check_sums(option)
 
 
+def test_pareto_keeps_one_option_for_two_paths_with_equal_totals_through_other_places():
+    # found by the random test below: P0-P1-P4 and P0-P3-P4 on identical rail links
+    # (1 h each) cost, take and emit the same; the front holds that vector once
+    nodes = [{"node_id": p, "country": "IR", "kinds": ("road", "rail")} for p in
+             ("P0", "P1", "P3", "P4")]  # fmt: skip
+    pairs = [("L0", "P0", "P1"), ("L1", "P1", "P4"), ("L2", "P3", "P0"), ("L3", "P3", "P4")]
+    links = [
+        {"link_id": i, "from_node": a, "to_node": b, "mode": "rail", "gauge_mm": 1520,
+         "length_km": 10.0, "time_h": 1.0, "source_ids": ("S",)}
+        for i, a, b in pairs
+    ]  # fmt: skip
+    net = make_network(
+        nodes=nodes, links=links, tariffs=list(ROAD_RAIL_TARIFFS), parameters=_params()
+    )
+    front = pareto(net, "P0", "P4")
+    assert len(front) == 1
+    assert front[0].totals.time_h == pytest.approx(2.0)
+
+
 # --- random road networks: exact answers by enumeration ------------------------------
 @st.composite
 def road_network(draw):
