@@ -910,13 +910,15 @@ def assign_corridor(
     year: int = 2030,
     scenario: str | None = None,
     demand_level: str = "mode",
-    algorithm: str = "bfw",
-    gap: float = 1e-6,
+    algorithm: str = "psl",
+    gap: float | None = None,
     max_iter: int = 500,
     progress: Callable[[Any], None] | None = None,
     data: str | None = None,
 ) -> Any:
-    """A year's corridor freight at user equilibrium (``instc assign corridor``)."""
+    """A year's corridor freight assigned (``instc assign corridor``): path-size logit
+    route choice by default, or a user-equilibrium ``algorithm``; ``gap=None`` is the
+    method's default (:func:`instc.assignment.corridor.default_gap`)."""
     from instc.assignment.corridor import assign_corridor as engine_assign
 
     network = get_network(as_of=str(year), scenario=scenario, data=data)
@@ -993,8 +995,8 @@ def select_link(
     element: str,
     scenario: str | None = None,
     demand_level: str = "mode",
-    algorithm: str = "bfw",
-    gap: float = 1e-6,
+    algorithm: str = "psl",
+    gap: float | None = None,
     max_iter: int = 500,
     data: str | None = None,
 ) -> Any:

@@ -29,7 +29,7 @@ def net2030() -> Network:
 
 @pytest.fixture(scope="module")
 def base(net2030: Network) -> CorridorAssignment:
-    return assign_corridor(net2030, year=2030, gap=GAP, max_iter=2000)
+    return assign_corridor(net2030, year=2030, method="bfw", gap=GAP, max_iter=2000)
 
 
 def test_capacity_conversions_by_hand(net2030: Network) -> None:
@@ -122,7 +122,7 @@ def test_unknown_capacity_element_is_one_line(net2030: Network) -> None:
 
 
 def test_tiny_demand_is_free_flow(net2030: Network) -> None:
-    tiny = assign_corridor(net2030, year=2030, demand_scale=1e-9, gap=GAP)
+    tiny = assign_corridor(net2030, year=2030, demand_scale=1e-9, method="bfw", gap=GAP)
     assert float(np.nanmax(tiny.elements["volume_capacity"])) < 1e-6
     od = tiny.od_costs
     np.testing.assert_allclose(od["eq_generalised_usd"], od["free_generalised_usd"], rtol=1e-6)
@@ -132,7 +132,9 @@ def test_tiny_demand_is_free_flow(net2030: Network) -> None:
 def test_doubling_demand_never_lowers_an_od_cost(
     net2030: Network, base: CorridorAssignment
 ) -> None:
-    double = assign_corridor(net2030, year=2030, demand_scale=2.0, gap=GAP, max_iter=2000)
+    double = assign_corridor(
+        net2030, year=2030, demand_scale=2.0, method="bfw", gap=GAP, max_iter=2000
+    )
     a = base.od_costs["eq_generalised_usd"].to_numpy()
     b = double.od_costs["eq_generalised_usd"].to_numpy()
     assert np.all(b >= a * (1 - 1e-4))
@@ -248,7 +250,9 @@ def test_json_shape_is_pinned(base: CorridorAssignment) -> None:
 
 
 def test_volume_curve_rises_with_scale(net2030: Network) -> None:
-    curve = corridor_volume_curve(net2030, year=2030, scales=(2.0, 0.25, 1.0), gap=GAP)
+    curve = corridor_volume_curve(
+        net2030, year=2030, scales=(2.0, 0.25, 1.0), method="bfw", gap=GAP
+    )
     assert sorted(curve["scale"].unique()) == [0.25, 1.0, 2.0]
     assert curve.loc[curve["scale"] == 2.0, "total_t"].iloc[0] == pytest.approx(82e6)
     for _, group in curve.groupby(["class", "origin", "destination"]):

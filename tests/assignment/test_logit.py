@@ -162,3 +162,13 @@ def test_corridor_logit_keeps_every_od_volume_and_spreads_over_families() -> Non
 
     # user equilibrium puts each OD on one route; the logit spreads some ODs over families
     assert spread(ue) == 0 < spread(logit)
+    # each OD's equilibrium generalised cost is the mean over its routes: money plus the
+    # value of time x time (by hand), at least its cheapest route's at free flow
+    vot_h = {
+        u: float(net.parameters["value_of_time"][f"usd_per_{u}_day"]["value"]) / 24.0
+        for u in ("t", "teu", "truck")
+    }
+    od = logit.od_costs
+    by_hand = od["eq_money_usd"] + od["eq_time_h"] * od["unit"].map(vot_h)
+    assert np.allclose(od["eq_generalised_usd"], by_hand, rtol=1e-9)
+    assert (od["eq_generalised_usd"] >= od["free_generalised_usd"] * (1 - 1e-9)).all()

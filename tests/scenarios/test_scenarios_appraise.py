@@ -37,7 +37,10 @@ link = "r-yalama-baku"
 
 def test_savings_of_a_cheaper_faster_link_by_hand() -> None:
     network = load_network(as_of="2026-12-01")
-    found = appraise(network, parse_scenario(CUT, file="cut.toml"), years=(2027, 2027))
+    # user equilibrium: every shipper on the one cheapest route, which the cut keeps
+    found = appraise(
+        network, parse_scenario(CUT, file="cut.toml"), years=(2027, 2027), method="bfw"
+    )
     oil = found.ods.set_index(["class", "origin", "destination"]).loc[
         ("liquid", "RU-MOSCOW", "IR-TEHRAN")
     ]

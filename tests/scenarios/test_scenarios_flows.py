@@ -37,6 +37,7 @@ def _run(
             "class": ["container"],
             "origin": ["A"],
             "destination": ["B"],
+            "unit": ["teu"],
             "volume_t": [80.0],
             "eq_time_h": [od_time_h],
             "eq_money_usd": [100.0],
@@ -51,7 +52,7 @@ def _run(
         od_costs=ods,
         family_totals=lambda: families,
         demand=SimpleNamespace(ods=(od,)),
-        assignment=SimpleNamespace(unreachable_pairs=unrouted),
+        assignment=SimpleNamespace(unreachable_pairs=unrouted, method="psl"),
     )
 
 
@@ -101,3 +102,11 @@ def test_scenario_flows_json_of_a_project_scenario() -> None:
     assert {f["family"] for f in flows["families"]} >= {"western_rail", "suez", "caspian_sea"}
     for od in flows["ods"]:
         assert od["volume_t_before"] == pytest.approx(od["volume_t_after"])
+    # path-size logit route choice: the railway draws part of the flow, although it is
+    # no OD's single cheapest route (a user equilibrium moved 0 t)
+    assert flows["route_choice"] == "psl"
+    shift = {f["family"]: f["shift_t"] for f in flows["families"]}
+    assert shift["western_rail"] > 0
+    moved = {e["element_id"]: e for e in flows["elements_moved"]}
+    railway = moved["link:r-rasht-astara"]
+    assert railway["volume_t_per_year_before"] == 0 < railway["volume_t_per_year_after"]

@@ -277,15 +277,18 @@ class CriticalityRequest(_Network):
 
 
 class AssignRequest(BaseModel):
-    """``instc assign corridor``: a year's freight at user equilibrium (a job)."""
+    """``instc assign corridor``: a year's freight assigned, path-size logit route choice
+    by default (a job)."""
 
     model_config = _STRICT
 
     year: int = Field(2030, ge=MIN_YEAR, le=MAX_YEAR)
     scenario: ScenarioName | None = None
     demand_level: Literal["low", "mode", "high"] = "mode"
-    algorithm: Literal["aon", "msa", "fw", "cfw", "bfw"] = "bfw"
-    gap: float = Field(1e-6, ge=1e-9, le=1.0)
+    algorithm: Literal["psl", "aon", "msa", "fw", "cfw", "bfw"] = "psl"
+    gap: float | None = Field(
+        None, ge=1e-9, le=1.0, description="target gap (default: 1e-4 for psl, 1e-6 otherwise)"
+    )
     max_iter: int = Field(500, ge=1, le=MAX_ITERATIONS_JOB)
     top: int = Field(10, ge=1, le=200)
 

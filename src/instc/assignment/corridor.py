@@ -62,10 +62,13 @@ __all__ = [
     "assign_corridor",
     "capacity_t_per_year",
     "corridor_volume_curve",
+    "default_gap",
 ]
 
 ROUTE_CHOICE = "psl"  # path-size logit at stochastic user equilibrium (assignment.logit)
 CORRIDOR_METHODS = (*METHODS, ROUTE_CHOICE)
+_UE_GAP = 1e-6  # relative gap of a user equilibrium
+_PSL_GAP = 1e-4  # share of demand the last averaging step of the logit still moved
 _DAYS_PER_YEAR = 365.0
 _WEEKS_PER_YEAR = _DAYS_PER_YEAR / 7.0
 _TONNES_KEY = {
@@ -80,6 +83,16 @@ _VOT_KEY = {
     "t": "value_of_time.usd_per_t_day",
     "truck": "value_of_time.usd_per_truck_day",
 }
+
+
+def default_gap(method: str) -> float:
+    """The target gap of ``method`` when none is given: 1e-4 for ``psl`` (the share of
+    demand the last averaging step moved), 1e-6 relative gap for a user equilibrium.
+
+    >>> default_gap("psl"), default_gap("bfw")
+    (0.0001, 1e-06)
+    """
+    return _PSL_GAP if method == ROUTE_CHOICE else _UE_GAP
 
 
 def _param(network: Network, dotted: str) -> Mapping[str, Any]:
@@ -423,15 +436,17 @@ def _build_network(
 
 @dataclass(frozen=True, eq=False)
 class CorridorAssignment:
-    """User equilibrium of a year's corridor freight.
+    """A year's corridor freight assigned (path-size logit SUE or a user equilibrium).
 
     ``elements``: one row per link, border gate and terminal (transfer) with its
     two-way ``volume_t_per_year``, ``capacity_t_per_year`` (NaN: uncapacitated),
     ``volume_capacity``, the busiest direction's ``free_flow_time_h`` and
     ``congested_time_h``, and ``capacity_source_ids``. ``od_costs``: per class and OD,
     money, time and generalised cost (money + value of time x time, USD per unit) on
-    the cheapest path at free flow, and at equilibrium the OD's generalised cost with
-    the volume-weighted mean time and money over the paths it uses.
+    the cheapest path at free flow, and at equilibrium the volume-weighted means of
+    time, money and generalised cost over the paths the OD uses (at a user equilibrium
+    every used path costs the same; under logit route choice dearer routes carry some
+    of the flow, so the mean lies above the cheapest).
     ``family_shares``: share of each OD's volume on each route family of
     ``families.toml`` (via groups only). ``link_elements``: the element id of each
     assignment link (``"connector"`` for a zone connector), in the order of
@@ -551,23 +566,25 @@ def assign_corridor(
     demand_level: str = "mode",
     demand_scale: float = 1.0,
     scenario: str | None = None,
-    method: str = "bfw",
-    gap: float = 1e-6,
+    method: str = ROUTE_CHOICE,
+    gap: float | None = None,
     max_iter: int = 500,
     progress: Callable[[IterationRecord], None] | None = None,
     spec_path: str | Path | None = None,
 ) -> CorridorAssignment:
-    """User equilibrium of the corridor's freight demand of ``year`` on ``network``.
+    """The corridor's freight demand of ``year`` assigned on ``network``.
 
     ``network`` is taken as given (load it as of the year and apply any scenario first;
     ``scenario`` is only a label). ``year`` defaults to the network's as-of year;
     ``demand_level`` picks low, mode or high of the year's volume; ``demand_scale``
-    multiplies it (sensitivity runs). ``method``: a user-equilibrium algorithm of
-    :func:`instc.assignment.assign` (every class on its cheapest routes), or ``"psl"``:
-    path-size logit route choice at stochastic user equilibrium
+    multiplies it (sensitivity runs). ``method``: ``"psl"`` (the default, the corridor's
+    route choice everywhere: this command, a scenario's flow view, the appraisal, the
+    report): path-size logit route choice at stochastic user equilibrium
     (:func:`instc.assignment.logit.logit_assign`, parameters ``route_choice.*``), which
     spreads each OD over routes close to its cheapest as shippers do; ``gap`` is then the
-    share of demand the last averaging step still moved.
+    share of demand the last averaging step still moved. Or a user-equilibrium algorithm
+    of :func:`instc.assignment.assign` (every class on its cheapest routes).
+    ``gap=None``: :func:`default_gap`.
     """
     from instc.routing.compare import network_families
 
@@ -578,6 +595,8 @@ def assign_corridor(
         if network.as_of is None:
             raise DataError("give year= (the network has no as-of date)")
         year = network.as_of.year
+    if gap is None:
+        gap = default_gap(method)
     demand = corridor_demand(
         network, year=year, level=demand_level, scale=demand_scale, spec_path=spec_path
     )
@@ -743,10 +762,11 @@ def _od_costs(
             row[f"{tag}_generalised_usd"] = gc_h * vot_h[c]
         flows = result.class_flows[f"{c}:{od.origin}>{od.destination}"]
         if od.volume > 0 and path:
-            # at equilibrium the OD's flow may use several paths of equal generalised
-            # cost but different time and money: report their volume-weighted means
+            # the OD's flow may use several paths (of equal generalised cost at a user
+            # equilibrium, spread by logit route choice): report volume-weighted means
             row["eq_time_h"] = float(np.dot(flows, result.times + extra[c])) / od.volume
             row["eq_money_usd"] = float(np.dot(flows, money[c])) / od.volume
+            row["eq_generalised_usd"] = row["eq_money_usd"] + row["eq_time_h"] * vot_h[c]
         row["time_increase_h"] = row["eq_time_h"] - row["free_time_h"]
         row["generalised_increase_usd"] = row["eq_generalised_usd"] - row["free_generalised_usd"]
         rows.append(row)
@@ -821,8 +841,8 @@ def corridor_volume_curve(
     year: int | None = None,
     scales: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0),
     demand_level: str = "mode",
-    method: str = "bfw",
-    gap: float = 1e-6,
+    method: str = ROUTE_CHOICE,
+    gap: float | None = None,
     max_iter: int = 500,
 ) -> pd.DataFrame:
     """How each OD's equilibrium cost and time rise as the year's demand is scaled.

@@ -57,7 +57,9 @@ def corridor(
         from instc.service import assign_corridor, get_network
 
         if gap is None:
-            gap = _PSL_GAP if algorithm == "psl" else _UE_GAP
+            from instc.assignment.corridor import default_gap
+
+            gap = default_gap(algorithm)
         check_options(year=year, gap=gap, max_iter=max_iter, top=top)
         if select is not None:
             _select_link(select, year, scenario, demand_level, algorithm, gap, max_iter, json_out)
@@ -98,10 +100,6 @@ def corridor(
         _print_other_checks(network, result)
         if scales is not None:
             _print_curve(_curve(network, options, scales))
-
-
-_UE_GAP = 1e-6
-_PSL_GAP = 1e-4
 
 
 def _scales(text: str) -> tuple[float, ...]:

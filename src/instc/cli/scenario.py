@@ -310,13 +310,16 @@ def _print_flows(flow: Any, top: int = 12) -> None:
                 _before_after(r["delay_h_before"], r["delay_h_after"], 1),
             )
         console.print(table)
-    ods = Table(title="OD pairs at equilibrium (per unit)", title_justify="left")
-    for column in ("class", "pair", "days before -> after", "USD before -> after"):
+    choice = {"psl": "path-size logit route choice: means over the routes used"}.get(
+        flow.route_choice, f"user equilibrium {flow.route_choice}".strip()
+    )
+    ods = Table(title=f"OD pairs at equilibrium ({choice})", title_justify="left")
+    for column in ("class", "pair", "days before -> after", "USD per unit before -> after"):
         ods.add_column(column, justify="left" if column in ("class", "pair") else "right")
     for r in flow.ods.to_dict(orient="records"):
         ods.add_row(
             r["class"],
-            f"{r['origin']} -> {r['destination']}",
+            f"{r['origin']} -> {r['destination']} (per {r['unit']})",
             _before_after(h_to_days(r["eq_time_h_before"]), h_to_days(r["eq_time_h_after"]), 1),
             _before_after(r["eq_money_usd_before"], r["eq_money_usd_after"], 0),
         )

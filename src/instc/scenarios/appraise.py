@@ -2,12 +2,14 @@
 change in emissions.
 
 For every year the corridor freight of that year is assigned
-(:func:`instc.assignment.corridor.assign_corridor`) on two networks of 1 January of the
+(:func:`instc.assignment.corridor.assign_corridor`, path-size logit route choice by
+default) on two networks of 1 January of the
 year: without the scenario (its projects held closed,
 :func:`instc.scenarios.baseline.scenario_networks`) and with it (the scenario's edits
 that hold on that date). Per OD pair, with its volume ``V`` (cargo units per year):
 
-- money saving ``V x (money_without - money_with)`` (USD; equilibrium money per unit),
+- money saving ``V x (money_without - money_with)`` (USD; the OD's money per unit,
+  averaged over the routes its flow uses),
 - time saving ``V x (time_without - time_with)`` (unit-days) and its value at the value
   of time of ``parameters.toml`` (``value_of_time.usd_per_<unit>_day``), the one the
   assignment's shippers trade money against,
@@ -168,14 +170,17 @@ def appraise(
     years: tuple[int, int],
     baseline: Scenario | None = None,
     demand_level: str = "mode",
+    method: str | None = None,
 ) -> Appraisal:
     """The scenario's savings and emissions change for each year of ``years`` (first,
-    last; inclusive), each on the networks of 1 January of the year."""
+    last; inclusive), each on the networks of 1 January of the year. ``method``: the
+    assignment's route choice (None: the corridor default, path-size logit)."""
     import pandas as pd
 
-    from instc.assignment.corridor import assign_corridor
+    from instc.assignment.corridor import ROUTE_CHOICE, assign_corridor
     from instc.scenarios.baseline import scenario_networks
 
+    method = method or ROUTE_CHOICE
     rows: list[dict[str, Any]] = []
     label = "baseline"
     vot: dict[str, dict[str, Any]] = {}
@@ -185,7 +190,7 @@ def appraise(
         nets = scenario_networks(network, dated, baseline=baseline, same_date=True)
         label = nets.baseline
         runs = [
-            assign_corridor(n, year=year, demand_level=demand_level, scenario=s)
+            assign_corridor(n, year=year, demand_level=demand_level, scenario=s, method=method)
             for n, s in ((nets.before, nets.baseline), (nets.after, scenario.name))
         ]
         rows += _od_rows(year, runs[0], runs[1], nets)
@@ -213,7 +218,9 @@ def appraise(
         years=by_year,
         ods=ods,
         value_of_time=vot,
-        assumptions=_assumptions(scenario, label, vot, sorted(demand_sources), demand_level),
+        assumptions=_assumptions(
+            scenario, label, vot, sorted(demand_sources), demand_level, method
+        ),
     )
 
 
@@ -223,6 +230,7 @@ def _assumptions(
     vot: dict[str, dict[str, Any]],
     demand_sources: list[str],
     demand_level: str,
+    method: str,
 ) -> tuple[str, ...]:
     values = "; ".join(
         f"{k} = {v['value']:g} {v.get('unit', '')} ({v.get('basis', '')}"
@@ -230,16 +238,26 @@ def _assumptions(
         + ")"
         for k, v in vot.items()
     )
+    from instc.assignment.corridor import ROUTE_CHOICE
+
+    choice = (
+        "path-size logit route choice at stochastic user equilibrium (route_choice.* of "
+        "parameters.toml)"
+        if method == ROUTE_CHOICE
+        else f"user equilibrium ({method})"
+    )
     return (
         f"Each year: the corridor freight of the year ({demand_level} level; sources "
-        f"{', '.join(demand_sources) or '-'}) at user equilibrium on the network of "
+        f"{', '.join(demand_sources) or '-'}) assigned by {choice} on the network of "
         f"1 January, with {scenario.name} against {baseline}.",
         "Fixed demand: the same tonnes with and without the scenario (no induced or "
         "diverted demand, so no rule of half); an OD pair routed on one side only counts "
         "as newly served or lost tonnes, not as a saving.",
         f"Value of time: {values}; the same values the assignment's shippers use.",
-        "Money and time per unit are the OD pair's equilibrium means over the routes it "
-        "uses; CO2e (well-to-wheel) is that of its best route by generalised cost.",
+        "Money and time per unit are the OD pair's volume-weighted means over the routes "
+        "it uses (under logit route choice a project also moves part of the flow onto "
+        "routes that are not the cheapest, so a saving is that of the average shipper); "
+        "CO2e (well-to-wheel) is that of its best route by generalised cost.",
         "Undiscounted, in the price years of the dataset's tariffs and charges.",
         *scenario.assumptions,
     )

@@ -3,10 +3,13 @@
 :func:`flow_diff` sets two :class:`~instc.assignment.corridor.CorridorAssignment` runs
 side by side: tonnes per route family (and the shift between families), volume,
 volume/capacity and delay per link, border gate and terminal, and each OD's
-equilibrium time and money. :func:`scenario_flows` runs both assignments on the networks
-a scenario run compares (:func:`instc.scenarios.baseline.scenario_networks`: by default
-the same date, the baseline without the scenario's projects), for the year of the
-scenario's date.
+equilibrium time and money. Both runs use the corridor's route choice (path-size logit
+at stochastic user equilibrium, :func:`instc.assignment.corridor.assign_corridor`), so
+a project that makes some routes cheaper draws part of each OD's flow onto them, not
+only the ODs whose single cheapest route changes. :func:`scenario_flows` runs both
+assignments on the networks a scenario run compares
+(:func:`instc.scenarios.baseline.scenario_networks`: by default the same date, the
+baseline without the scenario's projects), for the year of the scenario's date.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ _MIN_SHIFT_T = 1.0
 
 _ELEMENT_KEYS = ["element_id", "kind", "name", "mode"]
 _ELEMENT_VALUES = ["volume_t_per_year", "capacity_t_per_year", "volume_capacity", "delay_h"]
-_OD_KEYS = ["class", "origin", "destination"]
+_OD_KEYS = ["class", "origin", "destination", "unit"]
 _OD_VALUES = ["volume_t", "eq_time_h", "eq_money_usd", "eq_generalised_usd"]
 
 
@@ -44,6 +47,7 @@ class FlowDiff:
     ``ods``: per class and OD the tonnes and the equilibrium time (h), money (USD per
     unit) and generalised cost before and after. ``unserved_*_t``: demand (t/year)
     with no path, not assigned (a pipeline's oil before the pipeline opens).
+    ``route_choice``: the assignments' method (``psl``: path-size logit).
     """
 
     scenario: str
@@ -54,6 +58,7 @@ class FlowDiff:
     ods: pd.DataFrame = field(repr=False)
     unserved_before_t: float = 0.0
     unserved_after_t: float = 0.0
+    route_choice: str = ""
 
     def moved(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` elements whose volume changed most (either sign)."""
@@ -69,6 +74,7 @@ class FlowDiff:
             "year": self.year,
             "unserved_before_t": self.unserved_before_t,
             "unserved_after_t": self.unserved_after_t,
+            "route_choice": self.route_choice,
             "families": _records(self.families),
             "elements_moved": _records(self.moved(top)),
             "ods": _records(self.ods),
@@ -125,6 +131,7 @@ def flow_diff(
         ods=ods,
         unserved_before_t=_unserved_t(before),
         unserved_after_t=_unserved_t(after),
+        route_choice=after.assignment.method,
     )
 
 
