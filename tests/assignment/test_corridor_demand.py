@@ -47,8 +47,10 @@ def test_outside_the_rows_takes_the_nearest(net2030: Network) -> None:
 
 def test_od_volumes_add_up_and_convert_units(net2030: Network) -> None:
     d = corridor_demand(net2030, year=2030, level="high")
-    assert d.total_t == 45e6
-    assert sum(o.volume_t for o in d.ods) == pytest.approx(45e6)
+    assert d.corridor_t == 45e6
+    # plus the crude of its own scope: the nearest row, bnp-2021 (1 Mt)
+    assert d.total_t == 45e6 + _row(net2030, "bnp-2021")
+    assert sum(o.volume_t for o in d.ods) == pytest.approx(d.total_t)
     tonnes_per_teu = net2030.parameters["cargo"]["tonnes_per_teu"]["value"]
     for o in d.ods:
         if o.cargo == "container":
@@ -84,7 +86,7 @@ def test_scenario_demand_growth_is_used(net2030: Network) -> None:
     demand = net2030.tables["demand"].copy()
     demand.loc[demand["scope"] == "instc-total", "volume"] *= 2
     grown = dataclasses.replace(net2030, tables={**net2030.tables, "demand": demand})
-    assert corridor_demand(grown, year=2030).total_t == 2 * 41e6
+    assert corridor_demand(grown, year=2030).corridor_t == 2 * 41e6
 
 
 def test_bad_spec_is_an_actionable_error(tmp_path: Path, net2030: Network) -> None:
@@ -161,4 +163,37 @@ def test_unknown_demand_row_is_an_actionable_error(tmp_path: Path, net2030: Netw
         'ods = [{ origin = "RU-MOSCOW", destination = "IRBND", share = 1.0 }]\n'
     )
     with pytest.raises(DataError, match=r"\[class.bulk\] demand_ids names 'nope-2023'"):
+        corridor_demand(net2030, year=2030, spec_path=bad)
+
+
+def test_a_class_of_its_own_scope_adds_its_tonnes(net2030: Network) -> None:
+    """Crude through Baku–Novorossiysk is outside the INSTC total: its tonnes are its
+    own rows' (bnp-throughput), by hand."""
+    crude = next(c for c in load_corridor_spec()[1] if c.name == "crude")
+    assert crude.scope == "bnp-throughput" and crude.cargo == "liquid"
+    d = corridor_demand(net2030, year=2010)
+    # between bnp-2008 (1.39 Mt) and bnp-2012 (2.03 Mt), halfway
+    assert d.class_t["crude"] == pytest.approx(0.5 * (1.39e6 + 2.03e6))
+    assert d.own["crude"].demand_ids == ("bnp-2008", "bnp-2012")
+    od = next(o for o in d.ods if o.class_name == "crude")
+    assert (od.origin, od.destination, od.volume_t) == ("AZ-SANGACHAL", "RUNVS", d.class_t["crude"])
+    # the share classes still split the INSTC total alone
+    assert d.total_t == pytest.approx(d.corridor_t + d.class_t["crude"])
+    assert d.class_t["bulk"] == pytest.approx(d.corridor_t * 0.4513)
+    later = corridor_demand(net2030, year=2030, level="low", scale=2.0)
+    assert later.class_t["crude"] == 2 * _row(net2030, "bnp-2021")  # nearest row, scaled
+    assert "nearest row bnp-2021" in later.to_dict()["classes"][-1]["scope_method"]
+
+
+def test_a_class_with_both_scope_and_share_is_refused(tmp_path: Path, net2030: Network) -> None:
+    bad = tmp_path / "corridor.toml"
+    bad.write_text(
+        '[demand]\nscope = "instc-total"\n[class.bulk]\ncargo = "bulk"\nshare = 1.0\n'
+        'basis = "estimate"\nmethod = "m"\nod_method = "m"\n'
+        'ods = [{ origin = "RU-MOSCOW", destination = "IRBND", share = 1.0 }]\n'
+        '[class.oil]\ncargo = "liquid"\nscope = "bnp-throughput"\nshare = 0.1\n'
+        'basis = "source"\nmethod = "m"\nod_method = "m"\n'
+        'ods = [{ origin = "AZ-SANGACHAL", destination = "RUNVS", share = 1.0 }]\n'
+    )
+    with pytest.raises(DataError, match=r"\[class.oil\] has both scope and share"):
         corridor_demand(net2030, year=2030, spec_path=bad)

@@ -169,6 +169,8 @@ def test_corridor_logit_keeps_every_od_volume_and_spreads_over_families() -> Non
         for u in ("t", "teu", "truck")
     }
     od = logit.od_costs
+    od = od.loc[np.isfinite(od["eq_generalised_usd"])]  # crude: no route (suspended)
+    assert len(od) == len(logit.od_costs) - 1
     by_hand = od["eq_money_usd"] + od["eq_time_h"] * od["unit"].map(vot_h)
     assert np.allclose(od["eq_generalised_usd"], by_hand, rtol=1e-9)
     assert (od["eq_generalised_usd"] >= od["free_generalised_usd"] * (1 - 1e-9)).all()

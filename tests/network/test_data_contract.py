@@ -115,6 +115,13 @@ BROKEN = [
     ("rules.toml", "lat_min = 36.4", "lat_min = 96.4", "lat_min"),
     ("scenarios/_pairs.toml", 'cargo = "container"', 'cargo = "contaner"', "cargo"),
     ("corridor.toml", "[demand]", "[demand", "not valid TOML"),
+    ("corridor.toml", 'scope = "bnp-throughput"', 'scope = "bnp-thruput"', "scope"),
+    (
+        "corridor.toml",
+        'scope = "bnp-throughput"',
+        'scope = "bnp-throughput"\nshare = 0.1',
+        "both scope and share",
+    ),
 ]
 
 

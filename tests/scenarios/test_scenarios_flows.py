@@ -51,8 +51,8 @@ def _run(
         elements=elements,
         od_costs=ods,
         family_totals=lambda: families,
-        demand=SimpleNamespace(ods=(od,)),
-        assignment=SimpleNamespace(unreachable_pairs=unrouted, method="psl"),
+        demand=SimpleNamespace(ods=(od,), total_t=80.0),
+        assignment=SimpleNamespace(unreachable_pairs=unrouted, method="psl", target_gap=1e-4),
     )
 
 
@@ -110,3 +110,41 @@ def test_scenario_flows_json_of_a_project_scenario() -> None:
     moved = {e["element_id"]: e for e in flows["elements_moved"]}
     railway = moved["link:r-rasht-astara"]
     assert railway["volume_t_per_year_before"] == 0 < railway["volume_t_per_year_after"]
+
+
+def test_changes_within_the_convergence_tolerance_are_not_moves() -> None:
+    """1e6 t at a target gap of 1e-4: changes under 100 t are noise; 80 t on b is not
+    listed, 150 t on a is."""
+    before = _run({"sea": 0.0}, {"link:a": 1000.0, "link:b": 1000.0}, 48.0)
+    after = _run({"sea": 0.0}, {"link:a": 1150.0, "link:b": 1080.0}, 48.0)
+    for run in (before, after):
+        run.demand.total_t = 1e6
+    diff = flow_diff(before, after)  # type: ignore[arg-type]
+    assert diff.noise_t == pytest.approx(100.0)
+    assert diff.moved()["element_id"].tolist() == ["link:a"]
+
+
+def test_pipeline_scenario_moves_the_crude_at_its_tariff() -> None:
+    """Baku–Novorossiysk resumes (2027) at 15 Mt/yr with the tariff cut by 25%: the
+    crude OD (bnp-throughput, nearest row bnp-2021: 1 Mt) has no route before and runs
+    through the pipeline after, at 0.75 x USD 16/t (0.01203 USD/t-km x 1,330 km)."""
+    from instc.network.load import load_network
+    from instc.scenarios import load_bundled
+    from instc.scenarios.flows import scenario_flows
+
+    network = load_network()
+    diff = scenario_flows(network, load_bundled("baku-novorossiysk-15mt"))
+    demand = network.tables["demand"].set_index("demand_id")
+    crude_t = float(demand.loc["bnp-2021", "volume"])
+    assert diff.year == 2027
+    assert diff.unserved_before_t == pytest.approx(crude_t) and diff.unserved_after_t == 0.0
+    od = diff.ods.set_index(["class", "origin", "destination"]).loc[
+        ("crude", "AZ-SANGACHAL", "RUNVS")
+    ]
+    assert math.isnan(od["eq_money_usd_before"])
+    assert od["eq_money_usd_after"] == pytest.approx(0.75 * 0.01203 * 1330, rel=1e-3)
+    pipe = diff.elements.set_index("element_id").loc["link:o-baku-novorossiysk"]
+    assert pipe["volume_t_per_year_before"] == 0.0
+    assert pipe["volume_t_per_year_after"] == pytest.approx(crude_t, rel=1e-6)
+    assert pipe["capacity_t_per_year_after"] == 15e6
+    assert pipe["volume_capacity_after"] == pytest.approx(crude_t / 15e6, rel=1e-6)

@@ -446,7 +446,7 @@ class CorridorAssignment:
     the cheapest path at free flow, and at equilibrium the volume-weighted means of
     time, money and generalised cost over the paths the OD uses (at a user equilibrium
     every used path costs the same; under logit route choice dearer routes carry some
-    of the flow, so the mean lies above the cheapest).
+    of the flow, so the mean lies above the cheapest, ``eq_cheapest_generalised_usd``).
     ``family_shares``: share of each OD's volume on each route family of
     ``families.toml`` (via groups only). ``link_elements``: the element id of each
     assignment link (``"connector"`` for a zone connector), in the order of
@@ -766,7 +766,10 @@ def _od_costs(
             # equilibrium, spread by logit route choice): report volume-weighted means
             row["eq_time_h"] = float(np.dot(flows, result.times + extra[c])) / od.volume
             row["eq_money_usd"] = float(np.dot(flows, money[c])) / od.volume
+            row["eq_cheapest_generalised_usd"] = row["eq_generalised_usd"]
             row["eq_generalised_usd"] = row["eq_money_usd"] + row["eq_time_h"] * vot_h[c]
+        else:
+            row["eq_cheapest_generalised_usd"] = row["eq_generalised_usd"]
         row["time_increase_h"] = row["eq_time_h"] - row["free_time_h"]
         row["generalised_increase_usd"] = row["eq_generalised_usd"] - row["free_generalised_usd"]
         rows.append(row)

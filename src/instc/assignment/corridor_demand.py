@@ -6,13 +6,17 @@ interpolation between the nearest earlier and later rows, else the nearest row. 
 high follow ``volume_low``/``volume_high`` (a missing bound is the row's mode value). The
 total is split into cargo classes and each class into OD pairs by the shares in
 ``corridor.toml``, each of which states its basis and method.
+
+A class with a ``scope`` instead of a ``share`` is freight outside that total (crude oil
+by pipeline): its tonnes are read from the demand rows of its own scope the same way,
+and added to the run's tonnes.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +60,7 @@ class ClassSpec:
     ods: tuple[tuple[str, str, float], ...]  # (origin, destination, share of the class)
     od_source_ids: tuple[str, ...] = ()
     demand_ids: tuple[str, ...] = ()  # demand.csv rows its share and OD split come from
+    scope: str = ""  # own demand scope (its tonnes outside the total; share unused)
 
     def all_source_ids(self) -> tuple[str, ...]:
         """The sources of the class share and of its OD split, each once."""
@@ -95,7 +100,12 @@ class ODDemand:
 
 @dataclass(frozen=True)
 class CorridorDemand:
-    """The OD demand of a year at one demand level."""
+    """The OD demand of a year at one demand level.
+
+    ``corridor_t``: the total's tonnes (t/year, scope ``total.scope``) the share classes
+    split; ``total_t``: every class's tonnes, the total's and those of classes with their
+    own scope (``own``: their year volumes); ``class_t``: tonnes per class.
+    """
 
     year: int
     level: str
@@ -103,6 +113,9 @@ class CorridorDemand:
     total_t: float
     classes: tuple[ClassSpec, ...]
     ods: tuple[ODDemand, ...]
+    corridor_t: float = math.nan
+    class_t: Mapping[str, float] = field(default_factory=dict)
+    own: Mapping[str, YearVolume] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         t = self.total
@@ -111,6 +124,7 @@ class CorridorDemand:
             "level": self.level,
             "scope": t.scope,
             "total_t": self.total_t,
+            "corridor_t": self.corridor_t,
             "low_t": t.low_t,
             "mode_t": t.mode_t,
             "high_t": t.high_t,
@@ -129,6 +143,9 @@ class CorridorDemand:
                     "od_source_ids": list(c.od_source_ids),
                     "od_method": c.od_method,
                     "demand_ids": list(c.demand_ids),
+                    "scope": c.scope or None,
+                    "tonnes": self.class_t.get(c.name, math.nan),
+                    "scope_method": self.own[c.name].method if c.name in self.own else None,
                 }
                 for c in self.classes
             ],
@@ -178,7 +195,13 @@ def corridor_spec_from_toml(
             raise DataError(
                 f"{file}: [{where}] cargo {cargo!r} — use container, bulk, liquid or truck"
             )
-        share = float(_need(file, where, spec, "share"))
+        own = str(spec.get("scope", ""))
+        if own and "share" in spec:
+            raise DataError(
+                f"{file}: [{where}] has both scope and share — a class is a share of the "
+                "total or has its own demand scope, not both"
+            )
+        share = 0.0 if own else float(_need(file, where, spec, "share"))
         ods = []
         for i, od in enumerate(_need(file, where, spec, "ods")):
             for key in ("origin", "destination", "share"):
@@ -204,10 +227,11 @@ def corridor_spec_from_toml(
                 ods=tuple(ods),
                 od_source_ids=tuple(str(x) for x in spec.get("od_source_ids", ())),
                 demand_ids=tuple(str(x) for x in spec.get("demand_ids", ())),
+                scope=own,
             )
         )
-    total = sum(c.share for c in classes)
-    if not classes or abs(total - 1.0) > SHARE_TOLERANCE:
+    total = sum(c.share for c in classes if not c.scope)
+    if not any(not c.scope for c in classes) or abs(total - 1.0) > SHARE_TOLERANCE:
         raise DataError(f"{file}: class shares sum to {total:g} — they must sum to 1")
     return scope, tuple(classes)
 
@@ -326,7 +350,12 @@ def corridor_demand(
         scope, classes = load_corridor_spec(spec_path)
     _check_references(network, classes)
     total = year_volume(network, scope=scope, year=year)
-    total_t = total.level(level) * scale
+    corridor_t = total.level(level) * scale
+    own = {c.name: year_volume(network, scope=c.scope, year=year) for c in classes if c.scope}
+    class_t = {
+        c.name: own[c.name].level(level) * scale if c.scope else corridor_t * c.share
+        for c in classes
+    }
     known = set(network.nodes["node_id"])
     ods = []
     for c in classes:
@@ -338,7 +367,7 @@ def corridor_demand(
                         f"corridor.toml: [class.{c.name}] place {place!r} is not a node "
                         "of nodes.csv — use a node_id"
                     )
-            volume_t = total_t * c.share * share
+            volume_t = class_t[c.name] * share
             ods.append(
                 ODDemand(
                     class_name=c.name,
@@ -350,4 +379,14 @@ def corridor_demand(
                     volume_t=volume_t,
                 )
             )
-    return CorridorDemand(year, level, total, total_t, classes, tuple(ods))
+    return CorridorDemand(
+        year,
+        level,
+        total,
+        sum(class_t.values()),
+        classes,
+        tuple(ods),
+        corridor_t=corridor_t,
+        class_t=class_t,
+        own=own,
+    )

@@ -1,4 +1,5 @@
-"""``instc assign corridor``: a year's freight at user equilibrium on the corridor.
+"""``instc assign corridor``: a year's freight on the corridor (path-size logit route choice
+by default, or a user equilibrium).
 
 Only Typer is imported here; the dataset and the engine load inside the command.
 """
@@ -169,11 +170,17 @@ def _print(result: Any, top: int) -> None:
     where += f", network as of {result.as_of}"
     console.print(
         rich(f"[bold]Corridor freight {escape(str(result.year) + where)}[/]: ")
-        + f"{_mt(d.total_t)} Mt/yr "
+        + f"{_mt(d.corridor_t)} Mt/yr "
         f"({d.level}; range {_mt(t.low_t)}–{_mt(t.high_t)} Mt) from {t.method}, "
         f"sources {', '.join(t.source_ids) or '-'}",
         highlight=False,
     )
+    for name, own in d.own.items():
+        console.print(
+            f"  + {name}: {_mt(d.class_t[name])} Mt/yr outside that total, from {own.method}, "
+            f"sources {', '.join(own.source_ids) or '-'}",
+            highlight=False,
+        )
     _print_demand(d)
     sat = result.saturated(top)
     table = Table(title=f"The {len(sat)} most saturated links, borders and terminals")
@@ -361,8 +368,8 @@ def _select_link(
 
 
 def _print_demand(demand: Any) -> None:
-    """The cargo classes: share of the year's total, demand rows and sources of the share
-    and of the OD split."""
+    """The cargo classes: tonnes and share of the run's tonnes (a class with its own scope
+    says so), demand rows and sources of the share and of the OD split."""
     from rich.table import Table
 
     from instc.cli._common import console
@@ -373,9 +380,9 @@ def _print_demand(demand: Any) -> None:
     for c in demand.classes:
         table.add_row(
             f"{c.name} ({c.cargo})",
-            _mt(demand.total_t * c.share),
-            f"{c.share:.1%}",
-            c.basis,
+            _mt(demand.class_t[c.name]),
+            f"{demand.class_t[c.name] / demand.total_t:.1%}" if demand.total_t > 0 else "-",
+            f"{c.basis} (own scope {c.scope})" if c.scope else c.basis,
             f"{c.od_basis}: {len(c.ods)} OD",
             ", ".join(c.demand_ids) or "-",
             ", ".join(c.all_source_ids()) or "-",

@@ -411,12 +411,23 @@ def _check_corridor(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                 f"[{where}] cargo {spec.get('cargo')!r} is not a freight class",
                 "use container, bulk, liquid or truck",
             )
-        if not _number(spec.get("share"), high=1.0):
+        own = spec.get("scope")
+        if own is not None and "share" in spec:
+            f.add(where, "share", f"[{where}] has both scope and share", "keep one of them")
+        elif own is not None:
+            if not isinstance(own, str) or (known["scopes"] and own not in known["scopes"]):
+                f.add(
+                    where,
+                    "scope",
+                    f"[{where}] scope {own!r} is not a scope of demand.csv",
+                    _close(str(own), known["scopes"]) or "see demand.csv",
+                )
+        elif not _number(spec.get("share"), high=1.0):
             f.add(
                 where,
                 "share",
                 f"[{where}] share {spec.get('share')!r} is not in [0, 1]",
-                "give a share of tonnes",
+                "give a share of tonnes (or scope = a demand.csv scope of its own)",
             )
         else:
             total += spec["share"]

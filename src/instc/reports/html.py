@@ -460,7 +460,8 @@ def _flows_section(content: ReportContent, top: int = 10) -> str:
     return (
         f'<section id="flows"><h2>6. Bottlenecks and flows ({flows.year})</h2>'
         f"<p class='note'>{_num(flows.demand.total_t / 1e6, 1)} Mt of corridor freight "
-        f"({flows.demand.level}) at user equilibrium; {flows.capacitated} elements with a "
+        f"({flows.demand.level}) assigned with path-size logit route choice; "
+        f"{flows.capacitated} elements with a "
         f"capacity, {flows.uncapacitated} without (unbounded, their time does not rise with "
         "volume). The most saturated links, borders and terminals:</p>"
         '<table class="compact"><thead><tr><th>element</th><th>id</th>'

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FlowDiff", "flow_diff", "scenario_flows"]
 
-# Volume changes below this (t/year) are convergence noise, not a shift.
+# Volume changes below this (t/year), or below the runs' own convergence tolerance
+# (target gap x tonnes: the logit's last step still moves that share of the demand),
+# are convergence noise, not a shift.
 _MIN_SHIFT_T = 1.0
 
 _ELEMENT_KEYS = ["element_id", "kind", "name", "mode"]
@@ -48,6 +50,8 @@ class FlowDiff:
     unit) and generalised cost before and after. ``unserved_*_t``: demand (t/year)
     with no path, not assigned (a pipeline's oil before the pipeline opens).
     ``route_choice``: the assignments' method (``psl``: path-size logit).
+    ``noise_t``: volume changes smaller than this (t/year) are within the runs'
+    convergence tolerance and are not listed as moved.
     """
 
     scenario: str
@@ -59,10 +63,11 @@ class FlowDiff:
     unserved_before_t: float = 0.0
     unserved_after_t: float = 0.0
     route_choice: str = ""
+    noise_t: float = _MIN_SHIFT_T
 
     def moved(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` elements whose volume changed most (either sign)."""
-        frame = self.elements.loc[self.elements["volume_change_t"].abs() >= _MIN_SHIFT_T]
+        frame = self.elements.loc[self.elements["volume_change_t"].abs() >= self.noise_t]
         order = frame["volume_change_t"].abs().sort_values(ascending=False).index
         return frame.loc[order].head(n).reset_index(drop=True)
 
@@ -75,6 +80,7 @@ class FlowDiff:
             "unserved_before_t": self.unserved_before_t,
             "unserved_after_t": self.unserved_after_t,
             "route_choice": self.route_choice,
+            "noise_t": self.noise_t,
             "families": _records(self.families),
             "elements_moved": _records(self.moved(top)),
             "ods": _records(self.ods),
@@ -132,6 +138,10 @@ def flow_diff(
         unserved_before_t=_unserved_t(before),
         unserved_after_t=_unserved_t(after),
         route_choice=after.assignment.method,
+        noise_t=max(
+            _MIN_SHIFT_T,
+            *(run.assignment.target_gap * run.demand.total_t for run in (before, after)),
+        ),
     )
 
 
