@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -100,3 +101,39 @@ def test_cli_appraise_json_and_bad_years(
     assert run(["appraise", str(path), "--years", "2030-2026"]) == 2
     err = capsys.readouterr().err
     assert "--years '2030-2026'" in err and "Traceback" not in err
+
+
+def test_rasht_astara_2030_saves_by_its_definition_under_logit_route_choice() -> None:
+    """With path-size logit route choice the railway draws flow, so 2030 has savings;
+    each OD's are its volume x (mean money, mean time without - with) of the two
+    corridor assignments of 1 January 2030, and the year's are their sums."""
+    import dataclasses
+    import datetime as dt
+
+    from instc.assignment.corridor import assign_corridor
+    from instc.scenarios import load_bundled
+    from instc.scenarios.baseline import scenario_networks
+
+    network, scenario = load_network(), load_bundled("rasht-astara")
+    found = appraise(network, scenario, years=(2030, 2030))
+    nets = scenario_networks(
+        network, dataclasses.replace(scenario, as_of=dt.date(2030, 1, 1)), same_date=True
+    )
+    keys = ["class", "origin", "destination"]
+    without, with_ = (
+        assign_corridor(n, year=2030).od_costs.set_index(keys) for n in (nets.before, nets.after)
+    )
+    ods = found.ods.set_index(keys)
+    routed = np.isfinite(without["eq_money_usd"])
+    for key in ods.index[routed.reindex(ods.index).to_numpy()]:
+        row = ods.loc[key]
+        money = row["volume"] * (without.loc[key, "eq_money_usd"] - with_.loc[key, "eq_money_usd"])
+        days = row["volume"] * (without.loc[key, "eq_time_h"] - with_.loc[key, "eq_time_h"]) / 24
+        assert row["money_saving_usd"] == pytest.approx(money, rel=1e-9, abs=1e-6)
+        assert row["time_saving_unit_days"] == pytest.approx(days, rel=1e-9, abs=1e-6)
+    year = found.years.iloc[0]
+    assert year["money_saving_usd"] == pytest.approx(ods["money_saving_usd"].sum(), rel=1e-9)
+    assert year["total_saving_usd"] == pytest.approx(
+        year["money_saving_usd"] + year["time_saving_usd"], rel=1e-9
+    )
+    assert year["total_saving_usd"] > 0
