@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from instc.network.model import Network
     from instc.routing.compare import Comparison
     from instc.routing.results import RouteOption
@@ -1113,6 +1115,14 @@ class ScenarioCheck:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": not self.problems, **dataclasses.asdict(self)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per problem (file, problem, edits); a file without problems is
+        one row with an empty problem."""
+        import pandas as pd
+
+        problems = self.problems or ("",)
+        return pd.DataFrame({"file": self.file, "problem": list(problems), "edits": self.edits})
 
 
 def validate_scenarios(files: tuple[str, ...], *, data: str | None = None) -> list[ScenarioCheck]:

@@ -197,3 +197,11 @@ def test_a_class_with_both_scope_and_share_is_refused(tmp_path: Path, net2030: N
     )
     with pytest.raises(DataError, match=r"\[class.oil\] has both scope and share"):
         corridor_demand(net2030, year=2030, spec_path=bad)
+
+
+def test_frame_has_one_row_per_od_and_the_same_tonnes(net2030: Network) -> None:
+    d = corridor_demand(net2030, year=2030, level="high")
+    frame = d.to_frame()
+    assert len(frame) == len(d.ods)
+    assert frame["volume_t"].sum() == pytest.approx(d.total_t)
+    assert list(frame.columns[:3]) == ["class", "origin", "destination"]

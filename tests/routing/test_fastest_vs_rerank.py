@@ -25,12 +25,13 @@ from routing_toynet import (
     make_network,
     road_rail_transfers,
 )
+from walk_oracle import place_simple
 
 from instc._errors import NoRouteError
 from instc.routing import route
 from instc.routing._constraints import make_request
 from instc.routing._legs import extra_rest_h
-from instc.routing._search import build_problem, place_simple, shortest_edges
+from instc.routing._search import build_problem, shortest_edges
 from instc.routing.alternatives import alternatives, yen_paths
 from instc.routing.costs import criterion_weights, value_of_time
 from instc.routing.fastest import enters_places_once, fastest_path

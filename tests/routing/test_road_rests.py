@@ -20,13 +20,14 @@ from routing_toynet import (
     make_network,
     road_rail_transfers,
 )
+from walk_oracle import place_simple
 
 from instc._errors import NoRouteError
 from instc.network.graph import build_graph, rest_count
 from instc.routing import route
 from instc.routing._constraints import make_request
 from instc.routing._legs import extra_rest_h
-from instc.routing._search import build_problem, place_simple
+from instc.routing._search import build_problem
 from instc.routing.alternatives import alternatives
 from instc.routing.pareto import CRITERIA_3, non_dominated, pareto
 

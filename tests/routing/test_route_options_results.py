@@ -40,7 +40,9 @@ def test_alternatives_are_route_options_too(network) -> None:  # type: ignore[no
 
 def test_every_result_type_has_to_dict_and_to_frame() -> None:
     from instc.assignment.corridor import CorridorAssignment
+    from instc.assignment.corridor_demand import CorridorDemand
     from instc.assignment.results import AssignmentResult
+    from instc.assignment.select_link import SelectLink
     from instc.backtest import BacktestResult
     from instc.emissions.accounting import EmissionsAccount
     from instc.reliability.compare import ReliabilityComparison
@@ -48,8 +50,11 @@ def test_every_result_type_has_to_dict_and_to_frame() -> None:
     from instc.resilience.criticality import CriticalityResult
     from instc.routing.compare import Comparison
     from instc.routing.results import RouteOption
+    from instc.scenarios.appraise import Appraisal
     from instc.scenarios.changes import TableChanges
     from instc.scenarios.diff import ScenarioDiff
+    from instc.scenarios.flows import FlowDiff
+    from instc.service import ScenarioCheck
     from instc.sweeps.runner import SweepResult
 
     kinds = (
@@ -66,6 +71,11 @@ def test_every_result_type_has_to_dict_and_to_frame() -> None:
         BacktestResult,
         EmissionsAccount,
         SweepResult,
+        Appraisal,
+        FlowDiff,
+        SelectLink,
+        CorridorDemand,
+        ScenarioCheck,
     )
     lacking = [
         f"{kind.__name__}.{method}"
@@ -74,3 +84,12 @@ def test_every_result_type_has_to_dict_and_to_frame() -> None:
         if not callable(getattr(kind, method, None))
     ]
     assert lacking == []
+
+
+def test_scenario_check_frame_has_a_row_per_problem() -> None:
+    from instc.service import ScenarioCheck
+
+    frame = ScenarioCheck("x.toml", ("line 3: a", "line 7: b"), 3).to_frame()
+    assert list(frame["problem"]) == ["line 3: a", "line 7: b"]
+    assert set(frame["file"]) == {"x.toml"} and set(frame["edits"]) == {3}
+    assert list(ScenarioCheck("y.toml", (), 1).to_frame()["problem"]) == [""]

@@ -26,6 +26,8 @@ from instc.network.contract import SHARE_TOLERANCE
 from instc.network.schema import CARGO_CLASSES, CARGO_UNITS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from instc.network.model import Network
 
 __all__ = [
@@ -116,6 +118,13 @@ class CorridorDemand:
     corridor_t: float = math.nan
     class_t: Mapping[str, float] = field(default_factory=dict)
     own: Mapping[str, YearVolume] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per OD pair: class, origin, destination, unit, volume (units/year)
+        and volume_t (t/year)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["ods"])
 
     def to_dict(self) -> dict[str, Any]:
         t = self.total

@@ -70,6 +70,10 @@ class SelectLink:
     total_t: float
     ods: pd.DataFrame = field(repr=False)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The OD table (a copy): one row per OD pair using the element."""
+        return self.ods.copy()
+
     def to_dict(self) -> dict[str, Any]:
         rows = cast("list[dict[str, Any]]", self.ods.to_dict(orient="records"))
         return {

@@ -42,7 +42,6 @@ __all__ = [
     "compile_problem",
     "dijkstra_from",
     "no_route",
-    "place_simple",
     "reachable",
     "shortest_edges",
 ]
@@ -209,25 +208,6 @@ def shortest_edges(
         v = u
     path.reverse()
     return float(dist[problem.target]), path
-
-
-def place_simple(req: Request, problem: Problem, path: Sequence[int]) -> bool:
-    """True when the path enters every place once (transfers stay at their place)."""
-    g = req.graph
-    seen: set[str] = set()
-    last = None
-    for e in path:
-        b = int(problem.base[e])
-        if b < 0:
-            continue
-        for node in (int(g.edge_from[b]), int(g.edge_to[b])):
-            place = g.node_place[node]
-            if place != last:
-                if place in seen:
-                    return False
-                seen.add(place)
-                last = place
-    return True
 
 
 def reachable(req: Request, mask: np.ndarray | None = None) -> bool:

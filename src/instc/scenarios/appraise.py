@@ -88,6 +88,10 @@ class Appraisal:
         columns = [c for c in self.years.columns if c != "year"]
         return {c: float(self.years[c].sum()) for c in columns}
 
+    def to_frame(self) -> pd.DataFrame:
+        """The yearly table (a copy): one row per year."""
+        return self.years.copy()
+
     def to_dict(self) -> dict[str, Any]:
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))

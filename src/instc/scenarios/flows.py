@@ -71,6 +71,11 @@ class FlowDiff:
         order = frame["volume_change_t"].abs().sort_values(ascending=False).index
         return frame.loc[order].head(n).reset_index(drop=True)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The element table (a copy): every link, border gate and terminal with its
+        volume, capacity, V/C and delay before and after."""
+        return self.elements.copy()
+
     def to_dict(self, *, top: int = 10) -> dict[str, Any]:
         """JSON-ready: family tonnes, the ``top`` elements that moved most, OD costs."""
         return {
