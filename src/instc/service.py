@@ -55,6 +55,7 @@ __all__ = [
     "SweepSummary",
     "appraise",
     "assign_corridor",
+    "assign_corridor_json",
     "assign_tntp",
     "audit",
     "cached_answer",
@@ -82,6 +83,7 @@ __all__ = [
     "sources",
     "sweep",
     "validate_scenarios",
+    "wanted_flows",
     "write_report",
 ]
 
@@ -874,6 +876,13 @@ def scenario_flows(query: ScenarioRunQuery) -> tuple[Any, ...]:
     )
 
 
+def wanted_flows(query: ScenarioRunQuery, flows: bool) -> tuple[Any, ...] | None:
+    """:func:`scenario_flows` when asked for on the embedded dataset, else ``None`` (the
+    corridor demand is the embedded dataset's: another dataset folder gets the diffs
+    only). ``instc scenario run --flows``, its endpoint and its job all decide here."""
+    return scenario_flows(query) if flows and query.data is None else None
+
+
 def scenario_run_json(diffs: tuple[Any, ...], flows: tuple[Any, ...] | None = None) -> Any:
     """The ``--json`` of ``instc scenario run``: each diff's ``to_dict()``, with its
     ``flows`` (:func:`scenario_flows`) when given."""
@@ -934,6 +943,22 @@ def assign_corridor(
         max_iter=max_iter,
         progress=progress,
     )
+
+
+def assign_corridor_json(
+    result: Any, *, top: int, scenario: str | None = None, data: str | None = None
+) -> dict[str, Any]:
+    """``instc assign corridor --json`` of an :func:`assign_corridor` result: its
+    ``to_dict(top=top)`` with the model's branch shares beside the observed ones
+    (``branch_check``, and ``branch_check_other`` for observation sets of another scope)."""
+    from instc.assignment.branches import branch_check, other_observations
+
+    network = get_network(as_of=str(result.year), scenario=scenario, data=data)
+    checks = branch_check(network, result)
+    out: dict[str, Any] = result.to_dict(top=top)
+    out["branch_check"] = checks.astype(object).where(checks.notna(), None).to_dict("records")
+    out["branch_check_other"] = other_observations(network, checks, result.year).to_dict("records")
+    return out
 
 
 def assign_tntp(

@@ -1,8 +1,14 @@
 """The web map in headless chromium: search -> options -> the route on the map; the
-as-of slider changes the network; nothing leaves 127.0.0.1; no console errors."""
+as-of slider changes the network; the scenario picker shows before/after; the CSV and
+GeoJSON downloads are the options shown; nothing leaves 127.0.0.1; no console errors."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +141,76 @@ def test_legs_drawn_straight_are_dashed_and_in_the_legend(page: Any) -> None:
 def test_nothing_leaves_loopback_and_no_console_errors(page: Any) -> None:
     assert page.outside == []  # type: ignore[attr-defined]
     assert page.console_lines == []  # type: ignore[attr-defined]
+
+
+def _post(server: str, path: str, body: dict[str, Any]) -> Any:
+    """The JSON answer of ``POST path`` on the test server (outside the browser)."""
+    req = urllib.request.Request(
+        server + path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=120) as answer:
+        return json.loads(answer.read())
+
+
+def _search(page: Any, origin: str, destination: str) -> dict[str, Any]:
+    """Search from the form (the table emptied first, so the rows waited for are new);
+    the request body the page sent to the API."""
+    page.evaluate("() => document.querySelector('#options tbody').replaceChildren()")
+    page.fill("#origin", origin)
+    page.fill("#destination", destination)
+    page.click("#go")
+    page.wait_for_selector("#options tbody tr", timeout=120_000)
+    return dict(page.evaluate("() => request()"))
+
+
+def test_downloads_are_the_options_shown(page: Any, server: str) -> None:
+    body = _search(page, "Bandar Abbas", "Moscow")
+    compared = _post(server, "/api/compare", {**body, "percentile": 90, "samples": 2000})
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    download = info.value
+    assert download.suggested_filename == "instc-options.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert len(rows) == len(compared["options"]) >= 2
+    for row, option in zip(rows, compared["options"], strict=True):
+        totals = option["totals"]
+        assert row["family"] == (option.get("family") or "")
+        assert float(row["cost_usd"]) == pytest.approx(totals["cost_usd"], abs=0.005)
+        assert float(row["time_days"]) == pytest.approx(totals["time_h"] / 24, abs=0.0005)
+        assert float(row["co2e_kg"]) == pytest.approx(totals["co2e_kg"], abs=0.005)
+        assert float(row["distance_km"]) == pytest.approx(totals["distance_km"], abs=0.05)
+        p90 = option["reliability"]["time_h"] / 24 if option.get("reliability") else None
+        assert (float(row["p90_days"]) if row["p90_days"] else None) == (
+            pytest.approx(p90, abs=0.0005) if p90 is not None else None
+        )
+    with page.expect_download() as info:
+        page.click("#dl-geojson")
+    download = info.value
+    assert download.suggested_filename == "instc-options.geojson"
+    drawn = json.loads(Path(download.path()).read_text())
+    assert drawn == _post(server, "/api/compare/geojson", body)
+    assert {f["geometry"]["type"] for f in drawn["features"]} >= {"LineString", "Point"}
+
+
+def test_scenario_picker_shows_before_and_after(page: Any, server: str) -> None:
+    body = _search(page, "Bandar Abbas", "Moscow")
+    page.select_option("#scenario", "rasht-astara")
+    page.wait_for_selector("#before-after table", timeout=120_000)
+    cells = page.eval_on_selector_all(
+        "#before-after tr:nth-child(2) td", "els => els.map(e => e.textContent)"
+    )
+    before = _post(server, "/api/compare", body)  # the page's "before": no percentile
+    after = _post(
+        server,
+        "/api/compare",
+        {**body, "scenario": "rasht-astara", "percentile": 90, "samples": 2000},
+    )
+
+    def usd(text: str) -> float:  # German locale: "1.234" is one thousand two hundred…
+        return float(text.replace(".", "").replace(",", "."))
+
+    assert cells[0] == "cost USD"
+    assert usd(cells[1]) == pytest.approx(before["options"][0]["totals"]["cost_usd"], abs=0.5)
+    assert usd(cells[2]) == pytest.approx(after["options"][0]["totals"]["cost_usd"], abs=0.5)
+    page.select_option("#scenario", "")
+    page.wait_for_selector("#before-after table", state="detached", timeout=120_000)

@@ -374,8 +374,12 @@ def _routes(app: FastAPI, jobs: JobQueue, where: Where) -> None:
 
     @app.post("/api/scenarios/run", tags=["scenarios"])
     def scenario_run(req: m.ScenarioRunRequest) -> Any:
-        """``instc scenario run --json`` (bundled pairs)."""
-        return service.scenario_run_json(service.scenario_run(on_data(req.to_service())))
+        """``instc scenario run --json`` (bundled pairs; with ``flows``, the corridor
+        assignment before and after, which takes seconds: better as a job)."""
+        query = on_data(req.to_service())
+        return service.scenario_run_json(
+            service.scenario_run(query), service.wanted_flows(query, req.flows)
+        )
 
 
 _ANSWERING: dict[str, Callable[[Any], Any]] = {

@@ -96,7 +96,7 @@ def run_job(
             progress=_gap_callback(shared, job_id, a.max_iter),
             data=where.data,
         )
-        body = result.to_dict(top=a.top)
+        body = service.assign_corridor_json(result, top=a.top, scenario=a.scenario, data=where.data)
     elif kind == "assign-tntp":
         t = m.TntpAssignRequest(**params)
         assert where.tntp is not None  # the route refuses TNTP jobs without --tntp
@@ -114,8 +114,11 @@ def run_job(
         mc = m.ReliabilityJobRequest(**params).to_service()
         body = service.reliability(replace(mc, data=where.data)).to_json()
     elif kind == "scenario-run":
-        run = m.ScenarioRunRequest(**params).to_service()
-        body = service.scenario_run_json(service.scenario_run(replace(run, data=where.data)))
+        asked = m.ScenarioRunRequest(**params)
+        run = replace(asked.to_service(), data=where.data)
+        body = service.scenario_run_json(
+            service.scenario_run(run), service.wanted_flows(run, asked.flows)
+        )
     elif kind == "report":
         r = m.ReportRequest(**params)
         html = service.report_html(

@@ -242,6 +242,11 @@ class ScenarioRunRequest(BaseModel):
     vessel_flag: Flag | None = None
     # None: the same date for a scenario that opens a project (service.ScenarioRunQuery)
     same_date: bool | None = None
+    flows: bool = Field(
+        False,
+        description="also the corridor assignment without and with each scenario (the "
+        "CLI's --flows, on by default there; off here as it takes seconds)",
+    )
 
     def to_service(self) -> service.ScenarioRunQuery:
         return service.ScenarioRunQuery(

@@ -86,10 +86,9 @@ def corridor(
                 max_iter=max_iter,
             )
             from instc.cli._common import print_json
+            from instc.service import assign_corridor_json
 
-            data = result.to_dict(top=top)
-            data["branch_check"] = _branch_check(network, result).to_dict(orient="records")
-            data["branch_check_other"] = _other_checks(network, result).to_dict(orient="records")
+            data = assign_corridor_json(result, top=top, scenario=scenario)
             if scales is not None:
                 curve = _curve(network, options, scales)
                 data["volume_curve"] = curve.to_dict(orient="records")
@@ -388,13 +387,6 @@ def _print_demand(demand: Any) -> None:
             ", ".join(c.all_source_ids()) or "-",
         )
     console.print(table)
-
-
-def _branch_check(network: Any, result: Any) -> Any:
-    from instc.assignment.branches import branch_check
-
-    frame = branch_check(network, result)
-    return frame.astype(object).where(frame.notna(), None)
 
 
 def _other_checks(network: Any, result: Any) -> Any:

@@ -181,7 +181,7 @@ def _run_command(scenario_app: typer.Typer) -> None:
         """Run scenarios: per OD pair and per route family the best option before and
         after, and the deltas; then the flows (corridor assignment) before and after."""
         from instc.cli._common import print_json
-        from instc.service import ScenarioRunQuery, scenario_flows, scenario_run, scenario_run_json
+        from instc.service import ScenarioRunQuery, scenario_run, scenario_run_json, wanted_flows
 
         query = ScenarioRunQuery(
             tuple(names),
@@ -195,7 +195,7 @@ def _run_command(scenario_app: typer.Typer) -> None:
             data=None if data is None else str(data),
         )
         diffs = scenario_run(query)
-        found = scenario_flows(query) if flows and data is None else None
+        found = wanted_flows(query, flows)
         if json_out:
             print_json(scenario_run_json(diffs, found))
             return

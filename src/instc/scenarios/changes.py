@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from instc._values import is_missing
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -66,8 +68,9 @@ class TableChanges:
                     "table": c.table,
                     "key": c.key,
                     "column": c.column,
-                    "before": c.before,
-                    "after": c.after,
+                    # an empty cell (NaN) is null: NaN is not JSON
+                    "before": None if is_missing(c.before) else c.before,
+                    "after": None if is_missing(c.after) else c.after,
                 }
                 for c in self.cells
             ],
