@@ -261,13 +261,16 @@ _ANSWERS = _LRU(512)
 _DIGESTS: dict[tuple[Any, ...], str] = {}
 # one network built at a time: a second request for the same key waits and reuses it
 _BUILD_LOCK = threading.RLock()
+# the dataset digests have a lock of their own: the API takes a digest on the event loop
+# for every warm answer, which must not wait for a network being built in a thread
+_DIGEST_LOCK = threading.Lock()
 
 
 def clear_caches() -> None:
     """Forget every cached network and answer (tests; a dataset edited in place)."""
     _NETWORKS.clear()
     _ANSWERS.clear()
-    with _BUILD_LOCK:
+    with _DIGEST_LOCK:
         _DIGESTS.clear()
 
 
@@ -289,7 +292,7 @@ def _data_digest(data: str | None) -> tuple[str, Path]:
         # load_network words the error; the key is never used
         return f"missing:{directory}", directory
     stamp = (str(directory), _fingerprint(directory))
-    with _BUILD_LOCK:
+    with _DIGEST_LOCK:
         digest = _DIGESTS.get(stamp)
         if digest is None:
             sha = hashlib.sha256()

@@ -128,6 +128,36 @@ def test_threads_share_one_network_and_agree() -> None:
     assert len(set(costs)) == 1
 
 
+def test_a_warm_answer_does_not_wait_for_a_network_being_built() -> None:
+    """The API answers warm queries on its event loop (``cached_answer``): a network
+    being built in another thread (it holds the build lock for seconds) must not hold
+    them up."""
+    query = service.RouteQuery("INNSA", "RU-MOSCOW")
+    warm = service.route(query)
+    found: list[object] = []
+    building, done = threading.Event(), threading.Event()
+
+    def build() -> None:  # a cold network load in progress, as the lock sees it
+        with service._BUILD_LOCK:
+            building.set()
+            done.wait(timeout=30)
+
+    builder = threading.Thread(target=build)
+    builder.start()
+    building.wait(timeout=30)
+    try:
+        reader = threading.Thread(
+            target=lambda: found.append(service.cached_answer("route", query))
+        )
+        reader.start()
+        reader.join(timeout=10)
+        assert not reader.is_alive(), "cached_answer waited for the build lock"
+        assert found == [warm]
+    finally:
+        done.set()
+        builder.join()
+
+
 def test_places_ranks_exact_then_prefix_then_substring() -> None:
     hits = service.places("bandar abbas")
     assert hits[0]["node_id"] == "IRBND"
