@@ -186,6 +186,23 @@ def test_transshipment_at_a_hub_carries_its_dwell_cost_and_the_next_wait(toy: Pa
     assert {leg.service_id for leg in option.legs} - {None} == {"S1", "S2"}
 
 
+def test_the_table_shows_one_row_per_sailing_and_the_hub_between(toy: Path) -> None:
+    """Alighting at the hub is a leg with nothing of its own: the table folds it into the
+    sailing it ends, so the rows read terminal, S1 A -> H, hub, S2 H -> C, terminal."""
+    from instc.cli.routing import _display_rows
+
+    net = load_network(toy, as_of="2027-06-01")
+    rows = _display_rows(route(net, "INAAA", "OMCCC", by="time"))
+    assert [(r["kind"], r["from"], r["to"]) for r in rows] == [
+        ("transfer", "INAAA", "INAAA"),
+        ("link", "INAAA", "AEHHH"),
+        ("transfer", "AEHHH", "AEHHH"),
+        ("link", "AEHHH", "OMCCC"),
+        ("transfer", "OMCCC", "OMCCC"),
+    ]
+    assert rows[1]["distance_km"] == LANES_KM["AW"] + LANES_KM["WH"]
+
+
 def test_a_liners_own_rate_prices_its_lanes_and_a_link_rate_beats_it(tmp_path: Path) -> None:
     """S1 has its own rate (0.05 USD/TEU-km) on its lanes A-W-H; lane W-H has a link
     rate (0.2) that wins over the liner's; S2 has none and pays the sea default (0.1)."""

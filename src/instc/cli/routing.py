@@ -48,7 +48,10 @@ def _layer_label(layer: str) -> str:
 def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
     """Legs for display: consecutive plain links on one layer shown as one row; a liner
     shows one row per sailing between two calls (boarding wait or the port stay at the
-    call it leaves, then the lanes to the next call)."""
+    call it leaves, then the lanes to the next call, then alighting: at a hub, a leg of its
+    own with no distance, time or cost, shown in the sailing it ends)."""
+    from instc.network.graph import is_service_layer
+
     rows: list[dict[str, Any]] = []
     for leg in option.legs:
         # the leg's own part; its surcharges get rows of their own below
@@ -61,7 +64,8 @@ def _display_rows(option: RouteOption) -> list[dict[str, Any]]:
             "co2e_kg": leg.co2e_kg,
         }
         last = rows[-1] if rows else None
-        group = f"{leg.service_id}:{leg.to_layer}" if leg.service_id else leg.from_layer
+        aboard = leg.to_layer if is_service_layer(leg.to_layer) else leg.from_layer
+        group = f"{leg.service_id}:{aboard}" if leg.service_id else leg.from_layer
         if (
             last is not None
             and leg.kind == "link"
