@@ -155,9 +155,23 @@ def test_audit_json() -> None:
     assert checks["sources_never_cited"] == {"count": 0, "ids": []}
     table = run("network", "audit", "--data", MINI)
     assert table.exit_code == 0
-    assert "check transfers to unserved layers: 2 (AZBAK/ferry/road, RUAST/ferry/rail1520)" in (
-        table.stdout
-    )
+    lines = table.stdout.splitlines()
+    at = lines.index("check transfers to unserved layers: 2")
+    assert lines[at + 1 : at + 3] == [
+        "  AZBAK/ferry/road: layer road",
+        "  RUAST/ferry/rail1520: layer rail1520",
+    ]
+
+
+def test_audit_text_gives_each_gap_its_reason_on_one_line() -> None:
+    """The plain-text audit says why each gap is one, like --json: one line per gap."""
+    report = json.loads(run("network", "audit", "--json").stdout)
+    gaps = report["checks"]["gaps"]["rows"]
+    lines = run("network", "audit").stdout.splitlines()
+    at = lines.index(f"check gaps: {len(gaps)}")
+    shown = lines[at + 1 : at + 1 + len(gaps)]
+    assert shown == [f"  {g['id']} — {' '.join(g['reason'].split())}" for g in gaps]
+    assert "  links/r-moscow-astrakhan — capacity_per_year: gap" in "\n".join(shown)
 
 
 def test_audit_finds_a_link_shorter_than_the_straight_line(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ one red line and exit code 2.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -219,17 +220,26 @@ def audit(
         f"{params['ranges']['count']} ranges, {params['claims']['count']} claims"
     )
     for check, found in report["checks"].items():
-        if found["count"]:
-            items = found.get("ids") or [r["id"] for r in found["rows"]]
-            console.print(
-                f"check {check.replace('_', ' ')}: {found['count']} ({', '.join(items[:6])}"
-                + (", ..." if len(items) > 6 else "")
-                + ")",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
+        if not found["count"]:
+            continue
+        title = f"check {check.replace('_', ' ')}: {found['count']}"
+        if "rows" in found:  # one line per row: its id and what the check says of it
+            lines = [title, *(f"  {_audit_row_text(r)}" for r in found["rows"])]
+        else:
+            ids = found["ids"]
+            lines = [f"{title} ({', '.join(ids[:6])}" + (", ..." if len(ids) > 6 else "") + ")"]
+        for line in lines:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print("details: instc network audit --json", style="dim")
+
+
+def _audit_row_text(row: dict[str, Any]) -> str:
+    """One audit check row on one line: ``id — reason`` for a gap, else ``id: field value,
+    ...`` (the same fields as ``--json``)."""
+    if "reason" in row:
+        return f"{row['id']} — {' '.join(str(row['reason']).split())}"
+    fields = ", ".join(f"{k} {v}" for k, v in row.items() if k != "id")
+    return f"{row['id']}: {fields}" if fields else str(row["id"])
 
 
 def sources(
