@@ -124,3 +124,31 @@ def test_estimated_rail_lengths_use_the_derived_factor() -> None:
     assert float(link["length_km"]) == pytest.approx(1225.4 * 1.20, abs=0.1)
     stale = [r["link_id"] for r in rows("links").values() if "x 1.25 rail" in r["method"]]
     assert stale == []
+
+
+def test_astrakhan_olya_is_the_line_through_its_waypoints_not_a_straight_line() -> None:
+    """No source gives the Astrakhan–Olya rail length. Astrakhan -> Zenzeli -> Yandyki
+    through the link's own waypoints (great circle, haversine by hand below) plus the
+    sourced Yandyki–Olya line (45.9 km, RIA Novosti 2004); low: to Zenzeli, then the
+    '55 km spur from Zenzeli' (Wikipedia). Formerly 88.1 km, shorter than its own drawn
+    line (146.4 km)."""
+    link = rows("links")["r-astrakhan-olya"]
+    with (DATA / "waypoints.csv").open(encoding="utf-8", newline="") as f:
+        points = [r for r in csv.DictReader(f) if r["link_id"] == "r-astrakhan-olya"]
+    zenzeli, yandyki = sorted(points, key=lambda r: int(r["sequence"]))
+    assert (zenzeli["name"], yandyki["name"]) == ("Zenzeli", "Yandyki")
+    astrakhan = rows("nodes")["RUASF"]
+
+    def km(a: Row, b: Row) -> float:
+        p1, p2 = math.radians(float(a["lat"])), math.radians(float(b["lat"]))
+        dl = math.radians(float(b["lon"]) - float(a["lon"]))
+        h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+    to_zenzeli = km(astrakhan, zenzeli)
+    assert to_zenzeli == pytest.approx(90.0, abs=0.05)
+    assert float(link["length_km"]) == pytest.approx(
+        to_zenzeli + km(zenzeli, yandyki) + 45.9, abs=0.05
+    )
+    assert float(link["length_km_low"]) == pytest.approx(to_zenzeli + 55, abs=0.05)
+    assert "W-sputnik-olya-rail-2004" in ids(link["source_ids"])
