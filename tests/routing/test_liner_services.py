@@ -342,6 +342,20 @@ def test_ruscon_weekly_liner_serves_novorossiysk_from_march_2023_only() -> None:
     assert [(leg.service_id, leg.waiting_h) for leg in boarded] == [("ruscon-india", 84.0)]
 
 
+def test_port_stays_are_the_lpi_turnaround_of_the_calls_country() -> None:
+    """Ruscon calls at Mundra and Jeddah between Nhava Sheva and Novorossiysk. World Bank
+    LPI 2023 container ship turnaround: India 0.9 day = 21.6 h (Mundra); no figure found
+    for Saudi Arabia, so Jeddah keeps the 24 h estimate."""
+    no_iran = {"country": ["IR", "AZ", "KZ", "TM"]}
+    option = route(load_network(as_of="2023-04-01"), "INNSA", "RUNVS", by="time", avoid=no_iran)
+    stays = [
+        (leg.from_node, leg.dwell_h)
+        for leg in option.legs
+        if leg.service_id and leg.from_node == leg.to_node and leg.dwell_h > 0
+    ]
+    assert stays == [("INMUN", pytest.approx(0.9 * 24)), ("SAJED", 24.0)]
+
+
 def test_a_liner_sails_its_lanes_with_its_own_ship_class_and_speed(tmp_path: Path) -> None:
     """S1 gives its ship (20 km/h, class container_ship_1000_1999): its lanes A-W-H-B are
     timed at 20 km/h, not the lanes' 25, and emit at that class's WTW g/tkm."""
