@@ -146,6 +146,15 @@ def test_domestic_pair_shows_the_direct_route(network):
         assert option.countries == {"IR"}, option.family
     missing = dict(result.missing)
     assert "avoids IR" in missing["suez"] and "avoids IR" in missing["cape"]
+    # door to door: the Sarakhs terminal (road -> rail1435, 12 h, USD 150 a TEU, and the
+    # wagonload formation wait of parameters.toml) and Bandar Abbas's (12 h, USD 150)
+    first, last = best.legs[0], best.legs[-1]
+    assert (first.terminal, first.from_node, first.to_layer) == ("origin", "IR-SARAKHS", "rail1435")
+    wait_h = network.parameters["waiting"]["wagonload_formation_h"]["value"]
+    assert (first.dwell_h, first.waiting_h, first.cost_usd) == (12.0, wait_h, 150.0)
+    assert (last.terminal, last.to_node, last.dwell_h, last.cost_usd) == (
+        "destination", "IRBND", 12.0, 150.0,
+    )  # fmt: skip
 
 
 def test_nhava_sheva_moscow_best_first(network):
