@@ -162,7 +162,7 @@ class RunResult:
             "cargo": r.cargo,
             "cost_basis": r.cost_basis,
             "cost_year": r.cost_year,
-            "route": None if self.option is None else _places(self.option),
+            "route": None if self.option is None else self.option.stretches,
             "no_route_reason": self.reason or None,
             "source_ids": list(r.source_ids),
             "shared_sources": list(self.shared_sources),
@@ -174,19 +174,6 @@ def _pct(model: float | None, observed: float | None) -> float | None:
     if model is None or observed is None:
         return None
     return (model - observed) / observed * 100.0
-
-
-def _places(option: RouteOption) -> str:
-    """Where the route changes layer: 'INNSA sea › IRBND rail1435 › RU-MOSCOW'."""
-    parts: list[str] = []
-    last = None
-    for leg in option.legs:
-        if leg.kind != "transfer" and leg.from_layer != last:
-            parts.append(f"{leg.from_node} {leg.from_layer}")
-            last = leg.from_layer
-    if option.legs:
-        parts.append(option.legs[-1].to_node)
-    return " › ".join(parts)
 
 
 def _errors_summary(values: Iterable[float | None]) -> dict[str, Any]:

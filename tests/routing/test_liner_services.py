@@ -201,6 +201,9 @@ def test_the_table_shows_one_row_per_sailing_and_the_hub_between(toy: Path) -> N
         ("transfer", "OMCCC", "OMCCC"),
     ]
     assert rows[1]["distance_km"] == LANES_KM["AW"] + LANES_KM["WH"]
+    # the one-line summary (compare's route column, the backtest's route) names the liners
+    option = route(net, "INAAA", "OMCCC", by="time")
+    assert option.stretches == "INAAA sea S1 › AEHHH sea S2 › OMCCC"
 
 
 def test_a_liners_own_rate_prices_its_lanes_and_a_link_rate_beats_it(tmp_path: Path) -> None:

@@ -501,18 +501,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _summary(option: RouteOption, width: int = 70) -> str:
-    """The places a route passes where it changes mode, e.g. 'INNSA sea IRBND rail ...'."""
-    parts: list[str] = []
-    last_mode = None
-    for leg in option.legs:
-        if leg.kind == "transfer":
-            continue
-        if leg.from_layer != last_mode:
-            parts.append(f"{leg.from_node} {leg.from_layer}")
-            last_mode = leg.from_layer
-    if option.legs:
-        parts.append(option.legs[-1].to_node)
-    text = " › ".join(parts)
+    """The places a route passes where it changes layer, cut to ``width`` characters."""
+    text = option.stretches
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

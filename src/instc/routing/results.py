@@ -181,6 +181,23 @@ class RouteOption:
         """ISO codes of the countries of every place the option passes."""
         return frozenset(c for leg in self.legs for c in (leg.from_country, leg.to_country))
 
+    @property
+    def stretches(self) -> str:
+        """Where the option changes layer, e.g. 'INNSA sea ruscon-india › RUNVS rail1520 ›
+        RU-MOSCOW': a liner reads as the sea and its service, boarding to alighting."""
+        parts: list[str] = []
+        last = None
+        for leg in self.legs:
+            if leg.kind == "transfer":
+                continue
+            stretch = f"sea {leg.service_id}" if leg.service_id else leg.from_layer
+            if stretch != last:
+                parts.append(f"{leg.from_node} {stretch}")
+                last = stretch
+        if self.legs:
+            parts.append(self.legs[-1].to_node)
+        return " › ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "family": self.family,
