@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from rest_oracle import rest_h_beyond_links
 from routing_toynet import (
     PARAMETERS,
     ROAD_RAIL_TARIFFS,
@@ -30,7 +31,6 @@ from walk_oracle import place_simple
 from instc._errors import NoRouteError
 from instc.routing import route
 from instc.routing._constraints import make_request
-from instc.routing._legs import extra_rest_h
 from instc.routing._search import build_problem, shortest_edges
 from instc.routing.alternatives import alternatives, yen_paths
 from instc.routing.costs import criterion_weights, value_of_time
@@ -121,7 +121,7 @@ def _rerank(req: Any, by: str) -> tuple[float, list[int], bool] | None:
         nonlocal best_path, best, proven, seen
         seen += 1
         bound = float(w[p].sum())
-        value = bound + per_h * extra_rest_h(req, problem, p)
+        value = bound + per_h * rest_h_beyond_links(req.network, req.graph, problem, p)
         if value < best - 1e-9 and (not req.via or place_simple(req, problem, p)):
             best_path, best = p, value
         proven = bound >= best - 1e-9
@@ -195,14 +195,14 @@ def test_fastest_path_value_is_the_exact_time_of_its_path(net):
             continue
         value, path = found
         # the label's value is the exact time of its path, and at least the bound
-        exact = float(w[path].sum()) + extra_rest_h(req, problem, path)
+        exact = float(w[path].sum()) + rest_h_beyond_links(req.network, req.graph, problem, path)
         assert value == pytest.approx(exact, abs=1e-9)
         assert value >= bound[0] - 1e-9
     if simple is not None:
         assert enters_places_once(problem, simple[1], place_of, layer_of)
         assert walk[0] <= simple[0] + 1e-9  # walks range over more paths
     # the bound's own path, counted exactly, is never better than the search's optimum
-    bound_exact = bound[0] + extra_rest_h(req, problem, bound[1])
+    bound_exact = bound[0] + rest_h_beyond_links(req.network, req.graph, problem, bound[1])
     assert walk[0] <= bound_exact + 1e-9
     if enters_places_once(problem, bound[1], place_of, layer_of) and simple is not None:
         assert simple[0] <= bound_exact + 1e-9

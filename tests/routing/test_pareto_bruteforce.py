@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_oracle import rest_h_beyond_links
 from routing_cases import corridor
 from routing_toynet import ROAD_RAIL_TARIFFS, make_network
+from walk_oracle import enters_each_place_once
 
 from instc._errors import NoRouteError
 from instc.routing import route
 from instc.routing._constraints import make_request
-from instc.routing._legs import extra_rest_h
 from instc.routing._search import build_problem
 from instc.routing.pareto import CRITERIA_3, pareto
 
@@ -90,19 +91,6 @@ def random_network(draw):
     return make_network(nodes=nodes, links=links, transfers=transfers, tariffs=tariffs)
 
 
-def enters_each_place_once(graph, problem, path):
-    """The routes the front ranges over, read off the graph's nodes: no node (a place's
-    layer) twice and each place one stay. With via stages the staged problem also holds
-    loopless walks that go back to a layer at a via place (road -> rail in one stage,
-    rail -> road in the next: a transfer out and back that resets the driver's clock);
-    the contract excludes them, as it does without via points."""
-    edges = [int(problem.base[e]) for e in path if problem.base[e] >= 0]
-    nodes = [int(graph.edge_from[edges[0]])] + [int(graph.edge_to[e]) for e in edges]
-    places = [graph.node_place[v] for v in nodes]
-    stays = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1]]
-    return len(set(nodes)) == len(nodes) and len(set(stays)) == len(stays)
-
-
 def brute_force_front(network, origin, destination, via=()):
     req = make_request(
         network,
@@ -129,7 +117,9 @@ def brute_force_front(network, origin, destination, via=()):
             # otherwise reset the clock
             if enters_each_place_once(req.graph, problem, path):
                 # driver rests per run of road legs, not per link as in the weights
-                exact = acc + np.array([0.0, extra_rest_h(req, problem, path), 0.0])
+                exact = acc + np.array(
+                    [0.0, rest_h_beyond_links(network, req.graph, problem, path), 0.0]
+                )
                 vectors.append(tuple(exact))
             return
         for e in out_edges.get(node, []):

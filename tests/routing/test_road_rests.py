@@ -7,13 +7,13 @@ the driver's clock) and the embedded western road Nhava Sheva -> Moscow.
 from __future__ import annotations
 
 import copy
-import math
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_oracle import DrivingRule, Stint, rest_h_beyond_links, rests_taken
 from routing_toynet import (
     PARAMETERS,
     ROAD_RAIL_TARIFFS,
@@ -23,10 +23,9 @@ from routing_toynet import (
 from walk_oracle import place_simple
 
 from instc._errors import NoRouteError
-from instc.network.graph import build_graph, rest_count
+from instc.network.graph import build_graph
 from instc.routing import route
 from instc.routing._constraints import make_request
-from instc.routing._legs import extra_rest_h
 from instc.routing._search import build_problem
 from instc.routing.alternatives import alternatives
 from instc.routing.pareto import CRITERIA_3, non_dominated, pareto
@@ -181,7 +180,7 @@ def test_several_rests_spread_over_the_legs_where_they_fall():
     ]
     option = route(make_network(nodes=nodes, links=links, parameters=_params()), "A", "E")
     assert [leg.dwell_h for leg in option.legs] == [0.0, REST_H, 0.0, 2 * REST_H]
-    assert sum(leg.dwell_h for leg in option.legs) == rest_count(28.0, DRIVE_H) * REST_H
+    assert sum(leg.dwell_h for leg in option.legs) == 3 * REST_H  # at 9, 18 and 27 h
     _check_sums(option)
 
 
@@ -263,43 +262,38 @@ def western_road():
 
 def test_western_road_rests_counted_per_run(western_road):
     net, option = western_road
-    drive = float(net.parameters["road"]["driving_h_per_day"]["value"])
-    reset = float(net.parameters["road"]["daily_rest_h"]["value"])
-    rest_each = 24.0 - drive
+    rule = DrivingRule.of(net.parameters)
+    assert rule is not None
     border_dwell = {
         (b, m): float(h)
         for b, m, h in zip(
             net.borders["border_id"], net.borders["mode"], net.borders["dwell_h"], strict=True
         )
     }
-    runs: list[list[Any]] = []
-    before_h = 0.0  # the total with rests counted per link, as before
-    prev_road = False
-    for leg in option.legs:
-        if leg.mode != "road":
-            prev_road = False
-            before_h += leg.time_h
-            continue
-        stop_h = leg.waiting_h + border_dwell.get((leg.border_id, "road"), 0.0)
-        if prev_road and stop_h < reset:
-            runs[-1].append(leg)
-        else:
-            runs.append([leg])
-        prev_road = True
-        before_h += leg.moving_h + stop_h + rest_count(leg.moving_h, drive) * rest_each
-    assert len(runs) == 1  # Bandar Abbas to Moscow in one run: borders queue < 11 h
-    driving_h = sum(leg.moving_h for leg in runs[0])
-    expected_rest_h = (math.ceil(driving_h / drive) - 1) * rest_each
-    road_dwell_h = sum(
-        leg.dwell_h - border_dwell.get((leg.border_id, "road"), 0.0)
+    stints = [
+        Stint(
+            road=leg.mode == "road",
+            stop_h=leg.waiting_h + border_dwell.get((leg.border_id, "road"), 0.0),
+            drive_h=leg.moving_h,
+        )
         for leg in option.legs
-        if leg.mode == "road"
+    ]
+    at = [i for i, s in enumerate(stints) if s.road]
+    # Bandar Abbas to Moscow in one run: road legs in a row, every border queue < the reset
+    assert at == list(range(at[0], at[-1] + 1))
+    assert all(stints[i].stop_h < rule.reset_stop_h for i in at[1:])
+    expected_rest_h = rests_taken(stints, rule) * rule.rest_h
+    road_dwell_h = sum(option.legs[i].dwell_h for i in at) - sum(
+        border_dwell.get((option.legs[i].border_id, "road"), 0.0) for i in at
     )
     assert road_dwell_h == pytest.approx(expected_rest_h)
-    assert option.totals.time_h > before_h + 2 * 24.0  # more than two days more than before
-    per_link_h = sum(
-        rest_count(leg.moving_h, drive) * rest_each for leg in option.legs if leg.mode == "road"
+    # the total with rests counted link by link, as before: more than two days less
+    per_link_h = sum(rests_taken([stints[i]], rule) * rule.rest_h for i in at)
+    before_h = sum(leg.time_h for i, leg in enumerate(option.legs) if i not in at) + sum(
+        stints[i].drive_h + stints[i].stop_h for i in at
     )
+    before_h += per_link_h
+    assert option.totals.time_h > before_h + 2 * 24.0
     assert option.totals.time_h - before_h == pytest.approx(expected_rest_h - per_link_h)
     _check_sums(option)
 
@@ -371,7 +365,7 @@ def _exact_vectors(net: Any) -> list[tuple[float, float, float]]:
             if not place_simple(req, problem, path):
                 return
             acc = w[:, path].sum(axis=1)
-            acc[1] += extra_rest_h(req, problem, path)
+            acc[1] += rest_h_beyond_links(net, req.graph, problem, path)
             vectors.append((float(acc[0]), float(acc[1]), float(acc[2])))
             return
         for e in out_edges.get(node, []):
