@@ -98,7 +98,8 @@ class Case:
     ``files`` are written into ``{tmp}`` first (str as UTF-8, bytes as given);
     ``data_edit`` copies the embedded dataset to ``{tmp}/data`` and rewrites one file.
     ``lines`` is the most stderr lines allowed (progress bars print nothing when
-    captured); ``code`` the exit codes accepted.
+    captured); ``code`` the exit codes accepted; ``expect`` text the error must hold
+    (e.g. the ``file:line:column`` of the offending key).
     """
 
     kind: str
@@ -107,6 +108,7 @@ class Case:
     files: dict[str, str | bytes] = field(default_factory=dict)
     data_edit: tuple[str, Callable[[str], str]] | None = None
     code: tuple[int, ...] = (2,)
+    expect: str = ""
 
     @property
     def id(self) -> str:
@@ -677,6 +679,74 @@ def _data() -> list[Case]:
     return out
 
 
+# Three OD pairs; the third is broken by PAIR_BREAKS (its keys on lines 12-14).
+THREE_PAIRS = """[[pair]]
+origin = "INNSA"
+destination = "RU-MOSCOW"
+cargo = "container"
+
+[[pair]]
+origin = "IRBND"
+destination = "AZ-BAKU"
+cargo = "bulk"
+
+[[pair]]
+origin = "INNSA"
+destination = "RU-MOSCOW"
+cargo = "container"
+"""
+# (label, edit of the third pair, what the error must name: file line, key, pair number)
+PAIR_BREAKS = [
+    ("cargo", lambda t: _last(t, 'cargo = "container"', 'cargo = "boxes"'), ":14:cargo: pair 3"),
+    ("origin", lambda t: _last(t, 'origin = "INNSA"', 'origin = "Atlantis"'), ":12:origin: pair 3"),
+    (
+        "no destination",
+        lambda t: _last(t, 'destination = "RU-MOSCOW"\n', ""),
+        ":11:destination: pair 3",
+    ),
+    ("weight", lambda t: t + "weight = -1\n", ":15:weight: pair 3"),
+]
+
+
+def _last(text: str, old: str, new: str) -> str:
+    """``text`` with the last ``old`` replaced by ``new``."""
+    head, _, tail = text.rpartition(old)
+    return head + new + tail
+
+
+def _toml_lines() -> list[Case]:
+    """A bad third ``[[pair]]`` table is named at its own line and key, not the first's."""
+    out: list[Case] = []
+    commands = {
+        "validate": ("validate", "{tmp}/data"),
+        "compare": ("compare", A, B, "--no-legs", "--data", "{tmp}/data"),
+    }
+    for label, brk, where in PAIR_BREAKS:
+        for command, args in commands.items():
+            out.append(
+                Case(
+                    "toml-line",
+                    f"{command} scenarios/_pairs.toml pair 3 {label}",
+                    args,
+                    data_edit=("scenarios/_pairs.toml", lambda t, b=brk: b(THREE_PAIRS)),
+                    code=(1, 2) if command == "validate" else (2,),
+                    expect=f"scenarios/_pairs.toml{where}",
+                )
+            )
+    families = '[fam_a]\nlabel = "A"\n\n[fam_b]\nlabel = "B"\nvai = []\n'
+    out.append(
+        Case(
+            "toml-line",
+            "validate families.toml second family unknown key",
+            commands["validate"],
+            data_edit=("families.toml", lambda t: families),
+            code=(1, 2),
+            expect="families.toml:6:vai: [fam_b] unknown key 'vai'",
+        )
+    )
+    return out
+
+
 def _tntp() -> list[Case]:
     out: list[Case] = []
     net_breaks = {
@@ -783,7 +853,15 @@ def _tntp() -> list[Case]:
 
 def cases() -> list[Case]:
     """Every case of the corpus, grouped by kind (the part of ``id`` before the colon)."""
-    return [*_cli_options(), *_cli_names(), *_output_paths(), *_input_files(), *_data(), *_tntp()]
+    return [
+        *_cli_options(),
+        *_cli_names(),
+        *_output_paths(),
+        *_input_files(),
+        *_data(),
+        *_toml_lines(),
+        *_tntp(),
+    ]
 
 
 # --------------------------------------------------------------------------- running
@@ -868,6 +946,8 @@ def check(case: Case, outcome: Outcome) -> str | None:
         return f"exit {outcome.code}, wanted {case.code}\n{outcome.stdout[-800:]}{outcome.stderr}"
     lines = [line for line in outcome.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("error:")]
+    if case.expect and case.expect not in outcome.stdout + outcome.stderr:
+        return f"the error does not say {case.expect!r}:\n{outcome.stdout}{outcome.stderr}"
     if case.args[0] == "validate" and outcome.stdout.strip():
         return None  # validate lists every problem, one per line, on stdout
     if case.args[:2] == ("scenario", "validate") and errors and lines == errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instc.scenarios._lines import key_lines, line_of
+from instc._toml_lines import key_lines, line_of
 
 TEXT = '''\
 # a comment

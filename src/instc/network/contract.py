@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, Problem
 from instc._names import closest, hint
+from instc._toml_lines import KeyPath, key_lines, line_of
 from instc.network.schema import CARGO_CLASSES, MODES
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ class _File:
         self.path = path
         self.problems = problems
         self.text = ""
+        self._lines: dict[KeyPath, int] | None = None  # of text, once it is checked
 
     def read(self) -> dict[str, Any] | None:
         from instc._files import loads_toml, read_text
@@ -188,9 +190,16 @@ class _File:
             self.problems.append(Problem(self.name, None, None, message))
             return None
 
-    def add(self, key: str, column: str | None, message: str, fix: str = "") -> None:
-        needle = key.rsplit(".", 1)[-1]
-        row = _line(self.text, f"[{key}]") or _line(self.text, needle)
+    def add(self, key: str | KeyPath, column: str | None, message: str, fix: str = "") -> None:
+        """A problem of the table ``key`` (dotted, e.g. ``"class.bulk"``, or a key path
+        with the element of an array of tables, e.g. ``("pair", 2)``) and its ``column``,
+        on the line of that key in that table, else of the table itself."""
+        path: KeyPath = tuple(key.split(".")) if isinstance(key, str) and key else tuple(key)
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        row = line_of(self._lines, (*path, column) if column else path)
+        if row is None and path:
+            row = _line(self.text, str(path[-1]))
         self.problems.append(Problem(self.name, row, column, message, fix))
 
 
@@ -336,13 +345,14 @@ def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
         )
         return
     for i, pair in enumerate(pairs, 1):
+        at = ("pair", i - 1)  # the i-th [[pair]] table
         for key in ("origin", "destination"):
             value = pair.get(key)
             if not isinstance(value, str):
-                f.add("pair", key, f"pair {i} has no {key}", "give a node id")
+                f.add(at, key, f"pair {i} has no {key}", "give a node id")
             elif nodes and value not in nodes:
                 f.add(
-                    "pair",
+                    at,
                     key,
                     f"pair {i}: {key} {value!r} is not a node id",
                     _close(value, nodes) or "see nodes.csv",
@@ -350,17 +360,17 @@ def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
         cargo = pair.get("cargo")
         if not isinstance(cargo, str):
             f.add(
-                "pair", "cargo", f"pair {i} has no cargo", f"give one of {', '.join(CARGO_CLASSES)}"
+                at, "cargo", f"pair {i} has no cargo", f"give one of {', '.join(CARGO_CLASSES)}"
             )
         elif cargo not in CARGO_CLASSES:
             f.add(
-                "pair",
+                at,
                 "cargo",
                 f"pair {i}: unknown cargo {cargo!r}",
                 f"use {', '.join(CARGO_CLASSES)}",
             )
         if "weight" in pair and not _number(pair["weight"]):
-            f.add("pair", "weight", f"pair {i}: weight {pair['weight']!r} is not a number >= 0")
+            f.add(at, "weight", f"pair {i}: weight {pair['weight']!r} is not a number >= 0")
 
 
 def _check_criticality(f: _File, doc: Mapping[str, Any]) -> None:

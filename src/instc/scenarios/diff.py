@@ -388,8 +388,8 @@ def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
 
 def pairs_from_toml(text: str, doc: Mapping[str, Any], path: str | Path) -> tuple[ODPair, ...]:
     """OD pairs from the parsed TOML document ``doc`` of ``text``, read from ``path``."""
+    from instc._toml_lines import key_lines
     from instc.network.schema import CARGO_CLASSES
-    from instc.scenarios._lines import key_lines
 
     lines = key_lines(text)
     pairs = []

@@ -18,9 +18,9 @@ from typing import Any
 
 from instc._errors import Problem, ScenarioError
 from instc._names import closest, did_you_mean, hint
+from instc._toml_lines import KeyPath, key_lines, line_of
 from instc._values import parse_date
 from instc.network.schema import CARGO_CLASSES, COUNTRIES, MODES
-from instc.scenarios._lines import KeyPath, key_lines, line_of
 from instc.scenarios.schema import (
     ACTIONS,
     BASINS,
