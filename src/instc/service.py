@@ -296,10 +296,11 @@ def _data_digest(data: str | None) -> tuple[str, Path]:
         digest = _DIGESTS.get(stamp)
         if digest is None:
             sha = hashlib.sha256()
-            files = [p for p in sorted(directory.glob("*")) if p.suffix in (".csv", ".toml")]
-            for path in [*files, *config_files_in_subfolders(directory)]:
+            files = [
+                (p.name, p) for p in sorted(directory.glob("*")) if p.suffix in (".csv", ".toml")
+            ]
+            for name, path in [*files, *config_files_in_subfolders(directory)]:
                 if path.is_file():
-                    name = path.relative_to(directory).as_posix()
                     sha.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
             digest = sha.hexdigest()
             _DIGESTS[stamp] = digest

@@ -194,3 +194,37 @@ def test_each_config_file_of_the_data_folder_is_the_one_used(data_copy: Path) ->
     assert {od.weight for od in default_ods(embedded)[0]} == {1.0}
     assert [r.enabled for r in rules_for(own)] == [True]
     assert [r.enabled for r in rules_for(embedded)] == [False]
+
+
+def test_the_pairs_file_criticality_toml_names_in_a_subfolder_is_part_of_the_cache_key(
+    data_copy: Path,
+) -> None:
+    from instc.network.load import load_network
+    from instc.resilience.ods import default_ods
+    from instc.service import _data_digest
+
+    (data_copy / "ods").mkdir()
+    pairs = data_copy / "ods" / "pairs.toml"
+    pairs.write_text(
+        '[[pair]]\norigin = "INNSA"\ndestination = "RU-MOSCOW"\ncargo = "container"\n',
+        encoding="utf-8",
+    )
+    criticality = data_copy / "criticality.toml"
+    text = criticality.read_text(encoding="utf-8")
+    assert 'file = "scenarios/_pairs.toml"' in text, "update the test"
+    criticality.write_text(
+        text.replace('file = "scenarios/_pairs.toml"', 'file = "ods/pairs.toml"'),
+        encoding="utf-8",
+    )
+    before = [od.label for od in default_ods(load_network(data_copy))[0]]
+    digest_before = _data_digest(str(data_copy))[0]
+    assert before == ["INNSA→RU-MOSCOW (container)"]
+    # only the pairs file in the subfolder changes: the next load sees the new pair
+    pairs.write_text(
+        pairs.read_text(encoding="utf-8")
+        + '\n[[pair]]\norigin = "IRBND"\ndestination = "AZ-BAKU"\ncargo = "bulk"\n',
+        encoding="utf-8",
+    )
+    after = [od.label for od in default_ods(load_network(data_copy))[0]]
+    assert after == ["INNSA→RU-MOSCOW (container)", "IRBND→AZ-BAKU (bulk)"]
+    assert _data_digest(str(data_copy))[0] != digest_before

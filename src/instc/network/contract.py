@@ -66,11 +66,37 @@ def embedded_data_dir() -> Path:
     return Path(str(files("instc.data")))
 
 
-def config_files_in_subfolders(directory: Path) -> list[Path]:
-    """The config files of ``directory`` that live in a subfolder and exist there
-    (``scenarios/_pairs.toml``): part of what a data folder holds, like its top-level
-    CSV and TOML files."""
-    return [directory / n for n in CONFIG_FILES if "/" in n and (directory / n).is_file()]
+def config_files_in_subfolders(directory: Path) -> list[tuple[str, Path]]:
+    """(name, path) of the config files of ``directory`` that live outside its top level
+    and exist: ``scenarios/_pairs.toml`` and the pairs file its ``criticality.toml``
+    names when that one is in a subfolder. Part of what a data folder holds (and of its
+    cache key), like its top-level CSV and TOML files."""
+    names = [n for n in CONFIG_FILES if "/" in n]
+    named = _named_pairs_file(directory / "criticality.toml")
+    if named is not None and named not in names and Path(named).name != named:
+        names.append(named)
+    return [(n, directory / n) for n in names if (directory / n).is_file()]
+
+
+def _named_pairs_file(criticality: Path) -> str | None:
+    """The pairs file a ``criticality.toml`` names, if it exists and parses (else the
+    load reports it); read again only when the file's size or time changes."""
+    try:
+        stat = criticality.stat()
+    except OSError:
+        return None
+    return _named_in(str(criticality), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _named_in(path: str, size: int, mtime_ns: int) -> str | None:
+    """:func:`_named_pairs_file` of ``path`` at that size and time (the cache key)."""
+    from instc._files import read_toml
+
+    try:
+        return _pairs_file_of(read_toml(path, what="criticality.toml"))
+    except DataError:
+        return None
 
 
 def _embedded(name: str) -> Path:

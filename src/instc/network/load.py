@@ -35,7 +35,8 @@ TODAY = "today"
 
 def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     """(name, size, mtime ns) of the directory's CSV and TOML files and of its config
-    files in subfolders (``scenarios/_pairs.toml``), by name.
+    files in subfolders (``scenarios/_pairs.toml``, the pairs file ``criticality.toml``
+    names), by name.
 
     ``os.scandir`` rather than ``Path.glob``: the HTTP API takes this on every request
     (the network cache key), and the glob cost half a millisecond.
@@ -46,9 +47,9 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
             if entry.name.endswith((".csv", ".toml")) and entry.is_file():
                 stat = entry.stat()
                 entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    for path in config_files_in_subfolders(directory):
+    for name, path in config_files_in_subfolders(directory):
         stat = path.stat()
-        entries.append((path.relative_to(directory).as_posix(), stat.st_size, stat.st_mtime_ns))
+        entries.append((name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
 
 
