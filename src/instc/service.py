@@ -577,7 +577,7 @@ def compare(
             q.origin,
             q.destination,
             by=q.by,
-            families=None if q.families is None else load_families(q.families),
+            families=None if q.families is None else load_families(q.families, network=network),
             max_detour=q.max_detour,
             **_engine_kwargs(q),
         )
@@ -822,7 +822,7 @@ def scenario_run(query: ScenarioRunQuery) -> tuple[Any, ...]:
 
         network = get_network(as_of=q.as_of, data=q.data)
         base = find_scenario(q.baseline) if q.baseline else None
-        od = read_pairs(q.pairs) if q.pairs else default_pairs(network)
+        od = read_pairs(q.pairs, network) if q.pairs else default_pairs(network)
         if q.groups:
             from instc._errors import ScenarioError
             from instc._names import did_you_mean
@@ -1216,8 +1216,8 @@ def write_report(
     else:
         check_output_dir(out)
     resolved = [find_scenario(name) for name in scenarios]
-    od_pairs = read_pairs(pairs) if pairs is not None else None
     network = get_network(as_of=as_of, data=data)
+    od_pairs = read_pairs(pairs, network) if pairs is not None else None
     if fmt == "png":
         return write_charts(
             network, out, origin=origin, destination=destination, cargo=cargo, by=by

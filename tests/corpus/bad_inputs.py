@@ -717,23 +717,38 @@ def _last(text: str, old: str, new: str) -> str:
 def _toml_lines() -> list[Case]:
     """A bad third ``[[pair]]`` table is named at its own line and key, not the first's."""
     out: list[Case] = []
+    # the data folder's default pairs, and a pairs file given directly: the same rules
     commands = {
         "validate": ("validate", "{tmp}/data"),
         "compare": ("compare", A, B, "--no-legs", "--data", "{tmp}/data"),
+        "criticality --ods": ("criticality", "--ods", "{tmp}/in.toml"),
+        "scenario run --pairs": ("scenario", "run", "caspian-storm", "--pairs", "{tmp}/in.toml"),
     }
     for label, brk, where in PAIR_BREAKS:
         for command, args in commands.items():
+            text = brk(THREE_PAIRS)
+            given = "{tmp}/in.toml" in args
             out.append(
                 Case(
                     "toml-line",
-                    f"{command} scenarios/_pairs.toml pair 3 {label}",
+                    f"{command} {'' if given else 'scenarios/_pairs.toml '}pair 3 {label}",
                     args,
-                    data_edit=("scenarios/_pairs.toml", lambda t, b=brk: b(THREE_PAIRS)),
+                    {"in.toml": text} if given else {},
+                    data_edit=None if given else ("scenarios/_pairs.toml", lambda t, x=text: x),
                     code=(1, 2) if command == "validate" else (2,),
-                    expect=f"scenarios/_pairs.toml{where}",
+                    expect=f"{'in.toml' if given else 'scenarios/_pairs.toml'}{where}",
                 )
             )
     families = '[fam_a]\nlabel = "A"\n\n[fam_b]\nlabel = "B"\nvai = []\n'
+    out.append(
+        Case(
+            "toml-line",
+            "compare --families second family unknown key",
+            ("compare", A, B, "--no-legs", "--families", "{tmp}/in.toml"),
+            {"in.toml": families},
+            expect="in.toml:6:vai: [fam_b] unknown key 'vai'",
+        )
+    )
     out.append(
         Case(
             "toml-line",

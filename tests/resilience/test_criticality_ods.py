@@ -43,7 +43,7 @@ def test_bad_weight_names_the_pair(tmp_path, weight, message):
         '[[pair]]\norigin = "A"\ndestination = "B"\ncargo = "container"\n'
         f'[[pair]]\norigin = "A"\ndestination = "C"\ncargo = "container"\nweight = {weight}\n'
     )
-    with pytest.raises(DataError, match=rf"ods.toml: pair 2: weight .*{message}"):
+    with pytest.raises(DataError, match=rf"ods.toml:9:weight: pair 2: weight .*{message}"):
         read_ods(path)
 
 

@@ -10,20 +10,21 @@ of the embedded one, which fills in the rest. Engines take them from there
 (:func:`config_of`), never from a path of their own. :func:`check_config_files` checks a
 folder's own files, and the provenance of ``parameters.toml``, in the same
 ``file:row:column: what — fix`` form as the CSV tables; ``instc validate`` and every
-load of a folder run it.
+load of a folder run it. A families or pairs file given directly (``--families``,
+``--ods``, ``--pairs``) is checked by the same rules (:func:`read_given`).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instc._errors import DataError, Problem
-from instc._names import closest, hint
+from instc._names import closest, did_you_mean, hint
 from instc._toml_lines import KeyPath, key_lines, line_of
 from instc.network.schema import CARGO_CLASSES, MODES
 
@@ -39,7 +40,9 @@ __all__ = [
     "config_of",
     "embedded_config",
     "embedded_data_dir",
+    "finite_number",
     "read_config",
+    "read_given",
 ]
 
 # Config files of a dataset folder, relative to it. rules.toml lives beside the routing
@@ -52,6 +55,11 @@ CONFIG_FILES = (
     "scenarios/_pairs.toml",
 )
 
+
+# the keys of a [[pair]] table of a pairs file
+PAIR_KEYS = ("origin", "destination", "cargo", "group", "weight")
+# a place name of a config file -> None when the dataset has it, else (what, fix)
+PlaceCheck = Callable[[str], "tuple[str, str] | None"]
 
 # the family id of compare's unconstrained best option (instc.routing.compare.BEST)
 _RESERVED_FAMILY = "best"
@@ -233,7 +241,12 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _number(value: Any, *, low: float = 0.0, high: float | None = None) -> bool:
+def finite_number(value: Any, *, low: float = 0.0, high: float | None = None) -> bool:
+    """True for an int or float (not a bool), finite, within ``[low, high]``.
+
+    >>> [finite_number(v) for v in (1.5, float("nan"), True, -1)]
+    [True, False, False, False]
+    """
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
@@ -249,7 +262,11 @@ def _ids(frame: pd.DataFrame | None, column: str) -> set[str]:
     return {str(v) for v in frame[column].dropna()}
 
 
-def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[str]]) -> None:
+def _check_families(
+    f: _File, doc: Mapping[str, Any], known: Mapping[str, set[str]], place: PlaceCheck
+) -> None:
+    """The families of a families TOML: keys, via items and avoid lists that exist
+    (``known`` ids; ``place`` for places), and :func:`_check_family_limits`."""
     allowed = {
         "label",
         "short",
@@ -290,8 +307,9 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                     "link": known["links"],
                     "border": known["borders"],
                     "mode": set(MODES),
-                    "place": known["nodes"],
+                    "place": set(),
                 }.get(kind)
+                unknown = place(ident) if kind == "place" else None
                 if pool is None:
                     f.add(
                         fid,
@@ -299,6 +317,8 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                         f"[{fid}] via item {item!r}: unknown kind {kind!r}",
                         "use a place id, link:ID, border:ID or mode:MODE",
                     )
+                elif unknown is not None:
+                    f.add(fid, "via", f"[{fid}] via item {item!r} {unknown[0]}", unknown[1])
                 elif pool and ident not in pool:
                     f.add(
                         fid,
@@ -309,7 +329,7 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
         lists = {
             "avoid_countries": known["countries"],
             "avoid_modes": set(MODES),
-            "avoid_nodes": known["nodes"],
+            "avoid_nodes": set(),  # places: checked by place
             "avoid_links": known["links"],
             "avoid_borders": known["borders"],
             "avoid_rules": known["rules"],
@@ -321,7 +341,10 @@ def _check_families(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                 f.add(fid, key, f"[{fid}] {key} must be a list of strings", '["..."]')
                 continue
             for item in spec[key]:
-                if pool and item not in pool:
+                unknown = place(item) if key == "avoid_nodes" else None
+                if unknown is not None:
+                    f.add(fid, key, f"[{fid}] {key}: {item!r} {unknown[0]}", unknown[1])
+                elif pool and item not in pool:
                     f.add(
                         fid,
                         key,
@@ -344,7 +367,7 @@ def _check_family_limits(f: _File, fid: str, spec: Mapping[str, Any], groups: li
             "rename the family",
         )
     factor = spec.get("max_detour_factor")
-    if factor is not None and not _number(factor, low=1.0):
+    if factor is not None and not finite_number(factor, low=1.0):
         f.add(
             fid,
             "max_detour_factor",
@@ -360,7 +383,9 @@ def _check_family_limits(f: _File, fid: str, spec: Mapping[str, Any], groups: li
         )
 
 
-def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
+def _check_pairs(f: _File, doc: Mapping[str, Any], place: PlaceCheck) -> None:
+    """The ``[[pair]]`` tables of a pairs file: origin and destination places
+    (``place``), a cargo class, an optional group and a weight >= 0, no other key."""
     pairs = doc.get("pair")
     if not isinstance(pairs, list) or not pairs or not all(isinstance(p, dict) for p in pairs):
         f.add(
@@ -372,31 +397,34 @@ def _check_pairs(f: _File, doc: Mapping[str, Any], nodes: set[str]) -> None:
         return
     for i, pair in enumerate(pairs, 1):
         at = ("pair", i - 1)  # the i-th [[pair]] table
+        for key in sorted(set(pair) - set(PAIR_KEYS)):
+            f.add(at, key, f"pair {i}: unknown key {key!r}", _close(key, PAIR_KEYS) or "remove it")
         for key in ("origin", "destination"):
             value = pair.get(key)
+            unknown = place(value) if isinstance(value, str) else None
             if not isinstance(value, str):
-                f.add(at, key, f"pair {i} has no {key}", "give a node id")
-            elif nodes and value not in nodes:
-                f.add(
-                    at,
-                    key,
-                    f"pair {i}: {key} {value!r} is not a node id",
-                    _close(value, nodes) or "see nodes.csv",
-                )
+                f.add(at, key, f"pair {i} has no {key}", f'add {key} = "a place id"')
+            elif unknown is not None:
+                f.add(at, key, f"pair {i}: {key} {value!r} {unknown[0]}", unknown[1])
         cargo = pair.get("cargo")
         if not isinstance(cargo, str):
-            f.add(
-                at, "cargo", f"pair {i} has no cargo", f"give one of {', '.join(CARGO_CLASSES)}"
-            )
+            f.add(at, "cargo", f"pair {i} has no cargo", f"give one of {', '.join(CARGO_CLASSES)}")
         elif cargo not in CARGO_CLASSES:
             f.add(
                 at,
                 "cargo",
                 f"pair {i}: unknown cargo {cargo!r}",
-                f"use {', '.join(CARGO_CLASSES)}",
+                did_you_mean(cargo, CARGO_CLASSES),
             )
-        if "weight" in pair and not _number(pair["weight"]):
-            f.add(at, "weight", f"pair {i}: weight {pair['weight']!r} is not a number >= 0")
+        if "group" in pair and not isinstance(pair["group"], str):
+            f.add(at, "group", f"pair {i}: group must be a string", 'write it in "quotes"')
+        if "weight" in pair and not finite_number(pair["weight"]):
+            f.add(
+                at,
+                "weight",
+                f"pair {i}: weight {pair['weight']!r} is not a number >= 0",
+                "give a finite number >= 0",
+            )
 
 
 def _check_criticality(f: _File, doc: Mapping[str, Any]) -> None:
@@ -412,7 +440,7 @@ def _check_criticality(f: _File, doc: Mapping[str, Any]) -> None:
             "give a path relative to this file",
         )
     weights = doc.get("weights")
-    if not isinstance(weights, dict) or not _number(weights.get("default")):
+    if not isinstance(weights, dict) or not finite_number(weights.get("default")):
         f.add("weights", "default", "[weights] default must be a number >= 0", "e.g. 1.0")
     elif not isinstance(weights.get("method"), str):
         f.add("weights", "method", "[weights] has no method", 'add method = "how"')
@@ -458,7 +486,7 @@ def _check_corridor(f: _File, doc: Mapping[str, Any], known: Mapping[str, set[st
                     f"[{where}] scope {own!r} is not a scope of demand.csv",
                     _close(str(own), known["scopes"]) or "see demand.csv",
                 )
-        elif not _number(spec.get("share"), high=1.0):
+        elif not finite_number(spec.get("share"), high=1.0):
             f.add(
                 where,
                 "share",
@@ -493,7 +521,7 @@ def _check_class_ods(f: _File, where: str, ods: Any, nodes: set[str]) -> None:
                     f"[{where}] od {key} {value!r} is not a node id",
                     _close(str(value), nodes) or "see nodes.csv",
                 )
-        if not _number(od.get("share"), high=1.0):
+        if not finite_number(od.get("share"), high=1.0):
             f.add(where, "share", f"[{where}] od share {od.get('share')!r} is not in [0, 1]")
         else:
             od_sum += od["share"]
@@ -547,7 +575,7 @@ def _check_rules(f: _File, doc: Mapping[str, Any], sources: set[str]) -> None:
         for key in ("lat_min", "lat_max", "lon_min", "lon_max"):
             value = spec.get(key)
             bound = 90.0 if key.startswith("lat") else 180.0
-            if not _number(value, low=-bound, high=bound):
+            if not finite_number(value, low=-bound, high=bound):
                 f.add(
                     rid,
                     key,
@@ -587,6 +615,68 @@ def _parameter_sources(parameters: Mapping[str, Any], sources: set[str]) -> list
     return out
 
 
+def _node_ids(nodes: set[str]) -> PlaceCheck:
+    """Places of a data folder's own files: ids of its ``nodes.csv`` (any without one)."""
+
+    def check(value: str) -> tuple[str, str] | None:
+        if not nodes or value in nodes:
+            return None
+        return "is not a node id", _close(value, nodes) or "see nodes.csv"
+
+    return check
+
+
+def _known(tables: Mapping[str, pd.DataFrame], config: DataConfig) -> dict[str, set[str]]:
+    """The ids a config file may name: links, borders, countries, demand scopes (of
+    ``tables``) and flag rules (of ``config``'s ``rules.toml``)."""
+    rules = config.files.get("rules.toml")
+    return {
+        "links": _ids(tables.get("links"), "link_id"),
+        "borders": _ids(tables.get("borders"), "border_id"),
+        "countries": _ids(tables.get("nodes"), "country"),
+        "scopes": _ids(tables.get("demand"), "scope"),
+        "rules": set() if rules is None else set(rules.doc),
+    }
+
+
+# what a file given directly holds -> what its errors call it
+_GIVEN = {"families": "families TOML", "pairs": "pairs file"}
+
+
+def read_given(
+    path: str | Path, kind: str, network: Any = None, place: PlaceCheck | None = None
+) -> ConfigFile:
+    """A config file given directly (``compare --families FILE``, ``criticality --ods
+    FILE``, ``scenario run --pairs FILE``), read and checked by the same rules as a data
+    folder's own file of that ``kind`` ("families" or "pairs"), against the ids of
+    ``network`` when given and its places by ``place``
+    (:func:`instc.network.places.place_check`; default: any place). Raises
+    :class:`DataError` with its first problem (``file:line:key: what — fix``).
+    """
+    place = place or (lambda value: None)
+    from instc._files import loads_toml, read_text
+
+    file = Path(path)
+    text = read_text(file, what=_GIVEN[kind])
+    doc = loads_toml(text, file=str(file))
+    problems: list[Problem] = []
+    f = _File(str(file), file, problems)
+    f.text = text
+    if kind == "families":
+        tables: Mapping[str, Any] = {}
+        if network is not None:
+            tables = dict(network.tables)
+            all_links = getattr(network, "all_links", None)
+            if all_links is not None:
+                tables["links"] = all_links
+        _check_families(f, doc, _known(tables, config_of(network)), place)
+    else:
+        _check_pairs(f, doc, place)
+    if problems:
+        raise DataError(str(problems[0]))
+    return ConfigFile(str(file), file, text, doc, own=True)
+
+
 def check_config_files(
     directory: str | Path | None,
     tables: Mapping[str, pd.DataFrame],
@@ -621,15 +711,8 @@ def check_config_files(
     if config is None:
         config = read_config(directory, problems)
     nodes = _ids(tables.get("nodes"), "node_id")
-    rules = config.files.get("rules.toml")
-    known = {
-        "nodes": nodes,
-        "links": _ids(tables.get("links"), "link_id"),
-        "borders": _ids(tables.get("borders"), "border_id"),
-        "countries": _ids(tables.get("nodes"), "country"),
-        "scopes": _ids(tables.get("demand"), "scope"),
-        "rules": set() if rules is None else set(rules.doc),
-    }
+    known = {**_known(tables, config), "nodes": nodes}
+    place = _node_ids(nodes)
     families = config.files.get("families.toml")
     family_ids = set() if families is None else set(families.doc)
     criticality = config.files.get("criticality.toml")
@@ -639,7 +722,7 @@ def check_config_files(
         f = _File(name, file.path, problems)
         f.text = file.text
         if name == "families.toml":
-            _check_families(f, file.doc, known)
+            _check_families(f, file.doc, known, place)
         elif name == "corridor.toml":
             _check_corridor(f, file.doc, known)
             _check_branches(f, file.doc, family_ids)
@@ -650,5 +733,5 @@ def check_config_files(
         elif name == "scenarios/_pairs.toml" or (
             criticality is not None and name == _pairs_file_of(criticality.doc)
         ):
-            _check_pairs(f, file.doc, nodes)
+            _check_pairs(f, file.doc, place)
     return problems

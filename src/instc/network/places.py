@@ -20,9 +20,10 @@ from instc._names import closest
 from instc._values import frame_records
 
 if TYPE_CHECKING:
+    from instc.network.contract import PlaceCheck
     from instc.network.model import Network
 
-__all__ = ["describe_node", "find_node", "normalise_name"]
+__all__ = ["describe_node", "find_node", "normalise_name", "place_check"]
 
 _WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>[^()]+)\)\s*$")
 
@@ -119,6 +120,25 @@ def find_node(network: Network, text: str) -> str:
         if lab not in suggestions:
             suggestions.append(lab)
     raise UnknownNameError("place", text, suggestions[:5])
+
+
+def place_check(network: Network | None) -> PlaceCheck:
+    """The check of the places a file given directly names (a ``--pairs`` or
+    ``--families`` file): what a route request takes (id, UN/LOCODE, name or alias) in
+    ``network``; any place without a network. Returns None for a place, else (what, fix).
+    """
+
+    def check(value: str) -> tuple[str, str] | None:
+        if network is None:
+            return None
+        try:
+            find_node(network, value)
+        except UnknownNameError as exc:
+            fix = str(exc).partition(" — ")[2]
+            return "is not one place of the dataset", fix or "see nodes.csv"
+        return None
+
+    return check
 
 
 def describe_node(network: Network, text: str) -> dict[str, Any]:

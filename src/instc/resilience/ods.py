@@ -8,7 +8,6 @@ group) plus an optional ``weight`` (a number >= 0; default 1).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,38 +48,44 @@ class WeightedOD:
 
 
 def _weight(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise DataError(f"{where}: weight {value!r} is not a number — give a number >= 0")
-    if not math.isfinite(value) or value < 0:
-        raise DataError(f"{where}: weight {value!r} must be a finite number >= 0 — fix it")
+    """A weight given in Python (not in a file: the contract checks those)."""
+    from instc.network.contract import finite_number
+
+    if not finite_number(value):
+        raise DataError(f"{where}: weight {value!r} is not a number >= 0 — give a finite one")
     return float(value)
 
 
-def read_ods(path: str | Path, *, default_weight: float = 1.0) -> tuple[WeightedOD, ...]:
+def read_ods(
+    path: str | Path, *, default_weight: float = 1.0, network: Any = None
+) -> tuple[WeightedOD, ...]:
     """The OD set of a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
-    optional group and weight)."""
-    from instc._files import loads_toml, read_text
+    optional group and weight), checked by the data contract's rules for a pairs file
+    (:func:`instc.network.contract.read_given`; places against ``network`` when given)."""
+    from instc.network.contract import read_given
+    from instc.network.places import place_check
 
-    path = Path(path)
-    text = read_text(path, what="pairs file")
-    return ods_from_toml(text, loads_toml(text, file=str(path)), path, default_weight)
+    file = read_given(path, "pairs", network, place_check(network))
+    return ods_from_toml(file.doc, file.path, default_weight)
 
 
 def ods_from_toml(
-    text: str, doc: Mapping[str, Any], path: str | Path, default_weight: float = 1.0
+    doc: Mapping[str, Any], path: str | Path, default_weight: float = 1.0
 ) -> tuple[WeightedOD, ...]:
-    """The OD set of the parsed pairs document ``doc`` of ``text``, read from ``path``;
-    a pair without a ``weight`` gets ``default_weight``."""
+    """The OD set of a pairs document the data contract checked, read from ``path``; a
+    pair without a ``weight`` gets ``default_weight``."""
     from instc.scenarios.diff import pairs_from_toml
 
-    pairs = pairs_from_toml(text, doc, path)  # checks origin/destination/cargo, names line
-    raw = doc.get("pair", [])
-    out = []
-    for index, (pair, table) in enumerate(zip(pairs, raw, strict=True)):
-        weight = default_weight
-        if "weight" in table:
-            weight = _weight(table["weight"], f"{path}: pair {index + 1}")
-        out.append(WeightedOD(pair.origin, pair.destination, pair.cargo, weight, pair.group))
+    out = [
+        WeightedOD(
+            pair.origin,
+            pair.destination,
+            pair.cargo,
+            float(table.get("weight", default_weight)),
+            pair.group,
+        )
+        for pair, table in zip(pairs_from_toml(doc), doc["pair"], strict=True)
+    ]
     if sum(od.weight for od in out) <= 0:
         raise DataError(f"{path}: every pair has weight 0 — give at least one a positive weight")
     return tuple(out)
@@ -93,18 +98,10 @@ def default_ods(network: Any = None) -> tuple[tuple[WeightedOD, ...], str]:
     from instc.network.contract import config_of
 
     config = config_of(network)
-    spec = config.file(_CONFIG)
-    try:
-        pairs = config.file(str(spec.doc["pairs"]["file"]))
-        weights = spec.doc["weights"]
-        default = _weight(weights["default"], f"{spec.path}: [weights] default")
-        method = str(weights["method"])
-    except (KeyError, TypeError) as exc:
-        raise DataError(
-            f"{spec.path}: missing key {exc} — it needs [pairs] file and [weights] "
-            "default and method"
-        ) from None
-    return ods_from_toml(pairs.text, pairs.doc, pairs.path, default), method
+    spec = config.file(_CONFIG).doc  # checked by the contract with its data folder
+    pairs = config.file(str(spec["pairs"]["file"]))
+    weights = spec["weights"]
+    return ods_from_toml(pairs.doc, pairs.path, float(weights["default"])), str(weights["method"])
 
 
 def as_ods(
@@ -126,7 +123,7 @@ def as_ods(
     if ods is None:
         return default_ods(network)
     if isinstance(ods, str | Path):
-        return read_ods(ods), f"weights from {ods} (1 where a pair gives none)"
+        return read_ods(ods, network=network), f"weights from {ods} (1 where a pair gives none)"
     out: list[WeightedOD] = []
     for i, item in enumerate(ods):
         if isinstance(item, WeightedOD):

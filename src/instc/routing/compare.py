@@ -60,7 +60,6 @@ BEST_SHORT = "★ best (any route)"
 # used when a dataset has no compare.max_detour_factor (the embedded one has, with its method)
 DEFAULT_MAX_DETOUR_FACTOR = 1.6
 
-_DEFAULT = Path(__file__).resolve().parents[1] / "data" / "families.toml"
 _AVOID_KEYS = {
     "avoid_countries": "country",
     "avoid_modes": "mode",
@@ -92,12 +91,18 @@ class Family:
         return list(itertools.permutations(self.via))
 
 
-def load_families(path: str | Path | None = None) -> tuple[Family, ...]:
-    """The families defined in ``path`` (default: the embedded ``families.toml``)."""
-    from instc._files import read_toml
+def load_families(path: str | Path | None = None, *, network: Any = None) -> tuple[Family, ...]:
+    """The families defined in the families TOML ``path``, checked by the data
+    contract's rules (:func:`instc.network.contract.read_given`; ids and places against
+    ``network`` when given); default: those of ``network``'s dataset, else the embedded
+    ``families.toml``."""
+    from instc.network.contract import read_given
+    from instc.network.places import place_check
 
-    file = _DEFAULT if path is None else Path(path)
-    return families_from_toml(read_toml(file, what="families TOML"), file)
+    if path is None:
+        return network_families(network)
+    file = read_given(path, "families", network, place_check(network))
+    return families_from_toml(file.doc, file.path)
 
 
 def network_families(network: object) -> tuple[Family, ...]:
@@ -114,39 +119,12 @@ def _families_of(file: ConfigFile) -> tuple[Family, ...]:
 
 
 def families_from_toml(data: Mapping[str, Any], file: str | Path) -> tuple[Family, ...]:
-    """The families of a parsed families TOML document read from ``file``."""
+    """The families of a families TOML document read from ``file`` that the data
+    contract checked (a data folder's own file at its load, a file given directly by
+    :func:`load_families`)."""
     families = []
     for fid, spec in data.items():
-        if fid == BEST:
-            raise DataError(
-                f"{file}: [{fid}] is reserved for the unconstrained best option — rename the family"
-            )
-        if not isinstance(spec, dict) or "label" not in spec:
-            raise DataError(f'{file}: [{fid}] needs a table with at least label = "..."')
-        known = {"label", "short", "description", "via", "ordered", "max_detour_factor"}
-        unknown = set(spec) - known - set(_AVOID_KEYS)
-        if unknown:
-            raise DataError(
-                f"{file}: [{fid}] unknown key(s) {sorted(unknown)} — allowed: label, short, "
-                f"description, via, ordered, max_detour_factor, {', '.join(_AVOID_KEYS)}"
-            )
         own_factor = spec.get("max_detour_factor")
-        if own_factor is not None and (
-            isinstance(own_factor, bool)
-            or not isinstance(own_factor, int | float)
-            or not own_factor >= 1
-        ):
-            raise DataError(
-                f"{file}: [{fid}] max_detour_factor = {own_factor!r} — give a number >= 1"
-            )
-        via = tuple(
-            (group,) if isinstance(group, str) else tuple(group) for group in spec.get("via", ())
-        )
-        if len(via) > 4 and not spec.get("ordered", False):
-            raise DataError(
-                f"{file}: [{fid}] has {len(via)} via groups in any order ({len(via)}! "
-                "searches) — set ordered = true or use at most 4 groups"
-            )
         avoid = {kind: tuple(spec.get(key, ())) for key, kind in _AVOID_KEYS.items()}
         families.append(
             Family(
@@ -154,15 +132,14 @@ def families_from_toml(data: Mapping[str, Any], file: str | Path) -> tuple[Famil
                 label=str(spec["label"]),
                 short=str(spec.get("short", spec["label"])),
                 description=str(spec.get("description", "")),
-                via=via,
+                via=tuple(
+                    (group,) if isinstance(group, str) else tuple(group)
+                    for group in spec.get("via", ())
+                ),
                 ordered=bool(spec.get("ordered", False)),
                 avoid={k: v for k, v in avoid.items() if v},
                 max_detour_factor=None if own_factor is None else float(own_factor),
             )
-        )
-    if not families:
-        raise DataError(
-            f'{file}: no family defined — add a table per family, e.g. [suez] label = "Suez"'
         )
     return tuple(families)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from instc._errors import NoRouteError, ScenarioError
+from instc._errors import NoRouteError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -371,53 +371,22 @@ def diff_networks(
 # -- OD pairs -----------------------------------------------------------------------
 
 
-def read_pairs(path: str | Path) -> tuple[ODPair, ...]:
+def read_pairs(path: str | Path, network: Network | None = None) -> tuple[ODPair, ...]:
     """OD pairs from a TOML file of ``[[pair]]`` tables (origin, destination, cargo,
-    optional group)."""
-    from instc._errors import DataError
-    from instc._files import loads_toml, read_text
+    optional group), checked by the data contract's rules for a pairs file
+    (:func:`instc.network.contract.read_given`; places against ``network`` when given)."""
+    from instc.network.contract import read_given
+    from instc.network.places import place_check
 
-    path = Path(path)
-    try:
-        text = read_text(path, what="pairs file")
-        doc = loads_toml(text, file=str(path))
-    except DataError as exc:
-        raise ScenarioError(str(exc)) from None
-    return pairs_from_toml(text, doc, path)
+    return pairs_from_toml(read_given(path, "pairs", network, place_check(network)).doc)
 
 
-def pairs_from_toml(text: str, doc: Mapping[str, Any], path: str | Path) -> tuple[ODPair, ...]:
-    """OD pairs from the parsed TOML document ``doc`` of ``text``, read from ``path``."""
-    from instc._toml_lines import key_lines
-    from instc.network.schema import CARGO_CLASSES
-
-    lines = key_lines(text)
-    pairs = []
-    tables = doc.get("pair", [])
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ScenarioError(
-            f"{path}: pair must be [[pair]] tables — write each pair as [[pair]] with origin, "
-            "destination and cargo"
-        )
-    for index, raw in enumerate(tables):
-        line = lines.get(("pair", index))
-        missing = [k for k in ("origin", "destination", "cargo") if not isinstance(raw.get(k), str)]
-        if missing:
-            raise ScenarioError(
-                f"{path}:{line}: pair {index + 1} lacks {', '.join(missing)} — every [[pair]] "
-                "needs origin, destination and cargo strings"
-            )
-        if raw["cargo"] not in CARGO_CLASSES:
-            from instc._names import did_you_mean
-
-            hint = did_you_mean(raw["cargo"], CARGO_CLASSES)
-            raise ScenarioError(f"{path}:{line}: unknown cargo {raw['cargo']!r} — {hint}")
-        pairs.append(
-            ODPair(raw["origin"], raw["destination"], raw["cargo"], str(raw.get("group", "")))
-        )
-    if not pairs:
-        raise ScenarioError(f"{path}: no [[pair]] tables — add at least one OD pair")
-    return tuple(pairs)
+def pairs_from_toml(doc: Mapping[str, Any]) -> tuple[ODPair, ...]:
+    """OD pairs of a pairs document the data contract checked."""
+    return tuple(
+        ODPair(raw["origin"], raw["destination"], raw["cargo"], str(raw.get("group", "")))
+        for raw in doc["pair"]
+    )
 
 
 def default_pairs(network: Network | None = None) -> tuple[ODPair, ...]:
@@ -425,8 +394,7 @@ def default_pairs(network: Network | None = None) -> tuple[ODPair, ...]:
     loaded from, else the bundled ones (``instc/data/scenarios/_pairs.toml``)."""
     from instc.network.contract import config_of
 
-    file = config_of(network).file("scenarios/_pairs.toml")
-    return pairs_from_toml(file.text, file.doc, file.path)
+    return pairs_from_toml(config_of(network).file("scenarios/_pairs.toml").doc)
 
 
 # -- running scenarios -----------------------------------------------------------------
