@@ -46,6 +46,7 @@ from instc._values import is_missing
 from instc.assignment.corridor_demand import CorridorDemand, corridor_demand
 from instc.assignment.equilibrium import METHODS, assign
 from instc.assignment.logit import logit_assign
+from instc.assignment.logsum import LinkCosts
 from instc.assignment.network import AssignmentNetwork, UserClass
 from instc.assignment.paths import shortest_path
 from instc.assignment.results import AssignmentResult, IterationRecord
@@ -451,6 +452,10 @@ class CorridorAssignment:
     ``families.toml`` (via groups only). ``link_elements``: the element id of each
     assignment link (``"connector"`` for a zone connector), in the order of
     ``assignment.flows``, for select-link analysis (:mod:`instc.assignment.select_link`).
+    ``link_costs``: each link's stable key and each cargo class's generalised link costs
+    (hours) at free flow and at equilibrium, with the money (USD per unit) and time (h)
+    at equilibrium, so that another run's routes can be costed on this network (the
+    logsum saving of :mod:`instc.assignment.logsum`).
     """
 
     year: int
@@ -465,6 +470,7 @@ class CorridorAssignment:
     uncapacitated: int
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     link_elements: tuple[str, ...] = field(default=(), repr=False)
+    link_costs: LinkCosts | None = field(default=None, repr=False)
 
     def saturated(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` capacitated elements with the highest volume/capacity."""
@@ -686,6 +692,13 @@ def assign_corridor(
         uncapacitated=int(cap_frame.isna().sum()),
         parameters=_used_parameters(network, [graphs[c].unit for c in specs], method),
         link_elements=tuple(b.element_of),
+        link_costs=LinkCosts(
+            keys=tuple(k for k, _ in sorted(b.index.items(), key=lambda item: item[1])),
+            free={c: np.where(permitted[c], t0 + fixed[c], np.inf) for c in specs},
+            equilibrium={c: np.where(permitted[c], result.costs + fixed[c], np.inf) for c in specs},
+            money={c: money[c] for c in specs},
+            time={c: np.where(permitted[c], result.times + extra[c], np.inf) for c in specs},
+        ),
     )
 
 

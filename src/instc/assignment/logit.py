@@ -38,9 +38,14 @@ from instc._errors import DataError
 from instc.assignment.equilibrium import link_costs, link_times
 from instc.assignment.network import AssignmentNetwork, UserClass
 from instc.assignment.paths import shortest_path
-from instc.assignment.results import AssignmentResult, IterationRecord, UnreachablePair
+from instc.assignment.results import (
+    AssignmentResult,
+    IterationRecord,
+    RouteChoice,
+    UnreachablePair,
+)
 
-__all__ = ["RouteSet", "logit_assign", "path_size", "route_set"]
+__all__ = ["RouteSet", "logit_assign", "path_size", "route_set", "route_shares"]
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,17 @@ def path_size(routes: Sequence[Sequence[int]], link_cost: np.ndarray) -> np.ndar
     return out
 
 
-def _shares(costs: np.ndarray, ps: np.ndarray, theta: float) -> np.ndarray:
-    """Path-size logit shares at route ``costs`` (shifted by the minimum: no overflow)."""
-    u = np.log(ps) - theta * (costs - costs.min())
-    w = np.exp(u - u.max())
+def route_shares(costs: np.ndarray, ps: np.ndarray, theta: float) -> np.ndarray:
+    """Path-size logit shares at route ``costs`` (shifted by the minimum: no overflow);
+    a route of infinite cost (not available) gets none.
+
+    >>> route_shares(np.array([10.0, 11.0, np.inf]), np.ones(3), 1.0).round(4).tolist()
+    [0.7311, 0.2689, 0.0]
+    """
+    ok = np.isfinite(costs)
+    u = np.full(costs.shape, -np.inf)
+    u[ok] = np.log(ps[ok]) - theta * (costs[ok] - costs[ok].min())
+    w = np.exp(u - u[ok].max())
     return w / w.sum()
 
 
@@ -128,7 +140,9 @@ def logit_assign(
     """Stochastic user equilibrium of ``classes`` on ``network`` with path-size logit
     route choice (module docstring). ``mu`` (dimensionless, > 0) sets how sharply flow
     concentrates on the cheapest route: shares fall by ``exp(-mu x)`` for a route ``x``
-    (as a fraction) dearer than the best.
+    (as a fraction) dearer than the best. The result's ``route_choices`` keep each class
+    and OD's route set, path sizes, theta and final route costs (for the logsum saving
+    of :mod:`instc.assignment.logsum`).
 
     >>> net = AssignmentNetwork.from_arrays(from_node=[0, 0], to_node=[1, 1],
     ...     free_flow_time=[10.0, 11.0], capacity=[0.0, 0.0], alpha=0.0, zone_nodes=[0, 1])
@@ -200,7 +214,7 @@ def logit_assign(
         for k, rs, ps, theta in sets:
             cost = class_cost(checked[k], shared)
             c = np.array([float(cost[list(r)].sum()) for r in rs.routes])
-            out.append(rs.demand * _shares(c, ps, theta))
+            out.append(rs.demand * route_shares(c, ps, theta))
         return out
 
     x = choose(load([np.zeros(len(s[1].routes)) for s in sets]))
@@ -233,6 +247,16 @@ def logit_assign(
     flows = load(x)
     v = sum((f * uc.pce for f, uc in zip(flows, checked, strict=True)), zero)
     times = link_times(network, v)
+    shared = link_costs(network, v)
+    choices = []
+    for k, od_set, ps, theta in sets:
+        cost = class_cost(checked[k], shared)
+        c = np.array([float(cost[list(r)].sum()) for r in od_set.routes])
+        choices.append(
+            RouteChoice(
+                od_set.user_class, od_set.origin, od_set.destination, od_set.routes, ps, theta, c
+            )
+        )
     return AssignmentResult(
         network=network.name,
         method="psl",
@@ -247,4 +271,5 @@ def logit_assign(
         unreachable_pairs=tuple(unreachable),
         intrazonal_demand=intrazonal,
         seconds=time.perf_counter() - start,
+        route_choices=tuple(choices),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["AssignmentResult", "IterationRecord", "UnreachablePair"]
+__all__ = ["AssignmentResult", "IterationRecord", "RouteChoice", "UnreachablePair"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,22 @@ class UnreachablePair:
 
 
 @dataclass(frozen=True, eq=False)
+class RouteChoice:
+    """The route set of one class and OD under logit route choice, at the end of the
+    assignment: each route's link indices, its path size, the logit's ``theta`` (1 per
+    unit of the network's cost) and the route's cost (the network's cost unit, at the
+    final flows)."""
+
+    user_class: str
+    origin: int  # zone index
+    destination: int
+    routes: tuple[tuple[int, ...], ...]
+    path_size: np.ndarray = field(repr=False)
+    theta: float
+    costs: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
 class AssignmentResult:
     """The outcome of :func:`instc.assignment.assign`.
 
@@ -51,6 +67,8 @@ class AssignmentResult:
     generalized link cost (time + fixed cost) and ``times`` the VDF time at ``flows``.
     Unreachable demand is never loaded and never dropped silently: it is totalled in
     ``unreachable_demand`` (PCE-weighted) and listed in ``unreachable_pairs``.
+    ``route_choices``: under logit route choice, each class and OD's route set
+    (:class:`RouteChoice`); empty for a user equilibrium.
     """
 
     network: str
@@ -67,6 +85,7 @@ class AssignmentResult:
     intrazonal_demand: float
     seconds: float
     link_frame: pd.DataFrame | None = field(default=None, repr=False)
+    route_choices: tuple[RouteChoice, ...] = field(default=(), repr=False)
 
     @property
     def iterations(self) -> int:

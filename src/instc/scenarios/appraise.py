@@ -8,11 +8,22 @@ year: without the scenario (its projects held closed,
 :func:`instc.scenarios.baseline.scenario_networks`) and with it (the scenario's edits
 that hold on that date). Per OD pair, with its volume ``V`` (cargo units per year):
 
-- money saving ``V x (money_without - money_with)`` (USD; the OD's money per unit,
-  averaged over the routes its flow uses),
-- time saving ``V x (time_without - time_with)`` (unit-days) and its value at the value
-  of time of ``parameters.toml`` (``value_of_time.usd_per_<unit>_day``), the one the
-  assignment's shippers trade money against,
+- money saving ``V x (money_without - money_with)`` (USD per year) and time saving
+  ``V x (time_without - time_with)`` (unit-days), the time valued at the value of time
+  of ``parameters.toml`` (``value_of_time.usd_per_<unit>_day``, the one the
+  assignment's shippers trade money against). ``money`` and ``time`` are a shipper's
+  expected money and time per unit: under logit route choice the routes' money and
+  time weighted by the logit shares on the common route set of the logsum below;
+  under a user equilibrium the OD's mean over the routes it uses (all equally costly);
+- total saving: under logit route choice ``V x`` the change in the logsum, the
+  expected lowest perceived generalised cost (:mod:`instc.assignment.logsum`: the union
+  of both runs' route sets, path sizes over it and the without run's theta on both
+  sides), in USD at the value of time; under a user equilibrium money + time value;
+- choice value: total minus money saving minus time value (0 under a user
+  equilibrium). Under logit a project draws some shippers onto a new route that is
+  dearer in the model's cost but better for them in what the model does not see (the
+  logit's random term): the expected money and time can rise while no shipper is worse
+  off. This column is that part, so that money + time value + choice value = total;
 - CO2e change ``V x (co2e_with - co2e_without)`` (t, well-to-wheel) on each OD's best
   route by generalised cost (:func:`instc.routing.route`, ``by="generalised"``).
 
@@ -36,6 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from instc.assignment.corridor import CorridorAssignment
+    from instc.assignment.logsum import LogsumChange
     from instc.network.model import Network
     from instc.scenarios.schema import Scenario
 
@@ -70,7 +82,8 @@ class Appraisal:
 
     ``years``: one row per year with ``demand_t``, ``money_saving_usd``,
     ``time_saving_unit_days`` (cargo units x days, summed over classes),
-    ``time_saving_usd``, ``total_saving_usd`` (money + time), ``co2e_change_t``
+    ``time_saving_usd``, ``choice_value_usd``, ``total_saving_usd`` (money + time +
+    choice value: the logsum change under logit route choice), ``co2e_change_t``
     (with minus without; negative: less), ``newly_served_t`` and ``lost_t``.
     ``ods``: the same per year and OD pair. ``value_of_time``: the values used, with
     unit, basis, sources and method.
@@ -123,6 +136,55 @@ def _co2e_kg_per_unit(network: Network, origin: str, destination: str, cargo: st
         return math.nan
 
 
+def _logsum_change(
+    without: CorridorAssignment, with_: CorridorAssignment, user_class: str, cost_class: str
+) -> LogsumChange | None:
+    """One OD's logsum change under logit route choice
+    (:func:`instc.assignment.logsum.logsum_change`); None under a user equilibrium (no
+    route sets)."""
+    from instc.assignment.logsum import logsum_change
+
+    choices = [
+        next((c for c in run.assignment.route_choices if c.user_class == user_class), None)
+        for run in (without, with_)
+    ]
+    links = [without.link_costs, with_.link_costs]
+    if choices[0] is None or choices[1] is None or links[0] is None or links[1] is None:
+        return None
+    return logsum_change(choices[0], links[0], choices[1], links[1], cost_class)
+
+
+_NO_SAVING = {
+    "money_saving_usd": 0.0,
+    "time_saving_unit_days": 0.0,
+    "time_saving_usd": 0.0,
+    "choice_value_usd": 0.0,
+    "total_saving_usd": 0.0,
+}
+
+
+def _savings(
+    volume: float, vot: float, mean: tuple[float, float], change: LogsumChange | None
+) -> dict[str, float]:
+    """One OD's savings (module docstring): under logit (``change``) a shipper's expected
+    money and time and the logsum; under a user equilibrium (None) the ``mean`` money
+    (USD) and time (h) per unit without minus with. ``vot``: USD per unit-day."""
+    if change is not None:
+        d_money, d_hours = change.money[0] - change.money[1], change.time[0] - change.time[1]
+    else:
+        d_money, d_hours = mean
+    out = {
+        "money_saving_usd": volume * d_money,
+        "time_saving_unit_days": volume * d_hours / _HOURS_PER_DAY,
+    }
+    out["time_saving_usd"] = out["time_saving_unit_days"] * vot
+    priced = out["money_saving_usd"] + out["time_saving_usd"]
+    total = priced if change is None else volume * change.saving * vot / _HOURS_PER_DAY
+    out["choice_value_usd"] = total - priced
+    out["total_saving_usd"] = total
+    return out
+
+
 def _od_rows(
     year: int, without: CorridorAssignment, with_: CorridorAssignment, nets: Any
 ) -> list[dict[str, Any]]:
@@ -151,18 +213,15 @@ def _od_rows(
             "lost_t": od.volume_t if served == (True, False) else 0.0,
         }
         both = all(served)
-        dt_days = (time_h[0][key] - time_h[1][key]) / _HOURS_PER_DAY
-        d_money = money[0][key] - money[1][key]
-        row["money_saving_usd"] = od.volume * d_money if both else 0.0
-        row["time_saving_unit_days"] = od.volume * dt_days if both else 0.0
-        row["time_saving_usd"] = row["time_saving_unit_days"] * vot
-        row["total_saving_usd"] = row["money_saving_usd"] + row["time_saving_usd"]
+        mean = (money[0][key] - money[1][key], time_h[0][key] - time_h[1][key])
+        change = _logsum_change(without, with_, name, od.class_name) if both else None
+        row.update(_savings(od.volume, vot, mean, change) if both else _NO_SAVING)
         co2e = [
             _co2e_kg_per_unit(n, od.origin, od.destination, od.cargo)
             for n in (nets.before, nets.after)
         ]
-        change = od.volume * (co2e[1] - co2e[0]) / _KG_PER_T if both else 0.0
-        row["co2e_change_t"] = change if math.isfinite(change) else 0.0
+        co2e_t = od.volume * (co2e[1] - co2e[0]) / _KG_PER_T if both else 0.0
+        row["co2e_change_t"] = co2e_t if math.isfinite(co2e_t) else 0.0
         rows.append(row)
     return rows
 
@@ -208,6 +267,7 @@ def appraise(
         "money_saving_usd",
         "time_saving_unit_days",
         "time_saving_usd",
+        "choice_value_usd",
         "total_saving_usd",
         "co2e_change_t",
         "newly_served_t",
@@ -258,10 +318,20 @@ def _assumptions(
         "diverted demand, so no rule of half); an OD pair routed on one side only counts "
         "as newly served or lost tonnes, not as a saving.",
         f"Value of time: {values}; the same values the assignment's shippers use.",
-        "Money and time per unit are the OD pair's volume-weighted means over the routes "
-        "it uses (under logit route choice a project also moves part of the flow onto "
-        "routes that are not the cheapest, so a saving is that of the average shipper); "
-        "CO2e (well-to-wheel) is that of its best route by generalised cost.",
+        (
+            "Total saving: the change in the logsum (expected lowest perceived generalised "
+            "cost) per OD pair x its volume, on one route set for both sides (the union of "
+            "the two runs' sets; a route using a link one side lacks is not available "
+            "there), path sizes over that union and the theta (mu / cheapest free-flow "
+            "cost) of the run without the scenario. Money and time: a shipper's expected "
+            "money and time per unit, the routes' weighted by the logit shares on that set; "
+            "the choice value is the total minus those savings (a new route some shippers "
+            "prefer can raise the expected money and time and still leave nobody worse off)."
+            if method == ROUTE_CHOICE
+            else "Money and time per unit are the OD pair's means over the routes it uses "
+            "(at a user equilibrium all equally costly); total = money + time value."
+        ),
+        "CO2e (well-to-wheel) is that of each OD pair's best route by generalised cost.",
         "Undiscounted, in the price years of the dataset's tariffs and charges.",
         *scenario.assumptions,
     )
