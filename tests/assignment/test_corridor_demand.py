@@ -48,8 +48,9 @@ def test_outside_the_rows_takes_the_nearest(net2030: Network) -> None:
 def test_od_volumes_add_up_and_convert_units(net2030: Network) -> None:
     d = corridor_demand(net2030, year=2030, level="high")
     assert d.corridor_t == 45e6
-    # plus the crude of its own scope: the nearest row, bnp-2021 (1 Mt)
-    assert d.total_t == 45e6 + _row(net2030, "bnp-2021")
+    # plus the classes of their own scope, the nearest rows: crude bnp-2021 (1 Mt) and
+    # Kazakh oil kz-oil-aktau-mkh-2022 (2.259 Mt)
+    assert d.total_t == 45e6 + _row(net2030, "bnp-2021") + _row(net2030, "kz-oil-aktau-mkh-2022")
     assert sum(o.volume_t for o in d.ods) == pytest.approx(d.total_t)
     tonnes_per_teu = net2030.parameters["cargo"]["tonnes_per_teu"]["value"]
     for o in d.ods:
@@ -178,11 +179,26 @@ def test_a_class_of_its_own_scope_adds_its_tonnes(net2030: Network) -> None:
     od = next(o for o in d.ods if o.class_name == "crude")
     assert (od.origin, od.destination, od.volume_t) == ("AZ-SANGACHAL", "RUNVS", d.class_t["crude"])
     # the share classes still split the INSTC total alone
-    assert d.total_t == pytest.approx(d.corridor_t + d.class_t["crude"])
+    assert d.total_t == pytest.approx(d.corridor_t + d.class_t["crude"] + d.class_t["kz-oil"])
     assert d.class_t["bulk"] == pytest.approx(d.corridor_t * 0.4513)
     later = corridor_demand(net2030, year=2030, level="low", scale=2.0)
     assert later.class_t["crude"] == 2 * _row(net2030, "bnp-2021")  # nearest row, scaled
-    assert "nearest row bnp-2021" in later.to_dict()["classes"][-1]["scope_method"]
+    classes = {c["class"]: c for c in later.to_dict()["classes"]}
+    assert "nearest row bnp-2021" in classes["crude"]["scope_method"]
+
+
+def test_kazakh_oil_is_its_2022_row_in_every_year(net2030: Network) -> None:
+    """Kazakh oil Aktau -> Makhachkala (F219): 2.259 Mt in 2022, the only row of its scope,
+    outside the INSTC total; one OD Aktau -> Novorossiysk."""
+    spec = next(c for c in load_corridor_spec()[1] if c.name == "kz-oil")
+    assert spec.scope == "kz-oil-aktau-makhachkala" and spec.source_ids == ("F219",)
+    for year, how in ((2022, "kz-oil-aktau-mkh-2022 (actual 2022)"), (2030, "nearest row")):
+        d = corridor_demand(net2030, year=year)
+        assert d.class_t["kz-oil"] == 2_259_000.0
+        assert how in d.own["kz-oil"].method
+        od = next(o for o in d.ods if o.class_name == "kz-oil")
+        assert (od.origin, od.destination, od.cargo) == ("KZAAU", "RUNVS", "liquid")
+        assert od.volume_t == 2_259_000.0
 
 
 def test_a_class_with_both_scope_and_share_is_refused(tmp_path: Path, net2030: Network) -> None:

@@ -194,12 +194,14 @@ def test_family_shares_are_fractions_of_each_od(base: CorridorAssignment) -> Non
     f = base.family_shares
     assert ((f["share"] >= 0) & (f["share"] <= 1)).all()
     per_od = f.groupby(["class", "origin", "destination"])["share"].sum()
-    # every routed OD's flow runs on some family (not the crude, whose pipeline is
-    # suspended in 2030: no route, no flow)
+    # every routed INSTC OD's flow runs on some family (not the crude, whose pipeline is
+    # suspended in 2030: no route, no flow; not the Kazakh oil to Novorossiysk, on no
+    # INSTC family: tanker to Makhachkala, then pipeline)
     unrouted = {p.user_class for p in base.assignment.unreachable_pairs}
     assert unrouted == {"crude:AZ-SANGACHAL>RUNVS"}
-    routed = [f"{c}:{o}>{d}" not in unrouted for c, o, d in per_od.index]
+    routed = [f"{c}:{o}>{d}" not in unrouted and c != "kz-oil" for c, o, d in per_od.index]
     assert (per_od[routed] > 0.99).all()
+    assert per_od.loc[("kz-oil", "KZAAU", "RUNVS")] == 0.0
     assert (per_od[[not r for r in routed]] == 0).all()
     totals = base.family_totals()
     assert totals["volume_t"].sum() <= base.demand.total_t * (1 + 1e-9) * len(totals)
@@ -272,8 +274,9 @@ def test_volume_curve_rises_with_scale(net2030: Network) -> None:
         net2030, year=2030, scales=(2.0, 0.25, 1.0), method="bfw", gap=GAP
     )
     assert sorted(curve["scale"].unique()) == [0.25, 1.0, 2.0]
-    # 2 x (instc-total-2030t 41 Mt + the crude's nearest row bnp-2021, 1 Mt)
-    assert curve.loc[curve["scale"] == 2.0, "total_t"].iloc[0] == pytest.approx(84e6)
+    # 2 x (instc-total-2030t 41 Mt + the nearest rows of crude bnp-2021, 1 Mt, and Kazakh
+    # oil kz-oil-aktau-mkh-2022, 2.259 Mt)
+    assert curve.loc[curve["scale"] == 2.0, "total_t"].iloc[0] == pytest.approx(88.518e6)
     for key, group in curve.groupby(["class", "origin", "destination"]):
         rise = group.sort_values("scale")["generalised_rise"].to_numpy()
         if key[0] == "crude":  # no route in 2030 (pipeline suspended): no cost to rise
@@ -282,3 +285,25 @@ def test_volume_curve_rises_with_scale(net2030: Network) -> None:
         assert rise[0] >= -1e-9 and np.all(np.diff(rise) >= -1e-4)
     with pytest.raises(DataError, match="positive numbers"):
         corridor_volume_curve(net2030, year=2030, scales=(0.0,))
+
+
+def test_kazakh_oil_crosses_by_tanker_at_its_route_cost(
+    net2030: Network, base: CorridorAssignment
+) -> None:
+    """Kazakh oil Aktau -> Novorossiysk (2.259 Mt, F219) all goes through the Caspian
+    tanker link Aktau -> Makhachkala, and its cheapest free-flow cost is the router's
+    best route by generalised cost (tanker, tank storage at Makhachkala, pipeline)."""
+    from instc.assignment.select_link import select_link
+    from instc.routing.shortest import route
+
+    through = select_link(base, "link:t-aktau-makhachkala").ods
+    row = through.loc[through["class"] == "kz-oil"].iloc[0]
+    assert row["through_t"] == pytest.approx(2_259_000.0, rel=1e-6)
+    best = route(net2030, "KZAAU", "RUNVS", cargo="liquid", by="generalised")
+    assert [leg.link_id for leg in best.legs if leg.link_id] == [
+        "t-aktau-makhachkala",
+        "o-makhachkala-novorossiysk",
+    ]
+    od = base.od_costs.set_index("class").loc["kz-oil"]
+    assert od["free_money_usd"] == pytest.approx(best.totals.cost_usd, rel=1e-9)
+    assert od["free_time_h"] == pytest.approx(best.totals.time_h, rel=1e-9)
