@@ -128,11 +128,15 @@ def brute_force_front(network, origin, destination, via=()):
                 dfs(v, seen | {v}, acc + w[:, e], [*path, e])
 
     dfs(problem.source, {problem.source}, np.zeros(3), [])
-    front = set()
-    for v in vectors:
-        if not any(all(o[i] <= v[i] for i in range(3)) and o != v for o in vectors):
-            front.add(tuple(round(x, 6) for x in v))
-    return front
+    # compared at the reported precision: sums of the same legs in another order differ
+    # in the last bit (174.2 vs 174.20000000000002), and the engine treats totals within
+    # 1e-9 as equal
+    rounded = {tuple(round(float(x), 6) for x in v) for v in vectors}
+    return {
+        v
+        for v in rounded
+        if not any(all(o[i] <= v[i] for i in range(3)) and o != v for o in rounded)
+    }
 
 
 def _front_matches_brute_force(network, via):
