@@ -148,3 +148,10 @@ def test_pipeline_scenario_moves_the_crude_at_its_tariff() -> None:
     assert pipe["volume_t_per_year_after"] == pytest.approx(crude_t, rel=1e-6)
     assert pipe["capacity_t_per_year_after"] == 15e6
     assert pipe["volume_capacity_after"] == pytest.approx(crude_t / 15e6, rel=1e-6)
+    # the Kazakh oil keeps its pipeline: one row per link, named by the link's own
+    # ends (links.csv Makhachkala -> Novorossiysk) in both runs, never moved
+    kz = diff.elements.loc[diff.elements["element_id"] == "link:o-makhachkala-novorossiysk"]
+    assert len(kz) == 1
+    assert kz.iloc[0]["name"] == "Makhachkala - Novorossiysk"
+    assert kz.iloc[0]["volume_change_t"] == pytest.approx(0.0, abs=diff.noise_t)
+    assert kz.iloc[0]["volume_t_per_year_after"] > 2e6

@@ -312,6 +312,17 @@ def _build_network(
     borders = {(r["border_id"], r["mode"]): r for r in _records(network.borders)}
     transfers = network.transfers
     names = dict(zip(network.nodes["node_id"], network.nodes["name"], strict=True))
+    # a link element is named by its row's own ends, not by the direction the first
+    # class graph happens to list it in (two runs then name one link the same)
+    ends = {
+        str(lid): (str(f), str(t))
+        for lid, f, t in zip(
+            network.links["link_id"],
+            network.links["from_node"],
+            network.links["to_node"],
+            strict=True,
+        )
+    }
     graphs: dict[str, Graph] = {}
     for spec in demand.classes:
         g = build_graph(network, cargo=spec.cargo)
@@ -366,7 +377,8 @@ def _build_network(
                 continue
             lid = str(g.link_id[e])
             mode = g.mode[e]
-            el = _Element(f"link:{lid}", "link", f"{names.get(pf, pf)} - {names.get(pt, pt)}", mode)
+            nf, nt = ends.get(lid, (pf, pt))
+            el = _Element(f"link:{lid}", "link", f"{names.get(nf, nf)} - {names.get(nt, nt)}", mode)
             sid = g.service_id[e] if g.service_id else None
             if g.link_id[e] is None and sid:  # boarding a liner or a port stay aboard
                 el = _Element(f"service:{sid}", "link", f"liner {sid}", mode)
