@@ -307,3 +307,26 @@ def test_kazakh_oil_crosses_by_tanker_at_its_route_cost(
     od = base.od_costs.set_index("class").loc["kz-oil"]
     assert od["free_money_usd"] == pytest.approx(best.totals.cost_usd, rel=1e-9)
     assert od["free_time_h"] == pytest.approx(best.totals.time_h, rel=1e-9)
+
+
+def test_an_od_into_russia_pays_the_one_way_box_once(
+    net2030: Network, base: CorridorAssignment
+) -> None:
+    """Containers Nhava Sheva -> Moscow: every route pays the repositioning surcharge of
+    surcharges.csv (repositioning-ru-container, USD 775.5/TEU, at = destination) once,
+    so the OD's free-flow money is the router's best route by generalised cost, the
+    surcharge included, and the Moscow -> Nhava Sheva OD (starting in Russia) pays none."""
+    from instc.routing.shortest import route
+
+    ods = base.od_costs.set_index(["class", "origin", "destination"])
+    into = ods.loc[("container", "INNSA", "RU-MOSCOW")]
+    out = ods.loc[("container", "RU-MOSCOW", "INNSA")]
+    assert into["at_destination_usd"] == 775.5
+    assert out["at_destination_usd"] == 0.0
+    best = route(net2030, "INNSA", "RU-MOSCOW", cargo="container", by="generalised")
+    assert best.totals.cost_usd == pytest.approx(into["free_money_usd"], rel=1e-9)
+    vot = into["free_generalised_usd"] - into["free_money_usd"]
+    assert vot == pytest.approx(
+        best.totals.time_h * net2030.parameters["value_of_time"]["usd_per_teu_day"]["value"] / 24,
+        rel=1e-9,
+    )

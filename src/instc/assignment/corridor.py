@@ -460,6 +460,10 @@ class CorridorAssignment:
     time, money and generalised cost over the paths the OD uses (at a user equilibrium
     every used path costs the same; under logit route choice dearer routes carry some
     of the flow, so the mean lies above the cheapest, ``eq_cheapest_generalised_usd``).
+    Money and generalised cost include ``at_destination_usd``, the destination
+    country's per-shipment surcharges (a one-way container into Russia) that every
+    route of the OD pays once, as a route's total does; they are not on the links, so
+    route choice (and the logit's ``C_min``) ranks routes without them.
     ``family_shares``: share of each OD's volume on each route family of
     ``families.toml`` (via groups only). ``link_elements``: the element id of each
     assignment link (``"connector"`` for a zone connector), in the order of
@@ -687,7 +691,18 @@ def assign_corridor(
         result = assign(net, users, method=method, gap=gap, max_iter=max_iter, progress=progress)
 
     elements = _element_frame(b, net, result, t0)
-    od_costs = _od_costs(net, demand, result, t0, zone_index, permitted, fixed, extra, money, vot_h)
+    # per-shipment surcharges of the destination country (a one-way box into Russia):
+    # every route of the OD pays them once, so they change no route's rank and are not
+    # on the links; the OD's money includes them as a route's total does
+    at_destination = {
+        (od.class_name, od.origin, od.destination): math.fsum(
+            r.item.usd for r in graphs[od.class_name].destination_rules(od.origin, od.destination)
+        )
+        for od in demand.ods
+    }
+    od_costs = _od_costs(
+        net, demand, result, t0, zone_index, permitted, fixed, extra, money, vot_h, at_destination
+    )
     own_families = network_families(network)
     families = _family_shares(network, b, net, demand, result, own_families)
     cap_frame = elements["capacity_t_per_year"]
@@ -763,10 +778,12 @@ def _od_costs(
     extra: Mapping[str, np.ndarray],
     money: Mapping[str, np.ndarray],
     vot_h: Mapping[str, float],
+    at_destination: Mapping[tuple[str, str, str], float],
 ) -> pd.DataFrame:
     rows = []
     for od in demand.ods:
         c = od.class_name
+        once_usd = at_destination.get((c, od.origin, od.destination), 0.0)
         o = int(net.zone_nodes[zone_index[od.origin]])
         d = int(net.zone_nodes[zone_index[od.destination]])
         row: dict[str, Any] = {
@@ -783,18 +800,19 @@ def _od_costs(
             row[f"{tag}_time_h"] = (
                 float(np.sum(shared[path] + extra[c][path])) if path else math.nan
             )
-            row[f"{tag}_money_usd"] = float(np.sum(money[c][path])) if path else math.nan
-            row[f"{tag}_generalised_usd"] = gc_h * vot_h[c]
+            row[f"{tag}_money_usd"] = float(np.sum(money[c][path])) + once_usd if path else math.nan
+            row[f"{tag}_generalised_usd"] = gc_h * vot_h[c] + once_usd
         flows = result.class_flows[f"{c}:{od.origin}>{od.destination}"]
         if od.volume > 0 and path:
             # the OD's flow may use several paths (of equal generalised cost at a user
             # equilibrium, spread by logit route choice): report volume-weighted means
             row["eq_time_h"] = float(np.dot(flows, result.times + extra[c])) / od.volume
-            row["eq_money_usd"] = float(np.dot(flows, money[c])) / od.volume
+            row["eq_money_usd"] = float(np.dot(flows, money[c])) / od.volume + once_usd
             row["eq_cheapest_generalised_usd"] = row["eq_generalised_usd"]
             row["eq_generalised_usd"] = row["eq_money_usd"] + row["eq_time_h"] * vot_h[c]
         else:
             row["eq_cheapest_generalised_usd"] = row["eq_generalised_usd"]
+        row["at_destination_usd"] = once_usd
         row["time_increase_h"] = row["eq_time_h"] - row["free_time_h"]
         row["generalised_increase_usd"] = row["eq_generalised_usd"] - row["free_generalised_usd"]
         rows.append(row)

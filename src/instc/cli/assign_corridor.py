@@ -246,6 +246,14 @@ def _print(result: Any, top: int) -> None:
         ot.add_column(col, justify="left" if col[0] in "co" else "right")
     for _, r in result.od_costs.iterrows():
         free, eq = r["free_generalised_usd"], r["eq_generalised_usd"]
+        if not math.isfinite(free):  # no path at this date (a pipeline not running)
+            ot.add_row(
+                f"{r['class']} ({r['unit']})",
+                f"{r['origin']} -> {r['destination']}",
+                _mt(r["volume_t"]),
+                *(["no route"] + ["-"] * 6),
+            )
+            continue
         ot.add_row(
             f"{r['class']} ({r['unit']})",
             f"{r['origin']} -> {r['destination']}",

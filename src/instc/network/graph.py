@@ -237,6 +237,15 @@ class Graph:
         """Virtual nodes of ``place`` (empty when it has none for this cargo class)."""
         return self.place_nodes.get(place, ())
 
+    def destination_rules(self, origin: str, destination: str) -> tuple[DestinationSurcharge, ...]:
+        """The ``at`` = destination surcharges a shipment from ``origin`` to
+        ``destination`` meets: those of the destination's country when the origin lies
+        outside it (none for a domestic shipment or a place without a country)."""
+        country = self.place_country.get(destination)
+        if country is None or self.place_country.get(origin) == country:
+            return ()
+        return tuple(r for r in self.destination_surcharges if r.country == country)
+
     def origin_nodes(self, place: str) -> tuple[int, ...]:
         """The virtual nodes an option from ``place`` starts on: the road layer (the
         shipper's door), so that any other layer is entered through the place's terminal

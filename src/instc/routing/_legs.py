@@ -194,13 +194,9 @@ def _charge_at_destination(g: Graph, origin: str, destination: str, legs: list[L
     the last leg of one of its modes that enters that country, when the route starts
     outside it (a box sent one way into the country stays there; a box only crossing it,
     or starting in it, pays none); returns the USD added."""
-    country = g.place_country.get(destination)
-    if country is None or g.place_country.get(origin) == country:
-        return 0.0
     added_usd = 0.0
-    for rule in g.destination_surcharges:
-        if rule.country != country:
-            continue
+    for rule in g.destination_rules(origin, destination):
+        country = rule.country
         i = next(
             (
                 i
