@@ -15,6 +15,7 @@ __all__ = [
     "DataError",
     "InstcError",
     "NoRouteError",
+    "NoTerminalError",
     "Problem",
     "ScenarioError",
     "TNTPFormatError",
@@ -128,3 +129,16 @@ class NoRouteError(InstcError, LookupError):
         self.destination = destination
         self.reason = reason
         super().__init__(f"no route from {origin} to {destination}: {reason}")
+
+
+class NoTerminalError(NoRouteError):
+    """An origin or destination where freight is neither loaded nor unloaded: a junction,
+    a border station or a sea waypoint. ``place`` is that place, ``nearest`` the closest
+    places that have a terminal for the cargo class (nearest first)."""
+
+    def __init__(
+        self, origin: str, destination: str, place: str, reason: str, nearest: Sequence[str]
+    ) -> None:
+        self.place = place
+        self.nearest = tuple(nearest)
+        super().__init__(origin, destination, reason)

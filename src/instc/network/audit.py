@@ -38,7 +38,7 @@ def audit_tables(
     ``parameters``: the dotted keys that are estimates, ranges or claims. Under
     ``checks``: what is allowed but probably wrong (links shorter than the great circle
     between their ends or than the way through their waypoints, transfers to a layer no
-    link serves at that place, nodes without links, links whose project never has an
+    link serves at that place (but the road layer, a place's door behind its terminals), nodes without links, links whose project never has an
     ``open`` status, and forecasts whose latest date is before ``today`` — default:
     today's date — and so have slipped (a loaded network does not treat them as open)
     and should be confirmed or moved;
@@ -175,6 +175,11 @@ _SHORT_LINK_TOLERANCE = 0.9
 _SHORT_LINK_SLACK_KM = 5.0
 
 
+# the layer of the shipper's door (instc.network.graph.DOOR_LAYER; not imported: the graph
+# module pulls in numpy and the emission tables, the audit reads tables only)
+_DOOR_LAYER = "road"
+
+
 def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance on a sphere of the mean Earth radius (6371.0088 km, IUGG)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -244,7 +249,9 @@ def _plausibility(tables: Mapping[str, pd.DataFrame], today: dt.date) -> dict[st
         {"id": f"{t['node_id']}/{t['from_layer']}/{t['to_layer']}", "layer": layer}
         for t in frame_records(tables["transfers"])
         for layer in (t["from_layer"], t["to_layer"])
-        if layer not in served.get(t["node_id"], set())
+        # the road layer behind a terminal is the place's door (the shipper's truck), no
+        # road link needed: a place without one is entered through the terminal only
+        if layer not in served.get(t["node_id"], set()) and layer != _DOOR_LAYER
     ]
     isolated = sorted(n for n in nodes if n not in served)
     stale = []

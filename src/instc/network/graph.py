@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPARTURE",
     "DOOR_LAYER",
+    "OWN_TERMINAL_LAYERS",
     "EDGE_KINDS",
     "DestinationSurcharge",
     "Graph",
@@ -85,6 +86,10 @@ EDGE_KINDS = ("link", "border", "transfer")
 # the layer of the shipper's door: an option starts and ends on it where the place has
 # it, so that terminals (transfers to and from road) are always charged
 DOOR_LAYER = "road"
+# layers whose links begin and end at a terminal of their own: a pipeline runs from one
+# oil terminal (its tank farm) to another, so a place on it takes liquid in and out
+# without a door
+OWN_TERMINAL_LAYERS = ("pipeline",)
 # suffix of the departure node of a layer split by a same-layer transfer (sea -> sea
 # transshipment at a hub): links arrive on "sea" and leave from "sea>"
 DEPARTURE = ">"
@@ -258,6 +263,16 @@ class Graph:
         """The virtual nodes an option to ``place`` ends on (as :meth:`origin_nodes`,
         with the transfers to road: the destination terminal)."""
         return self.destinations.get(place) or self.place_nodes.get(place, ())
+
+    def has_terminal(self, place: str) -> bool:
+        """True when an option may start or end at ``place``: it has a door (the road
+        layer, which may exist only behind the place's terminals) or lies on a layer whose
+        links end at terminals of their own (:data:`OWN_TERMINAL_LAYERS`). Junctions,
+        border stations and sea waypoints have neither: options only pass through them."""
+        return any(
+            base_layer(self.node_layer[i]) in (DOOR_LAYER, *OWN_TERMINAL_LAYERS)
+            for i in self.place_nodes.get(place, ())
+        )
 
     def layer(self, node: int) -> str:
         """The layer of virtual node ``node`` (a departure node of a same-layer transfer

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from instc._errors import NoRouteError, UnknownNameError
+from instc._errors import NoRouteError, NoTerminalError, UnknownNameError
 from instc._names import closest
 from instc.network.schema import CARGO_CLASSES, LAYERS, MODES
 from instc.routing._lookup import all_link_ids, country_code, find_place, network_as_of, via_places
@@ -29,6 +29,7 @@ __all__ = [
     "Waypoint",
     "edge_mask",
     "make_request",
+    "no_terminal",
     "parse_avoid",
     "parse_waypoint",
     "rule_mask",
@@ -206,6 +207,10 @@ def make_request(
     o, d = find_place(net, origin), find_place(net, destination)
     if o == d:
         raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
+    if cargo != "passenger":  # a passenger boards at any station a train calls at
+        for place in (o, d):
+            if not graph.has_terminal(place):
+                raise no_terminal(net, graph, o, d, place)
     flag = None if vessel_flag is None else country_code(vessel_flag)
     chosen_rules = tuple(rules_for(network) if rules is None else rules)
     waypoints = tuple(
@@ -257,3 +262,44 @@ def edge_mask(req: Request) -> np.ndarray:
         if not rule.allows(req.vessel_flag) or rule.rule_id in a.rules:
             mask &= ~rule_mask(g, rule)
     return mask
+
+
+# how many of the nearest places with a terminal a refusal names
+_NEAREST = 3
+
+
+def no_terminal(
+    network: Network, graph: Graph, origin: str, destination: str, place: str
+) -> NoTerminalError:
+    """The refusal of an option that starts or ends at ``place``, which has no terminal
+    for the graph's cargo class: what the place is (nodes.csv ``kinds``), and the nearest
+    places (great circle) that have one."""
+    from instc.network.audit import _great_circle_km
+
+    nodes = network.nodes.set_index("node_id")
+    kinds = set(nodes.at[place, "kinds"] or ())
+    if "border" in kinds:
+        what = "a border station"
+    elif kinds and kinds <= {"sea", "waterway"}:
+        what = "a sea waypoint"
+    elif "pipeline" in kinds:
+        what = "an oil pipeline terminal"
+    elif kinds & {"port", "terminal"}:
+        what = "a terminal for other cargo"
+    elif kinds == {"rail"}:
+        what = "a rail junction"
+    else:
+        what = "a place"
+    lon, lat = graph.place_lonlat[place]
+    with_one = sorted(
+        (_great_circle_km(lat, lon, q_lat, q_lon), other)
+        for other, (q_lon, q_lat) in graph.place_lonlat.items()
+        if other != place and graph.has_terminal(other)
+    )[:_NEAREST]
+    nearest = ", ".join(f"{graph.place_name[o]} ({o}, {km:,.0f} km)" for km, o in with_one)
+    reason = (
+        f"{graph.place_name[place]} ({place}) is {what} with no {graph.cargo} terminal, so no "
+        f"option starts or ends there (routes may pass through it as a via point) — start or "
+        f"end at a place with one: {nearest or 'none in the dataset'}"
+    )
+    return NoTerminalError(origin, destination, place, reason, [o for _, o in with_one])
