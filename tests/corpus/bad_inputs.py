@@ -191,6 +191,17 @@ def _cli_names() -> list[Case]:
         out.append(Case("cli-name", f"network show {text[:20]!r}", ("network", "show", text)))
         out.append(Case("cli-name", f"sources {text[:20]!r}", ("sources", text)))
         out.append(Case("cli-name", f"scenario show {text[:20]!r}", ("scenario", "show", text)))
+    # places that exist but load no freight: a sea waypoint, a border station, a junction
+    for command in ("route", "compare", "pareto", "reliability"):
+        for place in ("Strait of Hormuz", "TM-SERHETYAKA", "Beyneu"):
+            out.append(
+                Case(
+                    "cli-name",
+                    f"{command} to {place} (no terminal)",
+                    (command, A, place),
+                    expect="no container terminal",
+                )
+            )
     options = {
         ("route", A, B): {
             "--cargo": ["[x]", "boxes", ":100:"],

@@ -69,8 +69,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPARTURE",
     "DOOR_LAYER",
-    "OWN_TERMINAL_LAYERS",
     "EDGE_KINDS",
+    "OWN_TERMINAL_LAYERS",
     "DestinationSurcharge",
     "Graph",
     "Surcharge",

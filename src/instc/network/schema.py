@@ -48,7 +48,19 @@ LAYERS = ("sea", "rail1520", "rail1435", "rail1676", "road", "ferry", "inland_wa
 CARGO_CLASSES = ("container", "bulk", "liquid", "truck", "passenger")
 # The unit each cargo class is counted in (design.md: container TEU, bulk/liquid t, ...).
 CARGO_UNITS = {"container": "teu", "bulk": "t", "liquid": "t", "truck": "truck", "passenger": "pax"}
-NODE_KINDS = ("port", "rail", "road", "border", "terminal", "sea", "pipeline", "waterway")
+# "sea": a sea waypoint; "junction": a junction or border station options pass through
+# but do not start or end at (no freight terminal)
+NODE_KINDS = (
+    "port",
+    "rail",
+    "road",
+    "border",
+    "terminal",
+    "sea",
+    "pipeline",
+    "waterway",
+    "junction",
+)
 PROJECT_STATUSES = (
     "planned",
     "under_construction",

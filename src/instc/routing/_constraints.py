@@ -209,7 +209,7 @@ def make_request(
         raise NoRouteError(o, d, "origin and destination are the same place — pick two places")
     if cargo != "passenger":  # a passenger boards at any station a train calls at
         for place in (o, d):
-            if not graph.has_terminal(place):
+            if _no_freight_there(net, graph, place):
                 raise no_terminal(net, graph, o, d, place)
     flag = None if vessel_flag is None else country_code(vessel_flag)
     chosen_rules = tuple(rules_for(network) if rules is None else rules)
@@ -266,30 +266,43 @@ def edge_mask(req: Request) -> np.ndarray:
 
 # how many of the nearest places with a terminal a refusal names
 _NEAREST = 3
+# nodes.csv kinds of a sea waypoint (kind sea, on a canal also waterway)
+_WAYPOINT_KINDS = frozenset({"sea", "waterway"})
+
+
+def _kinds(network: Network, place: str) -> frozenset[str]:
+    nodes = network.nodes
+    found = nodes.loc[nodes["node_id"] == place, "kinds"].tolist()
+    return frozenset(str(k) for k in (found[0] or ())) if found else frozenset()
+
+
+def _no_freight_there(network: Network, graph: Graph, place: str) -> bool:
+    """True for a place an option may not start or end at: in the graph (a place it
+    lacks has no link for the cargo at this date: no_route says so), without a terminal
+    for the cargo (:meth:`Graph.has_terminal`), and a junction, border station or sea
+    waypoint by its nodes.csv ``kinds`` (``junction``; ``sea`` alone, or with
+    ``waterway``). Any other place without a terminal starts on any of its layers."""
+    if not graph.nodes_of(place) or graph.has_terminal(place):
+        return False
+    kinds = _kinds(network, place)
+    return "junction" in kinds or (bool(kinds) and kinds <= _WAYPOINT_KINDS)
 
 
 def no_terminal(
     network: Network, graph: Graph, origin: str, destination: str, place: str
 ) -> NoTerminalError:
     """The refusal of an option that starts or ends at ``place``, which has no terminal
-    for the graph's cargo class: what the place is (nodes.csv ``kinds``), and the nearest
-    places (great circle) that have one."""
+    for the graph's cargo class (:func:`_no_freight_there`): what the place is (nodes.csv
+    ``kinds``), and the nearest places (great circle) that have one."""
     from instc.network.audit import _great_circle_km
 
-    nodes = network.nodes.set_index("node_id")
-    kinds = set(nodes.at[place, "kinds"] or ())
+    kinds = _kinds(network, place)
     if "border" in kinds:
         what = "a border station"
-    elif kinds and kinds <= {"sea", "waterway"}:
+    elif kinds <= {"sea", "waterway"}:
         what = "a sea waypoint"
-    elif "pipeline" in kinds:
-        what = "an oil pipeline terminal"
-    elif kinds & {"port", "terminal"}:
-        what = "a terminal for other cargo"
-    elif kinds == {"rail"}:
-        what = "a rail junction"
     else:
-        what = "a place"
+        what = "a rail junction"
     lon, lat = graph.place_lonlat[place]
     with_one = sorted(
         (_great_circle_km(lat, lon, q_lat, q_lon), other)
