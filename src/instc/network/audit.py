@@ -40,8 +40,8 @@ def audit_tables(
     between their ends or than the way through their waypoints, transfers to a layer no
     link serves at that place (but road: a door behind its terminals), nodes without
     links, links whose project never has an ``open`` status, and forecasts whose latest
-    date is before ``today`` — default: today's date — and so have slipped (a loaded network does not treat them as open)
-    and should be confirmed or moved;
+    date is before ``today`` — default: today's date — and so have slipped (a loaded
+    network does not treat them as open) and should be confirmed or moved;
     ``gaps``: rows and parameters whose method or notes say no source gives a value;
     sources no row or parameter cites).
     """
