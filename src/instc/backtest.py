@@ -291,9 +291,7 @@ class RunResult:
             "route": None if self.option is None else self.option.stretches,
             "no_route_reason": self.reason or self.scope_gap or None,
             "port_to_port": None if part is None else part.to_dict(),
-            "door_to_door_time_d": None
-            if self.option is None
-            else self.option.totals.time_days,
+            "door_to_door_time_d": None if self.option is None else self.option.totals.time_days,
             "source_ids": list(r.source_ids),
             "shared_sources": list(self.shared_sources),
             "note": r.note,

@@ -98,8 +98,7 @@ def _backtest(
             )
         elif r.scope_gap:
             console.print(
-                rich(f"[yellow]no port-to-port part for {escape(r.run.run_id)}:[/] ")
-                + r.scope_gap
+                rich(f"[yellow]no port-to-port part for {escape(r.run.run_id)}:[/] ") + r.scope_gap
             )
     if any(r.run.scope == "port_to_port" for r in result.runs):
         console.print(
