@@ -63,7 +63,8 @@ def test_error_percent_by_hand(tmp_path, line):
         "model",
         "error",
     }
-    assert set(r1["observed"]) == {"time_d", "cost_usd"}
+    assert set(r1["observed"]) == {"time_d", "cost_usd", "scope"}
+    assert r1["observed"]["scope"] == "door_to_door"  # the default
     assert set(r1["model"]) == {"time_d", "cost_usd", "distance_km"}
     assert set(r1["error"]) == {"time_pct", "cost_pct"}
     # r1: model 2 h = 1/12 d against 0.1 d; 40 USD against 50 USD
@@ -168,6 +169,93 @@ def test_missing_required_column_and_empty_and_absent_files(tmp_path):
         read_runs(path)
 
 
+def test_an_unknown_scope_is_one_located_line(tmp_path):
+    header = HEADER.replace("source_ids", "scope,source_ids")
+    path = tmp_path / "runs.csv"
+    path.write_text(header + "r1,A,B,2024,,,,1,,,,port-to-port,S,\n", encoding="utf-8")
+    needle = "runs.csv:2:scope: unknown scope 'port-to-port' — did you mean 'port_to_port'?"
+    with pytest.raises(ValidationError) as info:
+        read_runs(path)
+    assert needle in str(info.value)
+    result = CliRunner().invoke(app, ["backtest", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    err = " ".join(result.stderr.split())
+    assert err.startswith("error:") and needle in err
+    assert len(result.stderr.strip().splitlines()) <= 2  # one line (wrapped at most once)
+
+
+def test_a_port_to_port_run_without_water_legs_says_why_it_has_no_figures(tmp_path, line):
+    header = HEADER.replace("source_ids", "scope,source_ids")
+    path = tmp_path / "runs.csv"
+    path.write_text(header + "r1,A,B,2024,,,,1,,,,port_to_port,S,\n", encoding="utf-8")
+    result = backtest(line, read_runs(path))
+    d = result.to_dict()
+    assert d["runs"][0]["model"] == {"time_d": None, "cost_usd": None, "distance_km": None}
+    assert d["runs"][0]["observed"]["scope"] == "port_to_port"
+    reason = d["summary"]["detail"]["r1"]["no_route_reason"]
+    assert reason.startswith("the model's route has no sea or ferry leg")
+    assert d["summary"]["detail"]["r1"]["door_to_door_time_d"] == pytest.approx(2 / 24)
+
+
+# --- port to port, on the liner toy of tests/routing/test_liner_services.py ------------------
+@pytest.fixture(scope="module")
+def liners(tmp_path_factory):
+    from test_liner_services import _dataset
+
+    from instc.network import load_network
+
+    return load_network(_dataset(tmp_path_factory.mktemp("liners") / "data"), as_of=None)
+
+
+def test_port_to_port_part_by_hand(tmp_path, liners):
+    """The liner toy (tests/routing/test_liner_services.py): S1 sails A -> W -> H -> B
+    twice a week at 25 km/h (lanes AW 1,000, WH 500, HB 2,000 km, 0.1 USD/TEU-km) and
+    stays 10 h at H; S2 sails H -> C (300 km) weekly from 2027; H is a transshipment hub
+    (72 h, USD 100/TEU); terminals: export A 20 h / USD 50, import B 30 h / USD 60,
+    import C 25 h / USD 70. Runs by time.
+
+    A -> C (as of 2027-06): door to door = 20 (terminal A) + 42 (half S1's 84 h headway)
+    + 1,500/25 = 60 (sail A-H) + 72 (hub) + 84 (half S2's 168 h headway) + 300/25 = 12
+    (sail H-C) + 25 (terminal C) = 315 h = 13.125 d. Port to port leaves out the two
+    terminals and the FIRST wait (42 h), keeps the hub and the wait for S2 there:
+    60 + 72 + 84 + 12 = 228 h = 9.5 d; cost 150 + 100 + 30 = USD 280 (door to door
+    50 + 280 + 70 = 400); 1,800 km. Against 10 d and USD 350: -5 % and -20 %.
+
+    A -> B (as of 2026-06): the call at H is a port stay aboard, inside the part:
+    2,000/25 = 80 + 60 + 10 = 150 h = 6.25 d (door to door 20 + 42 + 150 + 30 = 242 h).
+    """
+    header = HEADER.replace("source_ids", "scope,source_ids")
+    path = tmp_path / "runs.csv"
+    path.write_text(
+        header + "p2p,INAAA,OMCCC,2027-06,,,,10,350,per_teu,2027,port_to_port,S1,\n"
+        "d2d,INAAA,OMCCC,2027-06,,,,10,350,per_teu,2027,door_to_door,S1,\n"
+        "stay,INAAA,RUBBB,2026-06,,,,6,,,,port_to_port,S1,\n",
+        encoding="utf-8",
+    )
+    result = backtest(liners, read_runs(path), by="time")
+    p2p, d2d, stay = result.to_dict()["runs"]
+    assert p2p["observed"]["scope"] == "port_to_port"
+    assert p2p["model"]["time_d"] == pytest.approx(228 / 24)  # 9.5
+    assert p2p["model"]["cost_usd"] == pytest.approx(280.0)
+    assert p2p["model"]["distance_km"] == pytest.approx(1800.0)
+    assert p2p["error"]["time_pct"] == pytest.approx(-5.0)
+    assert p2p["error"]["cost_pct"] == pytest.approx(-20.0)
+    assert d2d["observed"]["scope"] == "door_to_door"
+    assert d2d["model"]["time_d"] == pytest.approx(315 / 24)  # 13.125
+    assert d2d["model"]["cost_usd"] == pytest.approx(400.0)
+    assert stay["model"]["time_d"] == pytest.approx(150 / 24)  # 6.25
+    detail = result.summary["detail"]
+    part = detail["p2p"]["port_to_port"]
+    assert (part["from"], part["to"]) == ("INAAA", "OMCCC")
+    assert part["time_h"] == pytest.approx(228.0)
+    assert part["first_wait_excluded_h"] == pytest.approx(42.0)
+    assert detail["p2p"]["door_to_door_time_d"] == pytest.approx(315 / 24)
+    assert detail["d2d"]["port_to_port"] is None
+    assert detail["stay"]["door_to_door_time_d"] == pytest.approx(242 / 24)
+    assert list(result.to_frame()["scope"]) == ["port_to_port", "door_to_door", "port_to_port"]
+
+
 # --- on the embedded data --------------------------------------------------------------
 @pytest.fixture(scope="module")
 def network():
@@ -211,3 +299,4 @@ def test_example_file_runs_with_its_sources(network):
     table = CliRunner().invoke(app, ["backtest", str(EXAMPLE)], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.output
     assert "model vs observed" in table.stdout and "median |error|" in table.stdout
+    assert "scope" in table.stdout and "p2p" in table.stdout

@@ -1,4 +1,4 @@
-"""Backtest: the model against observed door-to-door runs.
+"""Backtest: the model against observed door-to-door and port-to-port runs.
 
 A CSV of observed runs (trial trains, published transit times, freight quotes), one row
 per run, is read by :func:`read_runs`; :func:`backtest` plans each run on the network as
@@ -16,8 +16,25 @@ Columns of the runs file (units in the names)::
     observed_days                          door-to-door days (blank: not observed)
     observed_cost_usd, cost_basis,         cost (blank: not observed); basis per_teu, per_feu,
     cost_year                              per_t or per_truck; the year of the price
+    scope                                  optional: door_to_door (default) or port_to_port,
+                                           what the observed days and cost cover
     source_ids                             ids of sources.csv, separated by ';' (required)
     note                                   optional free text
+
+A ``door_to_door`` run is compared with the option's totals. A ``port_to_port`` run (a
+published transit, a schedule's "~23 days Indian port-St Petersburg") is compared with
+the option's port-to-port part (:func:`port_to_port_part`): from the departure from the
+origin port to the arrival at the destination port. It starts at the option's first sea
+or ferry leg and ends with its last one; inside it count the moving time, the port stays
+of intermediate calls (a schedule's transit includes them), transshipments at hubs with
+their dwell and handling, and the wait for each connecting sailing after the first (a
+transshipped box waits for it at the hub, so a transit quoted via a hub includes it). Out
+of it are the origin and destination terminals (export and import dwell, THC) and
+anything before the first or after the last water leg (pre- and on-carriage), and the
+wait for the FIRST sailing (half its headway): a published transit is counted from the
+ship's departure, not from the day the box is ready. Its cost is the legs' cost inside
+the same span (freight, canal dues, hub handling, surcharges met there), without the
+terminals; its distance the legs' distance.
 
 Error in percent is ``(model - observed) / observed * 100``. Costs are compared in the
 currency of their year, not deflated; a cost per FEU is compared with two TEU of the
@@ -46,7 +63,15 @@ if TYPE_CHECKING:
     from instc.routing.compare import Family
     from instc.routing.results import RouteOption
 
-__all__ = ["BacktestResult", "ObservedRun", "RunResult", "backtest", "read_runs"]
+__all__ = [
+    "BacktestResult",
+    "ObservedRun",
+    "PortToPort",
+    "RunResult",
+    "backtest",
+    "port_to_port_part",
+    "read_runs",
+]
 
 REQUIRED = ("id", "origin", "destination", "date", "source_ids")
 OPTIONAL = (
@@ -57,6 +82,7 @@ OPTIONAL = (
     "observed_cost_usd",
     "cost_basis",
     "cost_year",
+    "scope",
     "note",
 )
 COLUMNS = (*REQUIRED, *OPTIONAL)
@@ -67,6 +93,8 @@ BASES: dict[str, tuple[tuple[str, ...], float]] = {
     "per_t": (("bulk", "liquid"), 1.0),
     "per_truck": (("truck",), 1.0),
 }
+SCOPES = ("door_to_door", "port_to_port")
+WATER_MODES = ("sea", "ferry")  # the modes a port-to-port part sails on
 
 
 @dataclass(frozen=True)
@@ -86,12 +114,77 @@ class ObservedRun:
     cost_year: int | None
     source_ids: tuple[str, ...]
     note: str = ""
+    scope: str = "door_to_door"  # what the observed figures cover: SCOPES
     file: str = ""
     row: int | None = None  # line in the file (header = 1)
 
     def where(self, column: str) -> str:
         """``file:row:column`` of one of this run's cells, for error messages."""
         return str(Problem(self.file or "runs", self.row, column, "")).removesuffix(": ")
+
+
+@dataclass(frozen=True)
+class PortToPort:
+    """The port-to-port part of a route option (see the module docstring): legs
+    ``first``..``last`` (indices into ``option.legs``, inclusive), their time less the
+    wait for the first sailing, their cost and distance."""
+
+    first: int
+    last: int
+    from_node: str
+    to_node: str
+    time_h: float
+    first_wait_h: float  # the wait for the first sailing, left out of time_h
+    cost_usd: float
+    distance_km: float
+
+    @property
+    def time_days(self) -> float:
+        from instc.units import h_to_days
+
+        return h_to_days(self.time_h)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_node,
+            "to": self.to_node,
+            "legs": [self.first, self.last],
+            "time_h": self.time_h,
+            "first_wait_excluded_h": self.first_wait_h,
+            "cost_usd": self.cost_usd,
+            "distance_km": self.distance_km,
+        }
+
+
+def port_to_port_part(option: RouteOption) -> PortToPort | None:
+    """The part of ``option`` from the departure from its first port to the arrival at
+    its last one (None when it has no sea or ferry leg).
+
+    The span runs from the first to the last leg whose mode is sea or ferry. The wait
+    for the first sailing is the waiting time of the span's legs up to and including
+    the first one that moves (a liner's boarding leg, or a scheduled link that carries
+    its own wait); it is left out. Every other leg of the span counts whole.
+    """
+    water = [i for i, leg in enumerate(option.legs) if leg.mode in WATER_MODES]
+    if not water:
+        return None
+    first, last = water[0], water[-1]
+    span = option.legs[first : last + 1]
+    first_wait_h = 0.0
+    for leg in span:
+        first_wait_h += leg.waiting_h
+        if leg.moving_h > 0:
+            break
+    return PortToPort(
+        first=first,
+        last=last,
+        from_node=span[0].from_node,
+        to_node=span[-1].to_node,
+        time_h=math.fsum(leg.time_h for leg in span) - first_wait_h,
+        first_wait_h=first_wait_h,
+        cost_usd=math.fsum(leg.cost_usd for leg in span),
+        distance_km=math.fsum(leg.distance_km for leg in span),
+    )
 
 
 @dataclass(frozen=True)
@@ -113,20 +206,49 @@ class RunResult:
         return tuple(s for s in self.run.source_ids if s in cited)
 
     @property
+    def part(self) -> PortToPort | None:
+        """The option's port-to-port part (None without an option or a water leg)."""
+        return None if self.option is None else port_to_port_part(self.option)
+
+    @property
+    def scope_gap(self) -> str:
+        """Why a port-to-port run has no model figures although it has a route ('')."""
+        if self.run.scope == "port_to_port" and self.option is not None and self.part is None:
+            return (
+                "the model's route has no sea or ferry leg, so no port-to-port part to "
+                "compare; give the run scope door_to_door, or via places on the water"
+            )
+        return ""
+
+    @property
     def model_time_d(self) -> float | None:
-        return None if self.option is None else self.option.totals.time_days
+        """The model's days on the run's scope: door to door, or port to port."""
+        if self.option is None:
+            return None
+        if self.run.scope == "port_to_port":
+            part = self.part
+            return None if part is None else part.time_days
+        return self.option.totals.time_days
 
     @property
     def model_cost_usd(self) -> float | None:
-        """The model's cost on the observed basis (per FEU = 2 TEU)."""
+        """The model's cost on the observed basis (per FEU = 2 TEU) and scope."""
         if self.option is None:
             return None
         factor = BASES[self.run.cost_basis][1] if self.run.cost_basis else 1.0
+        if self.run.scope == "port_to_port":
+            part = self.part
+            return None if part is None else part.cost_usd * factor
         return self.option.totals.cost_usd * factor
 
     @property
     def model_distance_km(self) -> float | None:
-        return None if self.option is None else self.option.totals.distance_km
+        if self.option is None:
+            return None
+        if self.run.scope == "port_to_port":
+            part = self.part
+            return None if part is None else part.distance_km
+        return self.option.totals.distance_km
 
     @property
     def time_pct(self) -> float | None:
@@ -137,7 +259,8 @@ class RunResult:
         return _pct(self.model_cost_usd, self.run.cost_usd)
 
     def to_dict(self) -> dict[str, Any]:
-        """The run in the pinned JSON form (issue 10); :meth:`detail` has the rest."""
+        """The run in the pinned JSON form (issue 10); :meth:`detail` has the rest.
+        ``observed.scope`` says what the observed and model figures cover."""
         r = self.run
         return {
             "id": r.run_id,
@@ -145,7 +268,7 @@ class RunResult:
             "destination": r.destination,
             "as_of": r.as_of.isoformat(),
             "family": r.family,
-            "observed": {"time_d": r.time_d, "cost_usd": r.cost_usd},
+            "observed": {"time_d": r.time_d, "cost_usd": r.cost_usd, "scope": r.scope},
             "model": {
                 "time_d": self.model_time_d,
                 "cost_usd": self.model_cost_usd,
@@ -155,15 +278,20 @@ class RunResult:
         }
 
     def detail(self) -> dict[str, Any]:
-        """What the pinned form leaves out: basis, via, the model's route or why none."""
+        """What the pinned form leaves out: basis, via, the model's route or why none,
+        and for a port-to-port run the part compared and the door-to-door days."""
         r = self.run
+        part = self.part if r.scope == "port_to_port" else None
         return {
             "via": list(r.via),
             "cargo": r.cargo,
             "cost_basis": r.cost_basis,
             "cost_year": r.cost_year,
+            "scope": r.scope,
             "route": None if self.option is None else self.option.stretches,
-            "no_route_reason": self.reason or None,
+            "no_route_reason": self.reason or self.scope_gap or None,
+            "port_to_port": None if part is None else part.to_dict(),
+            "door_to_door_time_d": None if self.option is None else self.option.totals.time_days,
             "source_ids": list(r.source_ids),
             "shared_sources": list(self.shared_sources),
             "note": r.note,
@@ -231,6 +359,7 @@ class BacktestResult:
                     "destination": d["destination"],
                     "as_of": d["as_of"],
                     "family": d["family"],
+                    "scope": d["observed"]["scope"],
                     "observed_time_d": d["observed"]["time_d"],
                     "model_time_d": d["model"]["time_d"],
                     "time_error_pct": d["error"]["time_pct"],
@@ -473,6 +602,13 @@ def read_runs(path: str | Path) -> tuple[ObservedRun, ...]:
                     "give observed_days, observed_cost_usd or both",
                 )
             )
+        scope = cell.get("scope", "") or "door_to_door"
+        if scope not in SCOPES:
+            problems.append(
+                Problem(
+                    file, line_no, "scope", f"unknown scope {scope!r}", did_you_mean(scope, SCOPES)
+                )
+            )
         source_ids = tuple(s.strip() for s in cell.get("source_ids", "").split(";") if s.strip())
         if not source_ids:
             problems.append(
@@ -501,6 +637,7 @@ def read_runs(path: str | Path) -> tuple[ObservedRun, ...]:
                 cost_year=year,
                 source_ids=source_ids,
                 note=cell.get("note", ""),
+                scope=scope,
                 file=file,
                 row=line_no,
             )

@@ -383,3 +383,58 @@ def test_a_liner_sails_its_lanes_with_its_own_ship_class_and_speed(tmp_path: Pat
     tonnes = PARAMS["cargo"]["tonnes_per_teu"]["value"]
     assert sum(leg.co2e_kg for leg in lanes) == pytest.approx(sail_km * tonnes * wtw / 1000)
     assert {leg.vehicle_class for leg in lanes} == {ship_class}
+
+
+def _fbol_boarding(as_of: str) -> list[tuple[str, float]]:
+    """The boardings (service, wait h) of the fastest Mundra -> St Petersburg all-sea
+    route as of ``as_of`` (no Iranian, Caspian or land bridge; Suez)."""
+    no_land = {"country": ["IR", "AZ", "KZ", "TM"], "mode": ["rail", "road"]}
+    option = route(load_network(as_of=as_of), "INMUN", "RULED", by="time", avoid=no_land)
+    return [(leg.service_id, leg.waiting_h) for leg in option.legs if leg.waiting_h > 0]
+
+
+def test_fesco_fbol_waits_by_its_dated_frequency() -> None:
+    """FESCO Baltorient Line calls at Mundra from 21 May 2023, monthly: 12 sailings a year
+    = 12/52 = 0.23/week, half the headway 168 / 0.23 / 2 = 365.2 h; fortnightly with six
+    ships from July 2025 (the first report of it): 168 / 0.5 / 2 = 168 h. It sails Mundra
+    -> St Petersburg over 13,208.9 km of lanes (Mundra-Aden 2,252.5, Aden-Bab el Mandeb
+    833.0, -Suez 2,225.6, canal 172.5, Port Said-Gibraltar 3,526.3, -Finisterre 906.9,
+    -Rotterdam 1,435.4, -Kiel 438.5, -Gulf of Finland 1,099.8, -St Petersburg 318.4) at
+    its 27.8 km/h: 475.1 h, with no call between."""
+    assert _fbol_boarding("2023-05-25") == [("fesco-fbol", pytest.approx(168 / 0.23 / 2))]
+    assert _fbol_boarding("2024-01-01") == [("fesco-fbol", pytest.approx(168 / 0.23 / 2))]
+    assert _fbol_boarding("2025-08-01") == [("fesco-fbol", pytest.approx(168.0))]
+    no_land = {"country": ["IR", "AZ", "KZ", "TM"], "mode": ["rail", "road"]}
+    option = route(load_network(as_of="2024-01-01"), "INMUN", "RULED", by="time", avoid=no_land)
+    lanes = [leg for leg in option.legs if leg.service_id == "fesco-fbol" and leg.link_id]
+    km = (2252.5, 833.0, 2225.6, 172.5, 3526.3, 906.9, 1435.4, 438.5, 1099.8, 318.4)
+    assert sum(leg.distance_km for leg in lanes) == pytest.approx(sum(km))  # 13,208.9
+    assert sum(leg.moving_h for leg in lanes) == pytest.approx(sum(km) / 27.8)  # 475.1 h
+    assert lanes[0].link_id == "s-mundra-aden"
+    # before the first Mundra call (21 May 2023) FBOL does not exist
+    with pytest.raises(NoRouteError):
+        route(
+            load_network(as_of="2023-05-01"),
+            "INMUN",
+            "RULED",
+            by="time",
+            avoid=no_land,
+            via=["link:s-gulffinland-stpetersburg"],
+        )
+
+
+def test_the_2022_russia_india_gap_is_said_with_its_sources() -> None:
+    """Jan 2023: no liner India -> Russia is sourced (Maersk left in March 2022, FESCO FIL-W
+    from February 2023); the Suez family's no-route reason names the ended service and
+    the sourced gap of its row (what ran instead, what is missing)."""
+    from instc.routing.compare import family_route, load_families
+
+    suez = next(f for f in load_families() if f.family_id == "suez")
+    with pytest.raises(NoRouteError) as exc:
+        family_route(
+            load_network(as_of="2023-01-15"), "RU-MOSCOW", "INNSA", suez, as_of="2023-01-15"
+        )
+    reason = exc.value.reason
+    assert "service maersk-india-blacksea (ran until 2022-03-01; after it" in reason
+    assert "a gap: Novorossiysk–Türkiye feeders ran from April 2022" in reason
+    assert "[W-portnews-novorossiysk-lines-2022]" in reason

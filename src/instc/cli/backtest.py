@@ -1,4 +1,4 @@
-"""``instc backtest``: the model against observed door-to-door runs (a CSV)."""
+"""``instc backtest``: the model against observed door-to-door or port-to-port runs (a CSV)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def _backtest(
         Path | None, typer.Option("--data", help="Dataset directory (default: embedded).")
     ] = None,
 ) -> None:
-    """Model vs observed door-to-door runs: days, cost, error % per run and a summary."""
+    """Model vs observed runs: days, cost, error % per run and a summary.
+
+    A run's scope (door_to_door, or port_to_port: p2p in the table) says what the
+    observed figures cover; a port-to-port run is compared with the model's part from
+    the departure from the first port to the arrival at the last (see instc.backtest)."""
     from rich.markup import escape
 
     from instc._errors import InstcError
@@ -47,9 +51,9 @@ def _backtest(
         title=f"backtest {file.name}: model vs observed ({len(runs)} runs, routes by {by})",
         title_justify="left",
     )
-    for name in ("run", "as of", "family / via", "obs d", "model d", "Δ d", "obs USD",
-                 "model USD", "Δ USD", "model km"):  # fmt: skip
-        left = name in ("run", "as of", "family / via")
+    for name in ("run", "as of", "family / via", "scope", "obs d", "model d", "Δ d",
+                 "obs USD", "model USD", "Δ USD", "model km"):  # fmt: skip
+        left = name in ("run", "as of", "family / via", "scope")
         table.add_column(name, justify="left" if left else "right")
     for r in result.runs:
         run = r.run
@@ -59,6 +63,7 @@ def _backtest(
             run.run_id + (" †" if r.shared_sources else ""),
             run.as_of.isoformat(),
             way,
+            "p2p" if run.scope == "port_to_port" else "d2d",
             _cell(run.time_d),
             _cell(r.model_time_d),
             _cell(r.time_pct, pct=True),
@@ -91,6 +96,18 @@ def _backtest(
             console.print(
                 rich(f"[yellow]no model route for {escape(r.run.run_id)}:[/] ") + r.reason
             )
+        elif r.scope_gap:
+            console.print(
+                rich(f"[yellow]no port-to-port part for {escape(r.run.run_id)}:[/] ") + r.scope_gap
+            )
+    if any(r.run.scope == "port_to_port" for r in result.runs):
+        console.print(
+            "p2p: port to port, from the departure from the first port to the arrival at "
+            "the last (intermediate port stays, hub transshipments and onward waits in; "
+            "terminals and the wait for the first sailing out); d2d: door to door",
+            style="dim",
+            highlight=False,
+        )
     console.print(s["note"], style="dim", highlight=False)
 
 

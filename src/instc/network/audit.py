@@ -16,7 +16,7 @@ from instc._names import closest
 from instc._values import frame_records, is_missing
 from instc.network.schema import TABLES, Table
 
-__all__ = ["audit_tables", "describe_source"]
+__all__ = ["audit_tables", "describe_source", "gap_clause"]
 
 
 def _row_id(table: Table, row: Mapping[Any, Any]) -> str:
@@ -147,6 +147,18 @@ def _gaps(tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any]) -> 
 # a gap's reason: the clause of the method or notes that names it (clauses end at ';',
 # '. ' or a line break), cut to a readable length
 _REASON_CHARS = 240
+
+
+def gap_clause(text: str) -> str | None:
+    """The clause of a row's ``method`` / ``notes`` text that names a gap (what no source
+    gives), as ``instc network audit`` lists it; None when the text names none.
+
+    >>> gap_clause("weekly (estimate); start: not in the sources (gap)")
+    'start: not in the sources (gap)'
+    >>> gap_clause("weekly (estimate)") is None
+    True
+    """
+    return _gap_reason(text) if _GAP.search(text) else None
 
 
 def _gap_reason(text: str) -> str:

@@ -439,13 +439,24 @@ def _family_no_route(
     )
 
 
+def _gap_of(row: dict[str, Any]) -> str:
+    """'; <clause>' when the services.csv row's method or notes name a gap (what no
+    source gives about the service's dates or what ran instead), else ''."""
+    from instc.network.audit import gap_clause
+
+    clause = gap_clause("; ".join(str(row.get(c) or "") for c in ("method", "notes")))
+    return f"; {clause}" if clause else ""
+
+
 def _not_running(dated: Network, option: RouteOption) -> str:
     """The services and links of ``option`` that do not run at ``dated``'s date, with the
     dates services.csv and links.csv give them ('' when none is found)."""
     from instc._values import frame_records
 
     when = dated.as_of
-    services = {r["service_id"]: r for r in frame_records(dated.tables["services"])}
+    services: dict[str, list[dict[str, Any]]] = {}
+    for r in frame_records(dated.tables["services"]):
+        services.setdefault(r["service_id"], []).append(r)
     usable = set(dated.links["link_id"])
     links = (
         {r["link_id"]: r for r in frame_records(dated.all_links)}
@@ -454,14 +465,26 @@ def _not_running(dated: Network, option: RouteOption) -> str:
     )
     said: list[str] = []
     for sid in dict.fromkeys(leg.service_id for leg in option.legs if leg.service_id):
-        row = services.get(sid)
-        if row is None:
+        rows = services.get(sid, [])
+        if when is None or not rows:
             continue
-        start, end = row.get("start_date"), row.get("end_date")
-        if isinstance(start, dt.date) and when is not None and start > when:
-            said.append(f"service {sid} (runs from {start.isoformat()})")
-        elif isinstance(end, dt.date) and when is not None and end <= when:
-            said.append(f"service {sid} (ran until {end.isoformat()})")
+        # a service may have several rows one after another (a frequency change): it is
+        # not running when no row holds at the date; say the last end before, else the
+        # first start after
+        ended = [
+            r for r in rows if isinstance(r.get("end_date"), dt.date) and r["end_date"] <= when
+        ]
+        later = [
+            r for r in rows if isinstance(r.get("start_date"), dt.date) and r["start_date"] > when
+        ]
+        if len(ended) + len(later) < len(rows):
+            continue  # a row holds at the date
+        if ended:
+            row = max(ended, key=lambda r: r["end_date"])
+            said.append(f"service {sid} (ran until {row['end_date'].isoformat()}{_gap_of(row)})")
+        else:
+            row = min(later, key=lambda r: r["start_date"])
+            said.append(f"service {sid} (runs from {row['start_date'].isoformat()}{_gap_of(row)})")
     for lid in dict.fromkeys(leg.link_id for leg in option.legs if leg.link_id):
         if lid in usable or lid not in links:
             continue
