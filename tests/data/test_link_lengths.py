@@ -55,6 +55,17 @@ SOURCED_KM = {
     "p-jolfa-tabriz": (146, "W-ruwiki-tabriz-station"),
     "r-beyneu-mangyshlak": (404, "W-turantimes-beyneu-mangistau"),
     "r-kizlyar-makhachkala": (141, "W-geodict-kizlyar"),
+    # Trans-Caspian Railway diagram (de.wikipedia): Türkmenbaşy 0, Bereket 268, Aşgabat 557,
+    # Paharat junction 852; Paharat–Sarahs–Sarakhs 122 km (list of Turkmen lines)
+    "r-turkmenbashi-bereket": (268, "W-dewiki-transcaspian"),
+    "r-bereket-ashgabat": (557 - 268, "W-dewiki-transcaspian"),  # 289
+    "r-ashgabat-sarahs": (852 - 557 + 122, "W-dewiki-tm-railway-list"),  # 417
+    "r-astrakhan-atyrau": (333.5, "W-ruwiki-razezd2-astrakhan-atyrau"),
+    # roads: federal highways R22 (Moscow–Astrakhan) and R215 (Astrakhan–Makhachkala);
+    # the new Baku–Samur toll road (AZERTAC: 208 km before, 192 km now)
+    "d-astrakhan-moscow": (1381, "W-ruwiki-r22-kaspiy"),
+    "d-makhachkala-astrakhan": (470, "W-ruwiki-r215"),
+    "d-baku-samur": (192, "W-azertac-baku-guba-2022"),
 }
 
 
@@ -122,3 +133,28 @@ def test_every_estimated_land_length_is_an_audit_gap_with_its_reason() -> None:
     assert estimated
     assert [i for i in estimated if f"links/{i}" not in gaps] == []
     assert "no published length of this line" in gaps["links/r-atyrau-beyneu"]
+
+
+def test_ranges_keep_the_other_published_figure() -> None:
+    """Ashgabat–Sarahs high: 295 + the 132 km Turkmen section of Tejen–Sarakhs–Mashhad =
+    427; Astrakhan–Atyrau high: 333.5 + Astrakhan I–Aksaraiskaya (62.2 - 15.3 = 46.9) =
+    380.4 (derived); Baku–Samur high: the old road's 208 km."""
+    links = rows("links")
+    assert float(links["r-ashgabat-sarahs"]["length_km_high"]) == 852 - 557 + 132 == 427
+    assert float(links["r-astrakhan-atyrau"]["length_km_high"]) == pytest.approx(
+        333.5 + 62.2 - 15.3
+    )
+    assert "length_km_high" in ids(links["r-astrakhan-atyrau"]["estimated"])
+    assert float(links["d-baku-samur"]["length_km_high"]) == 208
+
+
+def test_astara_baku_road_is_the_m3_chainage_plus_baku_alat() -> None:
+    """Alat–Astara 243 km (M-3 km post at the Astarachay bridge) + Baku–Alat ~70 km [F037]
+    = 313 km; the new Salyan–Astara road saves ~40 km: low 273 km. Derived, so still
+    listed as estimated (the Baku–Alat road distance is not published)."""
+    link = rows("links")["d-astara-baku"]
+    assert (float(link["length_km_low"]), float(link["length_km"])) == (243 + 70 - 40, 243 + 70)
+    assert {"W-azernews-m3-astara-2024", "W-report-alat-astara-2016", "F037"} <= ids(
+        link["source_ids"]
+    )
+    assert {"length_km", "length_km_low"} <= ids(link["estimated"])
