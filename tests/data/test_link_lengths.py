@@ -66,6 +66,7 @@ SOURCED_KM = {
     "d-astrakhan-moscow": (1381, "W-ruwiki-r22-kaspiy"),
     "d-makhachkala-astrakhan": (470, "W-ruwiki-r215"),
     "d-baku-samur": (192, "W-azertac-baku-guba-2022"),
+    "d-qazvin-rasht": (137.4, "W-irna-qazvin-rasht-freeway-2013"),  # the freeway's length
 }
 
 
