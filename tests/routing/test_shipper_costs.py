@@ -54,7 +54,8 @@ def test_eastern_special_rate_is_not_every_iranian_rail_leg(net):
 
 def test_a_carec_country_rail_leg_pays_one_rate_not_carec_and_a_country_tariff(net):
     # one tariff per leg: Kazakhstan's CAREC TFI3 ($883 per 500 km per 20 t, 2022) or
-    # Turkmenistan's ($1,319, 2020) at 10 t per TEU, never stacked on a regional CAREC
+    # Turkmenistan's ($1,357, 2023: the CPMM 2023 report, the latest year, used from
+    # 2024 on; was $1,319 of 2020) at 10 t per TEU, never stacked on a regional CAREC
     # average ($804) or another country's rate; the border link adds TFI2 once
     g = build_graph(net, cargo="container")
 
@@ -64,7 +65,7 @@ def test_a_carec_country_rail_leg_pays_one_rate_not_carec_and_a_country_tariff(n
         assert len(found) == 2  # both directions
         return [float(x) for e in found for x in (g.freight_usd[e], g.charges_usd[e])]
 
-    kz, tm = 883 / 500 / 20 * 10, 1319 / 500 / 20 * 10
+    kz, tm = 883 / 500 / 20 * 10, 1357 / 500 / 20 * 10
     assert edge_costs("r-uzen-bolashak") == pytest.approx([146.0 * kz, 0.0] * 2)
     assert edge_costs("r-serhetyaka-bereket") == pytest.approx([471.2 * tm, 0.0] * 2)
     # the KZ-TM crossing: the link's from-node country's rate, plus USD 215 / 20 t x 10 t
@@ -214,6 +215,61 @@ def test_the_eastern_special_rate_holds_in_2023_only():
     assert kz_rate("2023-06-01") == pytest.approx(0.15)
     assert kz_rate("2026-01-01") == pytest.approx(883 / 500 / 20 * 10)
     assert kz_rate("2019-01-01") == pytest.approx(883 / 500 / 20 * 10)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "kz_usd_per_teu_km", "tm_usd_per_teu_km"),
+    [
+        # 2023: the eastern-route special rate, USD 0.15/TEU-km (F152), on both
+        ("2023-06-01", 0.15, 0.15),
+        # 2024: no eastern rate after 2023 is published; the CPMM shipper's totals per
+        # 500 km per 20 t at 10 t per TEU: KZ $883 (2022, the latest figure found),
+        # TM $1,357 (2023, CPMM 2023 report Table 6.9)
+        ("2024-06-01", 883 / 500 / 20 * 10, 1357 / 500 / 20 * 10),
+        # 2025 Q3: TRL's 0.50 transit coefficient only lowers the range's low end
+        ("2025-08-01", 883 / 500 / 20 * 10, 1357 / 500 / 20 * 10),
+    ],
+)
+def test_eastern_rail_legs_take_the_rate_of_their_own_year(
+    as_of: str, kz_usd_per_teu_km: float, tm_usd_per_teu_km: float
+):
+    """Freight of one TEU on a Kazakh and a Turkmen leg of the eastern route, by hand:
+    rate x km x 1 TEU. Atyrau-Beyneu 384.9 km: 2023 0.15 x 384.9 = 57.735 USD; 2024
+    0.883 x 384.9 = 339.8667 USD. Serhetyaka-Bereket 471.2 km: 2023 0.15 x 471.2 =
+    70.68 USD; 2024 1.357 x 471.2 = 639.4184 USD (was 1.319 x 471.2 = 621.5128)."""
+    option = route(
+        load_network(as_of=as_of),
+        "RU-MOSCOW",
+        "IRBND",
+        by="cost",
+        via=["KZ-BEYNEU", "TM-BEREKET"],
+    )
+    freight = {leg.link_id: leg.freight_usd for leg in option.legs if leg.link_id}
+    assert freight["r-atyrau-beyneu"] == pytest.approx(kz_usd_per_teu_km * 384.9 * 1)
+    assert freight["r-serhetyaka-bereket"] == pytest.approx(tm_usd_per_teu_km * 471.2 * 1)
+
+
+def test_turkmen_transit_coefficients_bound_the_range_only_in_their_quarters():
+    # TRL 0.50 on transit via Akyayla: 1 Jul-30 Sep 2025 and 1 Jan-31 Mar 2026 (CIS
+    # Tariff Policy telegrams); applied to the whole CPMM TFI3 only as the low end:
+    # 0.50 x 1357 / 500 / 20 x 10 = 0.6785 USD/TEU-km; the mode stays 1.357
+    def tm_row(as_of: str):
+        tariffs = load_network(as_of=as_of).tariffs
+        rows = tariffs[(tariffs["country"] == "TM") & (tariffs["cargo"] == "container")]
+        assert len(rows) == 1
+        return rows.iloc[0]
+
+    for as_of, low in [
+        ("2024-06-01", 1.308),
+        ("2025-08-01", 0.6785),
+        ("2025-11-01", 1.308),
+        ("2026-02-01", 0.6785),
+        ("2026-06-01", 1.308),
+    ]:
+        row = tm_row(as_of)
+        assert row["usd_per_unit_km_low"] == pytest.approx(low), as_of
+        assert row["usd_per_unit_km"] == pytest.approx(1357 / 500 / 20 * 10), as_of
+        assert row["price_year"] == 2023, as_of
 
 
 def test_the_russia_kazakhstan_border_before_the_customs_union_is_a_carec_average():

@@ -379,3 +379,39 @@ def test_select_by_family_takes_the_links_that_define_it() -> None:
 
 
 HEAD_F = 'name = "t"\ndescription = "test"\nsources = ["F068"]\n'
+
+
+@pytest.mark.parametrize(
+    ("as_of", "usd_per_teu_km"),
+    [
+        # 2023: the eastern-route special rate 0.15 (F152) x 0.5 = 0.075
+        ("2023-06-01", 0.15 * 0.5),
+        # 2024: Turkmen CPMM TFI3 $1,357 / 500 / 20 x 10 = 1.357 (2023) x 0.5 = 0.6785
+        ("2024-06-01", 1357 / 500 / 20 * 10 * 0.5),
+        # before 2023: $1,319 (2020) / 500 / 20 x 10 = 1.319 x 0.5 = 0.6595
+        ("2019-06-01", 1319 / 500 / 20 * 10 * 0.5),
+    ],
+)
+def test_a_scaled_dated_tariff_starts_from_the_row_in_force_at_the_date(
+    as_of: str, usd_per_teu_km: float
+) -> None:
+    """A scale edit on a link priced by a dated country row (Turkmen rail containers:
+    before 2023, 2023, from 2024) writes the link a row from the period in force, not
+    from the file's first row of the series (which gave 1.319 x 0.5 in every year)."""
+    network = load_network(as_of=as_of)
+    body = (
+        '[[edit]]\naction = "scale"\nfield = "tariff_usd_per_unit_km"\nfactor = 0.5\n'
+        'link = "r-serhetyaka-bereket"\ncargo = "container"\n'
+    )
+    head = 'name = "t"\ndescription = "test"\nsources = ["W-carec-cpmm-2023-tm"]\n'
+    out = apply_scenario(network, scenario(body, head))
+    tariffs = out.tariffs
+    row = tariffs[
+        (tariffs["link_id"] == "r-serhetyaka-bereket") & (tariffs["cargo"] == "container")
+    ]
+    assert len(row) == 1
+    assert row.iloc[0]["usd_per_unit_km"] == pytest.approx(usd_per_teu_km)
+    # the country series keeps its other periods untouched
+    all_tm = out.tables["tariffs"]
+    tm = all_tm[(all_tm["country"] == "TM") & (all_tm["cargo"] == "container")]
+    assert sorted(tm["usd_per_unit_km"].round(6).unique()) == [0.15, 1.319, 1.357]

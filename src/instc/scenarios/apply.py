@@ -107,6 +107,7 @@ def apply_scenario(
     if "expected" in full_links.columns:
         full_links = full_links.drop(columns=["expected"])
     work = _Tables({**network.tables, "links": full_links}, dict(network.parameters), network)
+    work.as_of = as_of
     for item in chain:
         problems = check_scenario(item, network)
         if problems:
@@ -145,6 +146,7 @@ class _Tables:
         self.parameters = parameters
         self._copied: set[str] = set()
         self.closed_links: set[str] = set()
+        self.as_of: dt.date | None = None  # the date the edits see dated rows at
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -477,7 +479,12 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
     country_of = {n: c for n, (c, _, _) in node_table(work.tables).items()}
     original = work["tariffs"]
     rows: list[dict[str, Any]] = original.to_dict("records")  # type: ignore[assignment]
-    index = TariffIndex(rows)
+    # only the rows in force at the scenario's date are edited and copied: a dated
+    # tariff's other periods (e.g. Turkmen rail before 2023, in 2023, from 2024) keep
+    # theirs, and a link's new row takes the period's rate, not the file's first row
+    index = TariffIndex(())
+    for position in _tariffs_in_force(original, work.as_of):
+        index.add(position, rows[position])
     liners = _liners_by_lane(work, {str(r["service_id"]) for r in rows if r.get("service_id")})
     links: list[dict[str, Any]] = work["links"].loc[mask].to_dict("records")  # type: ignore[assignment]
     for link in links:
@@ -519,6 +526,16 @@ def _change_tariffs(work: _Tables, scenario: Scenario, edit: Edit) -> None:
         if original[column].dtype == object:  # the contract's empty str is None, not NaN
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     work.replace("tariffs", frame)
+
+
+def _tariffs_in_force(tariffs: pd.DataFrame, as_of: dt.date | None) -> list[int]:
+    """Positions (in file order) of the tariff rows the network uses at ``as_of``: one
+    per tariff series, as :func:`instc.network.dated.rows_valid_at` picks them (the row
+    valid then, else the nearest in time)."""
+    from instc.network.dated import rows_valid_at
+
+    probe = tariffs.assign(_position=range(len(tariffs)))
+    return [int(p) for p in rows_valid_at(probe, "tariffs", as_of)["_position"]]
 
 
 def _liners_by_lane(work: _Tables, priced: set[str]) -> dict[str, tuple[str, ...]]:
