@@ -116,6 +116,12 @@ def test_legs_drawn_straight_are_dashed_and_in_the_legend(page: Any) -> None:
     page.fill("#origin", "Nhava Sheva")
     page.fill("#destination", "Moscow")
     page.click("#go")
+    # the rows of the previous search are still there: wait for this search to end
+    # (its result re-selects the first option and would redraw the map mid-loop)
+    page.wait_for_function(
+        "() => !document.getElementById('status').textContent.includes('finding options')",
+        timeout=120_000,
+    )
     page.wait_for_selector("#options tbody tr", timeout=120_000)
     dash = page.evaluate(
         "() => window.instcMap.getPaintProperty('route-legs-straight', 'line-dasharray')"
