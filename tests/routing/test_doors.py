@@ -219,3 +219,29 @@ def test_the_cli_refuses_a_place_without_a_terminal_in_one_line(args, what, near
     assert stderr.count("error:") == 1
     assert what in text and "no container terminal" in text and nearest in text
     assert "pass through it" in text
+
+
+def test_cargo_rolled_onto_a_ferry_sails_before_it_rolls_off(network) -> None:
+    """At a berth with rail<->ferry and ferry<->road roll-on rows (Alat, Aktau, Kuryk,
+    Turkmenbashi) a transfer onto the ferry layer reaches only the ferry's departures: no
+    transfer leaves the node a transfer onto the ferry enters, so rail -> ferry -> road at
+    one place (12 h, USD 0, no sailing: the rail terminal skipped) is not a path; and
+    the ferry's arrivals lead only to transfers off it."""
+    from instc.network.graph import base_layer
+
+    g = build_graph(network, cargo="container")
+    kinds = list(g.kind)
+    onto = {int(g.edge_to[e]) for e in range(g.n_edges) if kinds[e] == "transfer"}
+    ferry_heads = {n for n in onto if base_layer(g.node_layer[n]) == "ferry"}
+    assert {g.node_place[n] for n in ferry_heads} >= {"AZBAK", "KZAAU", "KZ-KURYK", "TMKRW"}
+    for e in range(g.n_edges):
+        if int(g.edge_from[e]) in ferry_heads:
+            assert kinds[e] == "link" and g.mode[e] == "ferry", (
+                g.node_place[int(g.edge_from[e])],
+                kinds[e],
+                g.node_layer[int(g.edge_to[e])],
+            )
+    best = route(network, "INNSA", "TMKRW", cargo="container")
+    layers = [(leg.kind, leg.mode) for leg in best.legs]
+    i = layers.index(("link", "ferry"))
+    assert best.legs[i - 1].kind == "transfer" and best.legs[i + 1].kind == "transfer"

@@ -93,6 +93,9 @@ OWN_TERMINAL_LAYERS = ("pipeline",)
 # suffix of the departure node of a layer split by a same-layer transfer (sea -> sea
 # transshipment at a hub): links arrive on "sea" and leave from "sea>"
 DEPARTURE = ">"
+# the layer whose vehicles cargo rolls onto (wagons and trucks on a ferry): a transfer
+# onto it at a place is followed by a sailing, never by a transfer off it there
+ROLL_ON_LAYER = "ferry"
 
 
 def base_layer(layer: str) -> str:
@@ -924,6 +927,15 @@ def _build(network: Network, cargo: str, tonnes: float | None) -> Graph:
     # that place: links arrive on (place, layer) and leave from (place, layer>), so every
     # path through the place on that layer makes the transfer
     split = {(r["node_id"], r["from_layer"]) for r in transfers if r["from_layer"] == r["to_layer"]}
+    # cargo rolled onto a ferry at a place sails from it: the ferry layer is split too
+    # (transfers onto it reach only its departures, arrivals reach only the transfers
+    # off it), so a wagon rolled on cannot roll off as a truck at the same berth without
+    # sailing (rail -> ferry -> road would skip the rail terminal, USD 0)
+    split |= {
+        (r["node_id"], ROLL_ON_LAYER)
+        for r in transfers
+        if ROLL_ON_LAYER in (r["from_layer"], r["to_layer"])
+    }
 
     def arrive(place: str, layer: str) -> int:
         return vnode(place, layer)
