@@ -129,7 +129,24 @@ def test_legs_drawn_straight_are_dashed_and_in_the_legend(page: Any) -> None:
     assert dash and len(dash) == 2
     seen_straight = seen_solid = False
     for i in range(page.locator("#options tbody tr").count()):
+        # the route source's setData is processed off the main thread: a map that was
+        # idle before the click still reports loaded, so wait for the idle event that
+        # follows this click's redraw (registered before the click) before querying
+        page.evaluate(
+            "() => { window.instcRedrawn = new Promise("
+            "(resolve) => window.instcMap.once('idle', () => resolve(true))); }"
+        )
         page.locator("#options tbody tr").nth(i).click()
+        page.evaluate("() => window.instcRedrawn")
+        # and until the drawn dashes and the legend agree (a redraw of the previous
+        # option may still be on screen for a frame): times out, and fails, if never
+        page.wait_for_function(
+            "() => window.instcMap.loaded() && "
+            "(window.instcMap.queryRenderedFeatures({layers: ['route-legs-straight']})"
+            ".length > 0) === (document.querySelectorAll('#legend span.straight').length"
+            " === 1)",
+            timeout=15_000,
+        )
         straight, solid = _rendered(page, "route-legs-straight"), _rendered(page, "route-legs")
         assert set(straight) <= {"straight"}
         assert "straight" not in solid
