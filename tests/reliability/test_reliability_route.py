@@ -41,8 +41,12 @@ def _route(network, path: list[tuple[str, str]]) -> SimpleNamespace:
     g = build_graph(network, cargo="container")
     legs = []
     for (a, la), (b, lb) in itertools.pairwise(path):
-        u, v = g.node_index[(a, la)], g.node_index[(b, lb)]
-        (e,) = [e for e in range(g.indptr[u], g.indptr[u + 1]) if g.edge_to[e] == v]
+        # a layer split at a place (a ferry berth, a hub) departs from (place, layer>)
+        tails = [g.node_index[k] for k in ((a, la), (a, la + ">")) if k in g.node_index]
+        heads = {g.node_index[k] for k in ((b, lb), (b, lb + ">")) if k in g.node_index}
+        (e,) = [
+            e for u in tails for e in range(g.indptr[u], g.indptr[u + 1]) if g.edge_to[e] in heads
+        ]
         legs.append(
             SimpleNamespace(
                 kind=g.kind[e],
