@@ -11,21 +11,9 @@ import csv
 import math
 import tomllib
 from functools import cache
-from pathlib import Path
 
 import pytest
-
-DATA = Path(__file__).resolve().parents[2] / "src" / "instc" / "data"
-
-Row = dict[str, str]
-
-
-@cache
-def rows(name: str) -> dict[str, Row]:
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as f:
-        reader = list(csv.DictReader(f))
-    key = next(iter(reader[0]))
-    return {r[key]: r for r in reader}
+from data_rows import DATA, Row, ids, rows
 
 
 def status_rows(project_id: str) -> list[Row]:
@@ -37,10 +25,6 @@ def status_rows(project_id: str) -> list[Row]:
 def parameters() -> dict:
     with (DATA / "parameters.toml").open("rb") as f:
         return tomllib.load(f)
-
-
-def ids(cell: str) -> set[str]:
-    return {x for x in cell.split(";") if x}
 
 
 def great_circle_km(a: str, b: str) -> float:

@@ -8,31 +8,11 @@ with the loader; the audit test runs the audit on the loaded tables.
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from pathlib import Path
-
 import pytest
+from data_rows import ids, rows
 
 from instc.network.audit import audit_tables
 from instc.network.load import load_tables
-
-DATA = Path(__file__).resolve().parents[2] / "src" / "instc" / "data"
-
-Row = dict[str, str]
-
-
-@cache
-def rows(name: str) -> dict[str, Row]:
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as f:
-        reader = list(csv.DictReader(f))
-    key = next(iter(reader[0]))
-    return {r[key]: r for r in reader}
-
-
-def ids(cell: str) -> set[str]:
-    return {x for x in cell.split(";") if x}
-
 
 # link id -> (length_km by hand from the source, source id)
 SOURCED_KM = {
